@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import HealthArea, Membership, Municipality, Office, Region, Role, User
+
+
+def _is_system_admin(request) -> bool:
+    return request.user.is_active and request.user.has_role(Role.ADMIN)
+
+
+# 管理 is for system admins only: supervisors and coordinators work in the app's screens.
+admin.site.has_permission = _is_system_admin
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """Full management for system admins; records are archived or closed, never deleted."""
+
+    def has_module_permission(self, request):
+        return _is_system_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_system_admin(request)
+
+    def has_add_permission(self, request):
+        return _is_system_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_system_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Office)
+class OfficeAdmin(RoleAdmin):
+    list_display = ["name", "kind", "location", "operator", "opened_on", "closed_on", "sort_order"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(Region)
+class RegionAdmin(RoleAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(HealthArea)
+class HealthAreaAdmin(RoleAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(RoleAdmin):
+    list_display = ["name", "code", "region", "official_region", "health_area", "jurisdiction"]
+    list_filter = ["region", "health_area", "jurisdiction"]
+    search_fields = ["name", "code"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+
+    def has_view_permission(self, request, obj=None):
+        return _is_system_admin(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(User)
+class UserAdmin(RoleAdmin, DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
+    list_filter = ["is_active", "groups", "offices"]
+
+    @admin.display(description=_("役割"))
+    def role_names(self, obj):
+        return "、".join(g.name for g in obj.groups.all())
+
+    @admin.display(description=_("所属拠点"))
+    def office_names(self, obj):
+        return "、".join(o.name for o in obj.offices.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups", "offices")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HikikomoriConfig(AppConfig):
+    name = "hikikomori"
+    verbose_name = _("組織・マスタ")

@@ -1,0 +1,169 @@
+"""Fiscal years (April to March), Japanese era labels and Japanese date parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+FISCAL_YEAR_START_MONTH = 4
+# Months of a fiscal year in report order: 4月 … 12月, 1月, 2月, 3月.
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    start: dt.date
+
+    @property
+    def offset(self) -> int:
+        """Gregorian year of the era's first year, minus one."""
+        return self.start.year - 1
+
+
+# Newest first. An era's year 1 is the Gregorian year of its start date.
+ERAS = (
+    Era("令和", "R", dt.date(2019, 5, 1)),
+    Era("平成", "H", dt.date(1989, 1, 8)),
+    Era("昭和", "S", dt.date(1926, 12, 25)),
+    Era("大正", "T", dt.date(1912, 7, 30)),
+    Era("明治", "M", dt.date(1868, 1, 25)),
+)
+ERA_BY_KEY = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
+
+
+class DateParseError(ValueError):
+    """Raised with a Japanese message for a date that cannot be read."""
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The fiscal year a date belongs to: 2025-03-31 is FY 2024, 2025-04-01 is FY 2025."""
+    return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
+
+
+def fiscal_year_range(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day (inclusive) of a fiscal year."""
+    return dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+
+
+def fiscal_month_year(fiscal_year: int, month: int) -> int:
+    """The calendar year of a month within a fiscal year."""
+    return fiscal_year if month >= FISCAL_YEAR_START_MONTH else fiscal_year + 1
+
+
+def _era_of_fiscal_year(fiscal_year: int) -> Era:
+    # A fiscal year takes the era of its starting calendar year, counting an era from the
+    # calendar year it began in: FY 2019 is 令和元年度 although 令和 began on 1 May, FY 1988 is
+    # 昭和63年度. This is how Japanese administrations label them.
+    for era in ERAS:
+        if era.start.year <= fiscal_year:
+            return era
+    raise ValueError(f"no era for fiscal year {fiscal_year}")
+
+
+def _era_year_text(year: int) -> str:
+    return "元" if year == 1 else str(year)
+
+
+def fiscal_year_label(fiscal_year: int, as_of: dt.date | None = None) -> str:
+    """令和6年度, 令和元年度, 平成30年度; with a cut-off inside the year: 令和6年度（4～12月）."""
+    era = _era_of_fiscal_year(fiscal_year)
+    label = f"{era.name}{_era_year_text(fiscal_year - era.offset)}年度"
+    start, end = fiscal_year_range(fiscal_year)
+    if as_of is not None and start <= as_of < end:
+        label += f"（4～{as_of.month}月）"
+    return label
+
+
+def fiscal_year_short_label(fiscal_year: int, as_of: dt.date | None = None) -> str:
+    """R6年度, R1年度, H30年度; with a cut-off: R6年度（4～12月）."""
+    era = _era_of_fiscal_year(fiscal_year)
+    label = f"{era.letter}{fiscal_year - era.offset}年度"
+    start, end = fiscal_year_range(fiscal_year)
+    if as_of is not None and start <= as_of < end:
+        label += f"（4～{as_of.month}月）"
+    return label
+
+
+def japanese_date(day: dt.date) -> str:
+    """2024年4月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def era_date(day: dt.date) -> str:
+    """令和6年4月1日."""
+    for era in ERAS:
+        if day >= era.start:
+            return f"{era.name}{_era_year_text(day.year - era.offset)}年{day.month}月{day.day}日"
+    return japanese_date(day)
+
+
+_ISO_OR_SLASH = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_KANJI_YMD = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$")
+_ERA_FULL = re.compile(r"^(令和|平成|昭和|大正|明治)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日?$")
+_ERA_SHORT = re.compile(r"^([RHSTM])(元|\d{1,2})[./\-](\d{1,2})[./\-](\d{1,2})$", re.IGNORECASE)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def normalize_text(value: str) -> str:
+    """Full-width digits and letters to half-width, stray spaces removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+
+
+def parse_japanese_date(value: str | dt.date | dt.datetime) -> dt.date:
+    """Read 2024-04-01, 2024/4/1, 2024年4月1日, 令和6年4月1日, 令和元年5月1日, R6.4.1.
+
+    Raises DateParseError with a Japanese reason.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = normalize_text(str(value))
+    if not text:
+        raise DateParseError("日付が空です")
+    if m := _ISO_OR_SLASH.match(text) or _KANJI_YMD.match(text) or _COMPACT.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]))
+    m = _ERA_FULL.match(text) or _ERA_SHORT.match(text)
+    if m:
+        era = ERA_BY_KEY[m[1].upper() if len(m[1]) == 1 else m[1]]
+        era_year = 1 if m[2] == "元" else int(m[2])
+        if era_year < 1:
+            raise DateParseError("和暦の年が正しくありません")
+        day = _make_date(era.offset + era_year, int(m[3]), int(m[4]))
+        _check_within_era(era, day)
+        return day
+    raise DateParseError("日付として読めません（例: 2024-04-01, 2024/4/1, 令和6年4月1日, R6.4.1）")
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateParseError("存在しない日付です") from exc
+
+
+def _check_within_era(era: Era, day: dt.date) -> None:
+    index = ERAS.index(era)
+    next_era = ERAS[index - 1] if index > 0 else None
+    if day < era.start or (next_era is not None and day >= next_era.start):
+        raise DateParseError(f"{era.name}の期間外の日付です")
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Age in completed years; someone born on 29 February turns a year older on 1 March."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Completed calendar months from start to end (Jan 31 → Feb 28 is 0, → Mar 1 is 1)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return months

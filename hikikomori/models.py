@@ -1,0 +1,206 @@
+"""The organisation core: offices, regions, municipalities and staff."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Roles are auth groups of these names, created by migration."""
+
+    COORDINATOR = "coordinator", _("ひきこもり支援コーディネーター")
+    SUPERVISOR = "supervisor", _("センター担当者・管理職")
+    ADMIN = "admin", _("システム管理者")
+
+
+class Region(models.Model):
+    """A residence region (居住地域) as the center counts them, e.g. 筑豊地域."""
+
+    name = models.CharField(_("地域名"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("居住地域")
+        verbose_name_plural = _("居住地域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HealthArea(models.Model):
+    """A public-health-centre area (保健所圏域); network meetings are held per area."""
+
+    name = models.CharField(_("圏域名"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("保健所圏域")
+        verbose_name_plural = _("保健所圏域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficeQuerySet(models.QuerySet):
+    def open_on(self, day):
+        return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+        )
+
+
+class Office(models.Model):
+    """The center (センター) or a satellite office (サテライトオフィス)."""
+
+    class Kind(models.TextChoices):
+        CENTER = "center", _("センター")
+        SATELLITE = "satellite", _("サテライトオフィス")
+
+    name = models.CharField(_("拠点名"), max_length=100, unique=True)
+    short_name = models.CharField(_("略称"), max_length=20, blank=True)
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    location = models.CharField(_("所在市町村"), max_length=50, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    operator = models.CharField(_("委託先"), max_length=100, blank=True)
+    opened_on = models.DateField(_("開設日"), null=True, blank=True)
+    closed_on = models.DateField(_("閉鎖日"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("拠点")
+        verbose_name_plural = _("拠点")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="office_closed_after_opened",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        today = timezone.localdate()
+        return (self.opened_on is None or self.opened_on <= today) and (
+            self.closed_on is None or self.closed_on > today
+        )
+
+
+class Municipality(models.Model):
+    """A municipality (市町村) with the center's region and the office serving it."""
+
+    name = models.CharField(_("市町村名"), max_length=50, unique=True)
+    code = models.CharField(
+        _("地方公共団体コード"), max_length=6, unique=True, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("居住地域"), on_delete=models.PROTECT, related_name="+"
+    )
+    official_region = models.CharField(_("県の地域区分"), max_length=50, blank=True)
+    health_area = models.ForeignKey(
+        HealthArea,
+        verbose_name=_("保健所圏域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+    )
+    jurisdiction = models.ForeignKey(
+        Office,
+        verbose_name=_("管轄拠点"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+    )
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code", "name"]
+        verbose_name = _("市町村")
+        verbose_name_plural = _("市町村")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff account; belongs to one or more offices (兼任)."""
+
+    offices = models.ManyToManyField(
+        Office,
+        verbose_name=_("所属拠点"),
+        through="Membership",
+        related_name="staff",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("職員")
+        verbose_name_plural = _("職員")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username
+
+    def has_role(self, role: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        cache = getattr(self, "_role_cache", None)
+        if cache is None:
+            cache = set(self.groups.values_list("name", flat=True))
+            self._role_cache = cache
+        return role in cache
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.has_role(Role.SUPERVISOR)
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def primary_office(self) -> Office | None:
+        membership = (
+            self.memberships.select_related("office").order_by("-is_primary", "office__sort_order").first()
+        )
+        return membership.office if membership else None
+
+
+class Membership(models.Model):
+    """A staff member's membership of an office."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    is_primary = models.BooleanField(_("主たる所属"), default=True)
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office"], name="membership_unique_user_office")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.office}"

@@ -1,0 +1,81 @@
+"""The one door to office-owned data: who may see which records.
+
+A coordinator sees the records of the offices they belong to; a supervisor sees every office.
+System admins manage master data and accounts but do not read case records unless they are
+also supervisors. Views fetch records only through these helpers: another office's record
+answers 404, exactly like a record that does not exist, and a missing role answers 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .models import Office, Role, User
+
+
+def can_read_cases(user: User) -> bool:
+    """Coordinators and supervisors work with case records; nobody else does."""
+    return user.is_authenticated and (user.has_role(Role.SUPERVISOR) or user.has_role(Role.COORDINATOR))
+
+
+def sees_all_offices(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SUPERVISOR)
+
+
+def visible_offices(user: User) -> QuerySet[Office]:
+    """Offices whose records the user may see and record for."""
+    if not can_read_cases(user):
+        return Office.objects.none()
+    if sees_all_offices(user):
+        return Office.objects.all()
+    return Office.objects.filter(memberships__user=user).distinct()
+
+
+def visible_office_ids(user: User) -> list[int]:
+    cache = getattr(user, "_visible_office_ids", None)
+    if cache is None:
+        cache = list(visible_offices(user).values_list("pk", flat=True))
+        user._visible_office_ids = cache
+    return cache
+
+
+def scope(queryset: QuerySet, user: User, office_field: str = "office") -> QuerySet:
+    """Limit a queryset of office-owned records to what the user may see."""
+    if not can_read_cases(user):
+        return queryset.none()
+    if sees_all_offices(user):
+        return queryset
+    return queryset.filter(**{f"{office_field}__in": visible_office_ids(user)})
+
+
+def get_for_user(queryset: QuerySet, user: User, office_field: str = "office", **lookup) -> Model:
+    """One record the user may see, or 404 (the same answer as for a missing record)."""
+    try:
+        return scope(queryset, user, office_field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def require_role(*roles: str) -> Callable:
+    """Decorator for views a role may use: 403 for everyone else (login is checked globally)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not any(request.user.has_role(role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def require_case_access(view: Callable) -> Callable:
+    """Decorator for case screens: coordinators and supervisors only."""
+    return require_role(Role.COORDINATOR, Role.SUPERVISOR)(view)

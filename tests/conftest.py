@@ -1,0 +1,104 @@
+"""Offices, personas and logged-in clients shared by every test."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from hikikomori.models import Membership, Office, Role, User
+
+CENTER = "福岡県ひきこもり地域支援センター"
+CHIKUHO = "筑豊サテライトオフィス"
+CHIKUGO = "筑後サテライトオフィス"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username, *, roles=(), offices=(), last_name="", first_name="") -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, last_name=last_name, first_name=first_name
+    )
+    user.groups.set(Group.objects.filter(name__in=roles))
+    for index, office in enumerate(offices):
+        Membership.objects.create(user=user, office=office, is_primary=index == 0)
+    if Role.ADMIN in roles:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def master_data(db):
+    """The master data `migrate` loads; reloaded where a transactional test flushed it."""
+    if not Office.objects.exists():
+        from django.apps import apps
+
+        from hikikomori.masterdata import load_master_data, read_master_data
+
+        load_master_data(apps.get_model, read_master_data())
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@pytest.fixture
+def center(master_data):
+    return Office.objects.get(name=CENTER)
+
+
+@pytest.fixture
+def chikuho(master_data):
+    return Office.objects.get(name=CHIKUHO)
+
+
+@pytest.fixture
+def chikugo(master_data):
+    return Office.objects.get(name=CHIKUGO)
+
+
+@pytest.fixture
+def coordinator(center):
+    return make_user("coord", roles=[Role.COORDINATOR], offices=[center], last_name="春日", first_name="花子")
+
+
+@pytest.fixture
+def satellite_coordinator(chikuho):
+    return make_user("sat", roles=[Role.COORDINATOR], offices=[chikuho], last_name="田川", first_name="太郎")
+
+
+@pytest.fixture
+def supervisor(center):
+    return make_user("super", roles=[Role.SUPERVISOR], offices=[center], last_name="福岡", first_name="一郎")
+
+
+@pytest.fixture
+def admin_user(master_data):
+    return make_user("sysadmin", roles=[Role.ADMIN], last_name="管理", first_name="次郎")
+
+
+@pytest.fixture
+def outsider(master_data):
+    return make_user("outsider")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    return logged_in(coordinator)
+
+
+@pytest.fixture
+def satellite_client(satellite_coordinator):
+    return logged_in(satellite_coordinator)
+
+
+@pytest.fixture
+def supervisor_client(supervisor):
+    return logged_in(supervisor)
+
+
+@pytest.fixture
+def admin_client_(admin_user):
+    return logged_in(admin_user)

@@ -1,0 +1,97 @@
+"""Every URL pattern × every role (CONVENTIONS "Scoping").
+
+Each named URL of the project must have a row here; a new URL without one fails
+`test_every_url_has_a_row_in_the_matrix`. Detail URLs point at records of the center, so the
+satellite coordinator must get 404 for them (the same answer as for a record that does not
+exist); a role that may not use a screen gets 403; nobody gets anything without logging in.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import logged_in
+
+ROLES = ("anonymous", "coordinator", "satellite", "supervisor", "admin", "outsider")
+LOGIN = "login"  # expected: a redirect to the login page
+
+
+@dataclass
+class Row:
+    expect: dict[str, object]
+    kwargs: object = None  # callable(world) -> dict of URL kwargs
+    query: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def everyone(status, **overrides):
+    """Logged-in roles get `status`; anonymous users are sent to the login page."""
+    expect = dict.fromkeys(ROLES, status) | {"anonymous": LOGIN}
+    return expect | overrides
+
+
+CASE_ROLES_ONLY = everyone(200, admin=403, outsider=403)
+CENTER_RECORD = everyone(200, satellite=404, admin=403, outsider=403)
+SUPERVISOR_ONLY = everyone(403, supervisor=200)
+
+MATRIX: dict[str, Row] = {
+    "home": Row(everyone(200)),
+    "login": Row(dict.fromkeys(ROLES, 302) | {"anonymous": 200}),
+    "logout": Row(dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN}),
+    "admin:index": Row(dict.fromkeys(ROLES, 302) | {"admin": 200}),
+}
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns == "admin":  # Django's admin guards itself; its index stands for it
+                continue
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            yield from _named_patterns(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    names = set(_named_patterns()) | {"admin:index"}
+    assert names - set(MATRIX) == set(), "add these URLs to tests/test_permissions.py"
+    assert set(MATRIX) - names == set(), "these rows name URLs that no longer exist"
+
+
+@pytest.fixture
+def personas(coordinator, satellite_coordinator, supervisor, admin_user, outsider):
+    return {
+        "coordinator": coordinator,
+        "satellite": satellite_coordinator,
+        "supervisor": supervisor,
+        "admin": admin_user,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def world(coordinator, center, chikuho):
+    """Records of the center, for detail URLs (filled as apps add screens)."""
+    from tests import records
+
+    return records.world(coordinator=coordinator, center=center, chikuho=chikuho)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_the_expected_answer(name, personas, world, client):
+    row = MATRIX[name]
+    kwargs = row.kwargs(world) if row.kwargs else None
+    url = reverse(name, kwargs=kwargs) + row.query
+    for role in ROLES:
+        http = client if role == "anonymous" else logged_in(personas[role])
+        response = http.get(url)
+        expected = row.expect[role]
+        if expected == LOGIN:
+            assert response.status_code == 302, f"{role} {url}"
+            assert response.url.startswith(reverse("login")), f"{role} {url} → {response.url}"
+        else:
+            assert response.status_code == expected, f"{role} {url}"
