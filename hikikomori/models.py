@@ -204,3 +204,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.office}"
+
+
+class AuditEvent(models.Model):
+    """Append-only audit trail: who did what, when. Never holds passwords or consultation text."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("閲覧")
+        CREATE = "create", _("登録")
+        UPDATE = "update", _("変更")
+        ARCHIVE = "archive", _("アーカイブ")
+        EXPORT = "export", _("出力")
+        IMPORT = "import", _("一括登録")
+        MERGE = "merge", _("統合")
+        TRANSFER = "transfer", _("担当拠点の変更")
+        LOGIN = "login", _("ログイン")
+        LOGIN_FAILED = "login_failed", _("ログイン失敗")
+        LOGOUT = "logout", _("ログアウト")
+        DENIED = "denied", _("アクセス拒否")
+        FINALIZE = "finalize", _("確定")
+
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("職員"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    target = models.CharField(_("対象"), max_length=100, blank=True)
+    target_id = models.CharField(_("対象ID"), max_length=50, blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("監査ログ")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y/%m/%d %H:%M} {self.user} {self.get_action_display()} {self.target}"

@@ -8,10 +8,12 @@ from .home import home_panels
 def home(request):
     """ホーム: what needs the user's attention today."""
     today = timezone.localdate()
+    panels = home_panels(request.user, today)
     context = {
         "today": japanese_date(today),
         "fiscal_year": fiscal_year_label(fiscal_year_of(today)),
         "offices": request.user.offices.all(),
-        "panels": home_panels(request.user, today),
+        "panels": panels,
+        "actions": [action for panel in panels for action in panel.get("actions", [])],
     }
     return render(request, "hikikomori/home.html", context)

@@ -1,0 +1,194 @@
+"""Realistic demo clients, families and five fiscal years of consultations for `seed_demo`.
+
+Proportions of methods follow the seed document's figures (Fukuoka, R2–R6): phone about
+70%, visits about 16%, visit support rising from 3% to 12%, online well under 1%.
+Idempotent: demo records carry case numbers starting with "D-" and are created once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from hikikomori.demo import register_demo_step
+from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
+from hikikomori.models import Municipality, Office, User
+
+from .models import (
+    Client,
+    ClientStatus,
+    ClosureReason,
+    Consultation,
+    Consulter,
+    FamilyMember,
+    Method,
+    ReferralDestination,
+    ReferralRoute,
+    Relationship,
+    Sex,
+    WithdrawalPeriod,
+)
+from .text import normalize_name
+
+SURNAMES = [
+    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("松本", "マツモト"), ("井上", "イノウエ"), ("木村", "キムラ"),
+    ("古賀", "コガ"), ("江口", "エグチ"), ("原田", "ハラダ"), ("堤", "ツツミ"), ("末永", "スエナガ"),
+]
+MALE_NAMES = [("太郎", "タロウ"), ("健太", "ケンタ"), ("翔", "ショウ"), ("大輔", "ダイスケ"), ("誠", "マコト"), ("拓也", "タクヤ"), ("浩二", "コウジ")]
+FEMALE_NAMES = [("花子", "ハナコ"), ("美咲", "ミサキ"), ("由美", "ユミ"), ("愛", "アイ"), ("恵", "メグミ"), ("彩", "アヤ"), ("陽子", "ヨウコ")]
+PARENT_NAMES = [("和子", "母"), ("洋子", "母"), ("節子", "母"), ("正男", "父"), ("博", "父"), ("茂", "父")]
+
+# Consultations per fiscal year, oldest first, and the share of each method.
+YEARLY_VOLUME = [2700, 4700, 6300, 5800, 6000]
+METHOD_SHARES = {
+    Method.PHONE: 0.70,
+    Method.VISIT: 0.16,
+    Method.HOME_VISIT: 0.06,
+    Method.ACCOMPANY: 0.03,
+    Method.ONLINE: 0.004,
+    Method.OTHER: 0.046,
+}
+CONTENTS = [
+    "母より電話。本人は昼夜逆転の生活が続いている。接し方について助言。",
+    "本人来所。最近の生活リズムについて話す。次回はフリースペースの見学を提案。",
+    "自宅訪問。本人と玄関先で短時間会話。",
+    "ハローワークへ同行。窓口で求職登録の手続き。",
+    "関係機関（市福祉課）より情報提供。家族の状況について共有。",
+    "オンライン面談。趣味の話題から近況を聞く。",
+]
+
+
+@register_demo_step
+def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
+    if Client.objects.filter(case_number__startswith="D-").exists():
+        stdout.write("Demo clients and consultations: already present, left as they are.")
+        return
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    with transaction.atomic():
+        made_clients = _make_clients(rng, clients, today)
+        families = _make_families(rng, made_clients)
+        stdout.write(f"Demo clients: {len(made_clients)}, family members: {len(families)}")
+        _make_consultations(rng, made_clients, families, today, stdout)
+
+
+def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client]:
+    offices = list(Office.objects.all())
+    municipalities = list(Municipality.objects.select_related("jurisdiction"))
+    served = [m for m in municipalities if m.jurisdiction_id]
+    routes = list(ReferralRoute.objects.all())
+    reasons = list(ClosureReason.objects.all())
+    first_fy = fiscal_year_of(today) - len(YEARLY_VOLUME) + 1
+    rows = []
+    for n in range(1, count + 1):
+        surname = rng.choice(SURNAMES)
+        sex = rng.choices([Sex.MALE, Sex.FEMALE, Sex.UNKNOWN], weights=[65, 33, 2])[0]
+        given = rng.choice(FEMALE_NAMES if sex == Sex.FEMALE else MALE_NAMES)
+        municipality = rng.choice(served) if rng.random() < 0.93 else rng.choice(municipalities)
+        office = municipality.jurisdiction or offices[0]
+        age = rng.choices([17, 24, 33, 44, 53, 62], weights=[8, 45, 20, 17, 7, 3])[0] + rng.randint(0, 6)
+        birth = None if rng.random() < 0.12 else today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+        registered = fiscal_year_range(first_fy)[0] + dt.timedelta(days=rng.randint(0, (today - fiscal_year_range(first_fy)[0]).days))
+        status = rng.choices([ClientStatus.ACTIVE, ClientStatus.CLOSED, ClientStatus.SUSPENDED], weights=[75, 18, 7])[0]
+        closed_on = None
+        if status != ClientStatus.ACTIVE:
+            closed_on = min(today, registered + dt.timedelta(days=rng.randint(60, 700)))
+        client = Client(
+            case_number=f"D-{n:04d}",
+            name=f"{surname[0]} {given[0]}",
+            kana=f"{surname[1]} {given[1]}",
+            sex=sex,
+            birth_date=birth,
+            municipality=municipality,
+            office=office,
+            referral_route=rng.choice(routes) if routes else None,
+            withdrawal_period=rng.choice(list(WithdrawalPeriod)),
+            status=status,
+            closed_on=closed_on,
+            closure_reason=rng.choice(reasons) if closed_on and reasons else None,
+            registered_on=registered,
+        )
+        client.kana_key = normalize_name(client.kana)
+        client.search_key = f"{client.kana_key}|{normalize_name(client.name)}"
+        rows.append(client)
+    return Client.objects.bulk_create(rows)
+
+
+def _make_families(rng: random.Random, clients: list[Client]) -> dict[int, list[FamilyMember]]:
+    rows = []
+    for client in clients:
+        for _ in range(rng.choice([1, 1, 1, 2])):
+            name, relation = rng.choice(PARENT_NAMES)
+            rows.append(
+                FamilyMember(
+                    client=client,
+                    name=f"{client.name.split()[0]} {name}",
+                    relationship=Relationship.MOTHER if relation == "母" else Relationship.FATHER,
+                    contact=f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                )
+            )
+    families: dict[int, list[FamilyMember]] = {}
+    for member in FamilyMember.objects.bulk_create(rows):
+        families.setdefault(member.client_id, []).append(member)
+    return families
+
+
+def _make_consultations(rng, clients, families, today, stdout) -> None:
+    staff_by_office: dict[int, list[User]] = {}
+    for user in User.objects.filter(memberships__isnull=False).prefetch_related("memberships"):
+        for membership in user.memberships.all():
+            staff_by_office.setdefault(membership.office_id, []).append(user)
+    destinations = list(ReferralDestination.objects.all())
+    offices = list(Office.objects.all())
+    methods, weights = zip(*METHOD_SHARES.items(), strict=True)
+    current_fy = fiscal_year_of(today)
+    through = Consultation.staff.through
+    for index, volume in enumerate(YEARLY_VOLUME):
+        fy = current_fy - len(YEARLY_VOLUME) + 1 + index
+        start, end = fiscal_year_range(fy)
+        end = min(end, today)
+        if fy == current_fy:  # the current year so far
+            volume = int(volume * ((end - start).days + 1) / 365)
+        eligible = [c for c in clients if c.registered_on <= end and (c.closed_on is None or c.closed_on >= start)]
+        rows = []
+        for _ in range(volume):
+            anonymous = rng.random() < 0.12 or not eligible
+            client = None if anonymous else rng.choice(eligible)
+            low = max(start, client.registered_on) if client else start
+            high = min(end, client.closed_on) if client and client.closed_on else end
+            date = low + dt.timedelta(days=rng.randint(0, max(0, (high - low).days)))
+            method = rng.choices(methods, weights=weights)[0]
+            consulter = Consulter.FAMILY if method == Method.PHONE and rng.random() < 0.6 else rng.choice(list(Consulter))
+            if client is None and consulter == Consulter.CLIENT and method in (Method.HOME_VISIT, Method.ACCOMPANY):
+                method = Method.PHONE
+            family = families.get(client.pk) if client else None
+            rows.append(
+                Consultation(
+                    date=date,
+                    start_time=dt.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
+                    duration_minutes=rng.choice([10, 15, 20, 30, 45, 60, 90]),
+                    office=client.office if client else rng.choice(offices),
+                    method=method,
+                    consulter=consulter,
+                    family_member=rng.choice(family) if family and consulter == Consulter.FAMILY else None,
+                    client=client,
+                    municipality=client.municipality if client else None,
+                    content=rng.choice(CONTENTS),
+                    referral_destination=rng.choice(destinations) if destinations and rng.random() < 0.08 else None,
+                    follow_up_on=date + dt.timedelta(days=14) if rng.random() < 0.05 else None,
+                    follow_up_done=date + dt.timedelta(days=14) < today - dt.timedelta(days=30),
+                )
+            )
+        created = Consultation.objects.bulk_create(rows, batch_size=2000)
+        links = []
+        for consultation in created:
+            staff = staff_by_office.get(consultation.office_id)
+            if staff:
+                links.append(through(consultation_id=consultation.pk, user_id=rng.choice(staff).pk))
+        through.objects.bulk_create(links, batch_size=5000)
+        stdout.write(f"  FY{fy}: {len(created)} consultations")

@@ -1,0 +1,80 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hikikomori.forms import JapaneseDateField, StaffSingleChoiceField
+from hikikomori.models import Municipality, Office, User
+from hikikomori.scoping import visible_offices
+
+from .models import AgeGroup, Client, ClientStatus, Consultation, Consulter, Method
+
+
+class JapaneseDateFilter(django_filters.DateFilter):
+    field_class = JapaneseDateField
+
+
+class StaffFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffSingleChoiceField
+
+
+class ClientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("検索"), method="filter_text")
+    office = django_filters.ModelChoiceFilter(label=_("担当拠点"), queryset=Office.objects.none())
+    status = django_filters.ChoiceFilter(label=_("状態"), choices=ClientStatus.choices)
+    municipality = django_filters.ModelChoiceFilter(label=_("居住市町村"), queryset=Municipality.objects.all())
+    age_group = django_filters.ChoiceFilter(label=_("年代"), choices=AgeGroup.choices, method="filter_age_group")
+    dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant")
+    ordering = django_filters.OrderingFilter(
+        label=_("並び順"),
+        fields=(("case_number", "case_number"), ("kana_key", "kana"), ("registered_on", "registered_on"), ("last_contact", "last_contact")),
+        field_labels={
+            "case_number": _("ケース番号"),
+            "kana_key": _("フリガナ"),
+            "registered_on": _("登録日"),
+            "last_contact": _("最終相談日"),
+        },
+    )
+
+    class Meta:
+        model = Client
+        fields = ["q", "office", "status", "municipality", "age_group", "dormant"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["office"].queryset = visible_offices(user)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_age_group(self, queryset, name, value):
+        return queryset.in_age_group(value, timezone.localdate())
+
+    def filter_dormant(self, queryset, name, value):
+        dormant = Client.objects.dormant(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=dormant) if value else queryset.exclude(pk__in=dormant)
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    date_from = JapaneseDateFilter(label=_("期間（から）"), field_name="date", lookup_expr="gte")
+    date_to = JapaneseDateFilter(label=_("期間（まで）"), field_name="date", lookup_expr="lte")
+    office = django_filters.ModelChoiceFilter(label=_("拠点"), queryset=Office.objects.none())
+    method = django_filters.ChoiceFilter(label=_("相談方法"), choices=Method.choices)
+    consulter = django_filters.ChoiceFilter(label=_("相談者"), choices=Consulter.choices)
+    staff = StaffFilter(label=_("担当者"), queryset=User.objects.none())
+    client = django_filters.CharFilter(label=_("利用者"), method="filter_client")
+    anonymous = django_filters.BooleanFilter(label=_("匿名のみ"), field_name="client", lookup_expr="isnull")
+
+    class Meta:
+        model = Consultation
+        fields = ["date_from", "date_to", "office", "method", "consulter", "staff", "client", "anonymous"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = visible_offices(user)
+        self.filters["office"].queryset = offices
+        self.filters["staff"].queryset = User.objects.filter(memberships__office__in=offices).distinct()
+
+    def filter_client(self, queryset, name, value):
+        matching = Client.objects.search(value).values("pk")
+        return queryset.filter(Q(client__in=matching) | Q(client__case_number=value.strip()))

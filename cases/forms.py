@@ -1,0 +1,228 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hikikomori.forms import JapaneseDateField, StaffChoiceField
+from hikikomori.models import Municipality, Office, User
+from hikikomori.scoping import scope, visible_offices
+
+from .models import (
+    Client,
+    ClientStatus,
+    ClosureReason,
+    Consultation,
+    Consulter,
+    FamilyMember,
+    Method,
+    ReferralDestination,
+    ReferralRoute,
+)
+
+
+def staff_for(user):
+    return User.objects.filter(is_active=True, memberships__office__in=visible_offices(user)).distinct()
+
+
+def client_search_widget() -> forms.TextInput:
+    """A text box whose suggestions (a <datalist>) come from the client search as you type."""
+    return forms.TextInput(
+        attrs={
+            "list": "client-options",
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("cases:client_suggest"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": "#client-options",
+            "hx-swap": "innerHTML",
+        }
+    )
+
+
+class ClientLookupField(forms.CharField):
+    """利用者: a case number (as suggested: "C-0001 山田 太郎"); blank means anonymous."""
+
+    def __init__(self, *, user, **kwargs):
+        self.user = user
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Client):
+            return f"{value.case_number} {value.name}"
+        if isinstance(value, int):
+            client = Client.objects.filter(pk=value).first()
+            return f"{client.case_number} {client.name}" if client else ""
+        return value
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        case_number = text.split()[0]
+        client = scope(Client.objects.current(), self.user).filter(case_number=case_number).first()
+        if client is None:
+            matches = list(scope(Client.objects.current(), self.user).search(text)[:2])
+            if len(matches) == 1:
+                return matches[0]
+            raise forms.ValidationError(
+                _("該当する利用者が見つかりません。候補から選ぶか、ケース番号を入力してください（空欄は匿名）。")
+            )
+        return client
+
+
+class ConsultationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    date = JapaneseDateField(label=_("相談日"))
+    staff = StaffChoiceField(label=_("担当者"), queryset=User.objects.none())
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "date",
+            "office",
+            "method",
+            "consulter",
+            "client",
+            "staff",
+            "duration_minutes",
+            "content",
+            "family_member",
+            "agency",
+            "start_time",
+            "municipality",
+            "referral_destination",
+            "follow_up_on",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 5}),
+            "start_time": forms.TimeInput(attrs={"placeholder": "14:00"}, format="%H:%M"),
+            "duration_minutes": forms.NumberInput(attrs={"min": 0, "step": 5}),
+        }
+
+    follow_up_on = JapaneseDateField(label=_("次回予定"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["client"] = ClientLookupField(
+            user=user,
+            label=_("利用者"),
+            help_text=_("氏名・フリガナ・ケース番号で検索。空欄は匿名。"),
+            widget=client_search_widget(),
+        )
+        self.fields["office"].queryset = visible_offices(user)
+        self.fields["office"].empty_label = None
+        self.fields["staff"].queryset = staff_for(user)
+        self.fields["method"].choices = Method.choices
+        self.fields["consulter"].choices = Consulter.choices
+        self.fields["municipality"].queryset = Municipality.objects.select_related("region")
+        self.fields["referral_destination"].queryset = ReferralDestination.objects.filter(is_active=True)
+        family = FamilyMember.objects.filter(archived_at__isnull=True).select_related("client")
+        self.fields["family_member"].queryset = scope(family, user, "client__office")
+        self.fields["date"].widget.attrs["data-autofocus"] = "true"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.client_id:
+                self.initial["client"] = self.instance.client
+
+    def clean(self):
+        data = super().clean()
+        member, client = data.get("family_member"), data.get("client")
+        if member is not None and (client is None or member.client_id != client.pk):
+            self.add_error("family_member", _("この利用者の家族を選んでください。"))
+        if member is not None and data.get("consulter") != Consulter.FAMILY:
+            self.add_error("family_member", _("相談者が「家族」のときだけ選べます。"))
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class ClientForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    birth_date = JapaneseDateField(label=_("生年月日"), required=False)
+    registered_on = JapaneseDateField(label=_("登録日"))
+
+    class Meta:
+        model = Client
+        fields = [
+            "case_number",
+            "name",
+            "kana",
+            "sex",
+            "birth_date",
+            "municipality",
+            "office",
+            "referral_route",
+            "withdrawal_period",
+            "registered_on",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = visible_offices(user)
+        self.fields["referral_route"].queryset = ReferralRoute.objects.filter(is_active=True)
+        self.fields["case_number"].widget.attrs["data-autofocus"] = "true"
+        if not self.instance.pk:
+            self.fields["registered_on"].initial = timezone.localdate()
+            self.fields["office"].initial = user.primary_office
+        else:
+            self.fields["version"].initial = self.instance.version
+            # The office changes only through a logged transfer.
+            del self.fields["office"]
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class FamilyMemberForm(forms.ModelForm):
+    birth_date = JapaneseDateField(label=_("生年月日"), required=False)
+
+    class Meta:
+        model = FamilyMember
+        fields = ["name", "relationship", "birth_date", "contact"]
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状態"), choices=[(ClientStatus.CLOSED, _("終結")), (ClientStatus.SUSPENDED, _("中断"))]
+    )
+    closed_on = JapaneseDateField(label=_("終結日"), initial=timezone.localdate)
+    reason = forms.ModelChoiceField(
+        label=_("終結理由"), queryset=ClosureReason.objects.filter(is_active=True), required=False
+    )
+    note = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("再開の理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("新しい担当拠点"), queryset=Office.objects.all())
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachClientForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"] = ClientLookupField(
+            user=user, label=_("利用者"), widget=client_search_widget()
+        )
+
+    def clean_client(self):
+        client = self.cleaned_data["client"]
+        if client is None:
+            raise forms.ValidationError(_("紐づける利用者を選んでください。"))
+        return client
+
+
+class MergeForm(forms.Form):
+    survivor = forms.IntegerField(widget=forms.HiddenInput)
+    duplicate = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("統合の理由"), required=False)

@@ -1,0 +1,385 @@
+"""Clients, their families and consultations (SPEC §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hikikomori.fiscal import age_on, fiscal_year_range
+from hikikomori.models import Municipality, Office
+
+from .text import normalize_name
+
+# Born 1970-04-02..1986-04-01: the "employment ice age" generation (就職氷河期世代).
+ICE_AGE_BORN_FROM = dt.date(1970, 4, 2)
+ICE_AGE_BORN_TO = dt.date(1986, 4, 1)
+DORMANT_AFTER_DAYS = 183  # 長期未接触: no consultation for six months while 支援中
+
+
+class AgeGroup(models.TextChoices):
+    TEENS = "10代", _("10代")
+    TWENTIES = "20代", _("20代")
+    THIRTIES = "30代", _("30代")
+    FORTIES = "40代", _("40代")
+    FIFTIES = "50代", _("50代")
+    SIXTIES_PLUS = "60代以上", _("60代以上")
+    UNKNOWN = "不明", _("不明")
+
+
+def age_group(birth_date: dt.date | None, on: dt.date) -> str:
+    if birth_date is None:
+        return AgeGroup.UNKNOWN
+    age = age_on(birth_date, on)
+    if age < 20:
+        return AgeGroup.TEENS
+    if age >= 60:
+        return AgeGroup.SIXTIES_PLUS
+    return f"{age // 10 * 10}代"
+
+
+def birth_range_for_age_group(group: str, on: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """Birth dates (inclusive bounds, None = open) of people in an age group on a date."""
+
+    def born_before_age(age: int) -> dt.date:
+        # Latest birth date of someone who is at least `age` on `on`.
+        try:
+            return on.replace(year=on.year - age)
+        except ValueError:  # 29 February
+            return on.replace(year=on.year - age, day=28)
+
+    bounds = {
+        AgeGroup.TEENS: (0, 20),
+        AgeGroup.TWENTIES: (20, 30),
+        AgeGroup.THIRTIES: (30, 40),
+        AgeGroup.FORTIES: (40, 50),
+        AgeGroup.FIFTIES: (50, 60),
+        AgeGroup.SIXTIES_PLUS: (60, None),
+    }
+    low_age, high_age = bounds[group]
+    latest = born_before_age(low_age)
+    earliest = born_before_age(high_age) + dt.timedelta(days=1) if high_age else None
+    return earliest, latest
+
+
+class ChoiceList(models.Model):
+    """An admin-edited list of choices; retired entries stay for old records."""
+
+    label = models.CharField(_("名称"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    is_active = models.BooleanField(_("使用中"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReferralRoute(ChoiceList):
+    class Meta(ChoiceList.Meta):
+        verbose_name = verbose_name_plural = _("相談経路")
+
+
+class ReferralDestination(ChoiceList):
+    class Meta(ChoiceList.Meta):
+        verbose_name = verbose_name_plural = _("つなぎ先")
+
+
+class ClosureReason(ChoiceList):
+    class Meta(ChoiceList.Meta):
+        verbose_name = verbose_name_plural = _("終結理由")
+
+
+class Sex(models.TextChoices):
+    MALE = "男性", _("男性")
+    FEMALE = "女性", _("女性")
+    OTHER = "その他", _("その他")
+    UNKNOWN = "不明", _("不明")
+
+
+class WithdrawalPeriod(models.TextChoices):
+    LT_6M = "6か月未満", _("6か月未満")
+    LT_1Y = "6か月～1年未満", _("6か月～1年未満")
+    LT_3Y = "1年～3年未満", _("1年～3年未満")
+    LT_5Y = "3年～5年未満", _("3年～5年未満")
+    LT_10Y = "5年～10年未満", _("5年～10年未満")
+    LT_20Y = "10年～20年未満", _("10年～20年未満")
+    GE_20Y = "20年以上", _("20年以上")
+    UNKNOWN = "不明", _("不明")
+
+
+class ClientStatus(models.TextChoices):
+    ACTIVE = "支援中", _("支援中")
+    CLOSED = "終結", _("終結")
+    SUSPENDED = "中断", _("中断")
+
+
+class ClientQuerySet(models.QuerySet):
+    def current(self):
+        """Not archived and not merged into another record."""
+        return self.filter(archived_at__isnull=True, merged_into__isnull=True)
+
+    def search(self, text: str):
+        key = normalize_name(text)
+        if not key:
+            return self
+        return self.filter(Q(search_key__contains=key) | Q(case_number__icontains=text.strip()))
+
+    def with_last_contact(self):
+        return self.annotate(last_contact=models.Max("consultations__date", filter=Q(consultations__archived_at__isnull=True)))
+
+    def dormant(self, today: dt.date):
+        """支援中 with no consultation for six months (registered long enough ago)."""
+        cutoff = today - dt.timedelta(days=DORMANT_AFTER_DAYS)
+        recent = Consultation.objects.filter(client=models.OuterRef("pk"), date__gt=cutoff, archived_at__isnull=True)
+        return self.filter(status=ClientStatus.ACTIVE, registered_on__lte=cutoff).exclude(models.Exists(recent))
+
+    def in_age_group(self, group: str, on: dt.date):
+        if group == AgeGroup.UNKNOWN:
+            return self.filter(birth_date__isnull=True)
+        earliest, latest = birth_range_for_age_group(group, on)
+        qs = self.filter(birth_date__lte=latest)
+        return qs.filter(birth_date__gte=earliest) if earliest else qs
+
+
+class Client(models.Model):
+    """A person in a state of hikikomori (本人・当事者)."""
+
+    case_number = models.CharField(_("ケース番号"), max_length=30, unique=True)
+    name = models.CharField(_("氏名"), max_length=100)
+    kana = models.CharField(_("フリガナ"), max_length=100, blank=True)
+    search_key = models.CharField(max_length=220, editable=False, db_index=True, default="")
+    kana_key = models.CharField(max_length=110, editable=False, default="")
+    sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("居住市町村"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    office = models.ForeignKey(Office, verbose_name=_("担当拠点"), on_delete=models.PROTECT, related_name="clients")
+    referral_route = models.ForeignKey(
+        ReferralRoute, verbose_name=_("相談経路"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    withdrawal_period = models.CharField(
+        _("ひきこもり期間"), max_length=20, choices=WithdrawalPeriod.choices, default=WithdrawalPeriod.UNKNOWN
+    )
+    status = models.CharField(_("状態"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE)
+    closed_on = models.DateField(_("終結日"), null=True, blank=True)
+    closure_reason = models.ForeignKey(
+        ClosureReason, verbose_name=_("終結理由"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    registered_on = models.DateField(_("登録日"), default=timezone.localdate)
+    notes = models.TextField(_("備考"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("統合先"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_key", "kana_key", "updated_at"])
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("利用者")
+        ordering = ["case_number"]
+        indexes = [models.Index(fields=["office", "status"]), models.Index(fields=["kana_key", "birth_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="終結") | Q(closed_on__isnull=False), name="client_closed_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_number} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # Derived search key kept beside the name (a column, so search stays an index scan).
+        self.kana_key = normalize_name(self.kana)
+        self.search_key = f"{self.kana_key}|{normalize_name(self.name)}"
+        super().save(*args, **kwargs)
+
+    @property
+    def is_ice_age_generation(self) -> bool:
+        return self.birth_date is not None and ICE_AGE_BORN_FROM <= self.birth_date <= ICE_AGE_BORN_TO
+
+    def age(self, on: dt.date | None = None) -> int | None:
+        return age_on(self.birth_date, on or timezone.localdate()) if self.birth_date else None
+
+    def age_group(self, on: dt.date | None = None) -> str:
+        return age_group(self.birth_date, on or timezone.localdate())
+
+
+class Relationship(models.TextChoices):
+    FATHER = "父", _("父")
+    MOTHER = "母", _("母")
+    SIBLING = "兄弟姉妹", _("兄弟姉妹")
+    SPOUSE = "配偶者", _("配偶者")
+    GRANDPARENT = "祖父母", _("祖父母")
+    CHILD = "子", _("子")
+    OTHER = "その他", _("その他")
+
+
+class FamilyMember(models.Model):
+    client = models.ForeignKey(Client, verbose_name=_("利用者"), on_delete=models.PROTECT, related_name="family")
+    name = models.CharField(_("氏名"), max_length=100)
+    relationship = models.CharField(_("続柄"), max_length=10, choices=Relationship.choices)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    contact = models.CharField(_("連絡先"), max_length=200, blank=True)
+    archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("家族")
+        ordering = ["client", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_relationship_display()}）"
+
+
+class Method(models.TextChoices):
+    """相談方法: fixed, since the statistics are defined by them."""
+
+    PHONE = "電話", _("電話")
+    VISIT = "来所", _("来所")
+    ONLINE = "オンライン", _("オンライン")
+    HOME_VISIT = "訪問", _("訪問")
+    ACCOMPANY = "同行", _("同行")
+    OTHER = "メール・その他", _("メール・その他")
+
+
+VISIT_SUPPORT_METHODS = (Method.HOME_VISIT, Method.ACCOMPANY)  # 訪問支援
+INTERVIEW_METHODS = (Method.VISIT, Method.HOME_VISIT, Method.ACCOMPANY)  # for 新規面談者
+
+
+class Consulter(models.TextChoices):
+    CLIENT = "本人", _("本人")
+    FAMILY = "家族", _("家族")
+    AGENCY = "関係機関", _("関係機関")
+    OTHER = "その他", _("その他")
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(archived_at__isnull=True)
+
+    def in_fiscal_year(self, fiscal_year: int, as_of: dt.date | None = None):
+        start, end = fiscal_year_range(fiscal_year)
+        if as_of is not None:
+            end = min(end, as_of)
+        return self.filter(date__gte=start, date__lte=end)
+
+    def due_follow_ups(self, user, today: dt.date):
+        return self.current().filter(staff=user, follow_up_on__isnull=False, follow_up_on__lte=today + dt.timedelta(days=7), follow_up_done=False)
+
+
+class Consultation(models.Model):
+    """One contact (相談)."""
+
+    date = models.DateField(_("相談日"), db_index=True)
+    start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("所要時間（分）"), null=True, blank=True)
+    office = models.ForeignKey(Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="consultations")
+    method = models.CharField(_("相談方法"), max_length=10, choices=Method.choices)
+    consulter = models.CharField(_("相談者"), max_length=10, choices=Consulter.choices)
+    family_member = models.ForeignKey(
+        FamilyMember, verbose_name=_("相談した家族"), on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+    )
+    agency = models.CharField(_("関係機関名"), max_length=100, blank=True)
+    client = models.ForeignKey(
+        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("居住市町村"),
+        help_text=_("相談時点の居住市町村（統計の居住地域に使います）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("担当者"), related_name="consultations", blank=True)
+    content = models.TextField(_("内容"), blank=True)
+    referral_destination = models.ForeignKey(
+        ReferralDestination, verbose_name=_("つなぎ先"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    follow_up_on = models.DateField(_("次回予定"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("次回予定対応済み"), default=False)
+    record_number = models.CharField(_("記録番号"), max_length=50, unique=True, null=True, blank=True)
+    archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[staff])
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("相談記録")
+        ordering = ["-date", "-start_time", "-id"]
+        indexes = [
+            models.Index(fields=["office", "date"]),
+            models.Index(fields=["client", "date"]),
+            models.Index(fields=["-date", "-id"], name="consultation_list_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gte=0),
+                name="consultation_duration_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=[m.value for m in Method]), name="consultation_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(consulter__in=[c.value for c in Consulter]), name="consultation_consulter_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(family_member__isnull=True) | Q(consulter="家族"),
+                name="consultation_family_member_only_for_family",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y/%m/%d} {self.method} {self.client or _('匿名')}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.client_id is None
+
+
+class ClientLog(models.Model):
+    """Status changes, transfers, merges and links: who, when, what (traceable)."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("終結")
+        SUSPENDED = "suspended", _("中断")
+        REOPENED = "reopened", _("再開")
+        TRANSFERRED = "transferred", _("担当拠点の変更")
+        MERGED = "merged", _("統合")
+        LINKED = "linked", _("匿名相談の紐づけ")
+        ARCHIVED = "archived", _("アーカイブ")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="logs")
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("日時"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("実施者"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("理由"), blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("利用者の変更履歴")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y/%m/%d} {self.get_kind_display()}"

@@ -1,0 +1,242 @@
+"""Changes to clients and consultations: typed, keyword-only, one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hikikomori.audit import audit
+from hikikomori.models import AuditEvent, Office, User
+
+from .models import Client, ClientLog, ClientStatus, ClosureReason, Consultation, FamilyMember
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since it was opened (a version check failed)."""
+
+
+def _save_with_version(instance, expected_version: int | None, fields: Iterable[str]) -> None:
+    """Save only if nobody saved the record since `expected_version` was read."""
+    model = type(instance)
+    if expected_version is None:
+        expected_version = instance.version
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
+    if updated != 1:
+        raise ConflictError
+    instance.version = expected_version + 1
+    instance.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def check_consultation_rules(*, date: dt.date, office: Office, staff: Iterable[User], duration_minutes, today=None) -> None:
+    """Rules every consultation obeys, whatever screen or import it comes from."""
+    today = today or timezone.localdate()
+    errors = {}
+    if date > today:
+        errors["date"] = _("未来の日付は記録できません。")
+    if duration_minutes is not None and duration_minutes < 0:
+        errors["duration_minutes"] = _("所要時間は0分以上で入力してください。")
+    outsiders = [u for u in staff if not u.is_supervisor and not u.memberships.filter(office=office).exists()]
+    if outsiders:
+        names = "、".join(u.display_name for u in outsiders)
+        errors["office"] = _("%(names)s はこの拠点に所属していません。") % {"names": names}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def consultation_record(
+    *,
+    by: User,
+    office: Office,
+    date: dt.date,
+    method: str,
+    consulter: str,
+    staff: Iterable[User] = (),
+    client: Client | None = None,
+    family_member: FamilyMember | None = None,
+    **fields,
+) -> Consultation:
+    staff = list(staff) or [by]
+    check_consultation_rules(date=date, office=office, staff=staff, duration_minutes=fields.get("duration_minutes"))
+    if family_member is not None and (client is None or family_member.client_id != client.pk):
+        raise ValidationError({"family_member": _("この利用者の家族を選んでください。")})
+    if fields.get("municipality") is None and client is not None:
+        fields["municipality"] = client.municipality
+    consultation = Consultation(
+        office=office,
+        date=date,
+        method=method,
+        consulter=consulter,
+        client=client,
+        family_member=family_member,
+        created_by=by,
+        **fields,
+    )
+    consultation.full_clean(exclude=["staff"])
+    consultation.save()
+    consultation.staff.set(staff)
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(*, by: User, consultation: Consultation, version: int, staff: Iterable[User], **fields) -> Consultation:
+    staff = list(staff)
+    for name, value in fields.items():
+        setattr(consultation, name, value)
+    check_consultation_rules(
+        date=consultation.date, office=consultation.office, staff=staff, duration_minutes=consultation.duration_minutes
+    )
+    consultation.full_clean(exclude=["staff"])
+    _save_with_version(consultation, version, fields)
+    consultation.staff.set(staff)
+    return consultation
+
+
+@transaction.atomic
+def consultation_archive(*, by: User, consultation: Consultation) -> None:
+    consultation.archived_at = timezone.now()
+    consultation.save(update_fields=["archived_at", "updated_at"])
+    audit(AuditEvent.Action.ARCHIVE, user=by, target="consultation", target_id=consultation.pk)
+
+
+@transaction.atomic
+def consultation_attach_client(*, by: User, consultation: Consultation, client: Client) -> Consultation:
+    """An anonymous first contact turns out to be a registered client."""
+    if consultation.client_id is not None:
+        raise ValidationError(_("この相談はすでに利用者に紐づいています。"))
+    consultation.client = client
+    if consultation.municipality_id is None:
+        consultation.municipality = client.municipality
+    consultation.save(update_fields=["client", "municipality", "updated_at"])
+    ClientLog.objects.create(client=client, kind=ClientLog.Kind.LINKED, by=by, detail={"consultation": consultation.pk})
+    return consultation
+
+
+@transaction.atomic
+def client_create(*, by: User, **fields) -> Client:
+    client = Client(**fields)
+    client.full_clean()
+    client.save()
+    audit(AuditEvent.Action.CREATE, user=by, target="client", target_id=client.pk)
+    return client
+
+
+@transaction.atomic
+def client_update(*, by: User, client: Client, version: int, **fields) -> Client:
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.full_clean()
+    _save_with_version(client, version, [*fields, "search_key"])
+    audit(AuditEvent.Action.UPDATE, user=by, target="client", target_id=client.pk, fields=sorted(fields))
+    return client
+
+
+@transaction.atomic
+def client_close(
+    *, by: User, client: Client, status: str, closed_on: dt.date, reason: ClosureReason | None, note: str = ""
+) -> Client:
+    if status not in (ClientStatus.CLOSED, ClientStatus.SUSPENDED):
+        raise ValidationError(_("終結または中断を選んでください。"))
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("未来の日付は指定できません。")})
+    client.status, client.closed_on, client.closure_reason = status, closed_on, reason
+    _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
+    kind = ClientLog.Kind.CLOSED if status == ClientStatus.CLOSED else ClientLog.Kind.SUSPENDED
+    ClientLog.objects.create(
+        client=client, kind=kind, by=by, reason=note, detail={"closed_on": closed_on.isoformat(), "reason": str(reason or "")}
+    )
+    return client
+
+
+@transaction.atomic
+def client_reopen(*, by: User, client: Client, reason: str) -> Client:
+    if not reason.strip():
+        raise ValidationError({"reason": _("再開の理由を入力してください。")})
+    previous = client.status
+    client.status, client.closed_on, client.closure_reason = ClientStatus.ACTIVE, None, None
+    _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
+    ClientLog.objects.create(client=client, kind=ClientLog.Kind.REOPENED, by=by, reason=reason, detail={"from": previous})
+    return client
+
+
+@transaction.atomic
+def client_transfer(*, by: User, client: Client, office: Office, reason: str = "") -> Client:
+    """Move a client to another office; past consultations stay with the office that held them."""
+    if office.pk == client.office_id:
+        raise ValidationError({"office": _("現在と同じ拠点です。")})
+    previous = client.office
+    client.office = office
+    _save_with_version(client, client.version, ["office"])
+    ClientLog.objects.create(
+        client=client,
+        kind=ClientLog.Kind.TRANSFERRED,
+        by=by,
+        reason=reason,
+        detail={"from": previous.name, "to": office.name},
+    )
+    audit(AuditEvent.Action.TRANSFER, user=by, target="client", target_id=client.pk, to=office.name)
+    return client
+
+
+@transaction.atomic
+def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str = "") -> Client:
+    """Two records of one person: consultations and family move to the survivor."""
+    if survivor.pk == duplicate.pk:
+        raise ValidationError(_("同じ利用者同士は統合できません。"))
+    if duplicate.merged_into_id is not None:
+        raise ValidationError(_("この利用者はすでに統合されています。"))
+    locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])}
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    moved_consultations = list(duplicate.consultations.values_list("pk", flat=True))
+    moved_family = list(duplicate.family.values_list("pk", flat=True))
+    Consultation.objects.filter(pk__in=moved_consultations).update(client=survivor)
+    FamilyMember.objects.filter(pk__in=moved_family).update(client=survivor)
+    for field in ("kana", "birth_date", "municipality", "referral_route"):
+        if not getattr(survivor, field) and getattr(duplicate, field):
+            setattr(survivor, field, getattr(duplicate, field))
+    survivor.save()
+    duplicate.merged_into = survivor
+    duplicate.archived_at = timezone.now()
+    duplicate.save(update_fields=["merged_into", "archived_at", "updated_at"])
+    detail = {
+        "survivor": survivor.case_number,
+        "duplicate": duplicate.case_number,
+        "consultations": moved_consultations,
+        "family": moved_family,
+    }
+    ClientLog.objects.create(client=survivor, kind=ClientLog.Kind.MERGED, by=by, reason=reason, detail=detail)
+    ClientLog.objects.create(client=duplicate, kind=ClientLog.Kind.MERGED, by=by, reason=reason, detail=detail)
+    audit(AuditEvent.Action.MERGE, user=by, target="client", target_id=survivor.pk, duplicate=duplicate.pk)
+    return survivor
+
+
+def duplicate_candidates(clients) -> list[list[Client]]:
+    """Groups of current clients sharing a normalised フリガナ and a birth date (two queries)."""
+    current = clients.current().exclude(kana_key="").exclude(birth_date__isnull=True)
+    keys = {
+        (row["kana_key"], row["birth_date"])
+        for row in current.values("kana_key", "birth_date").annotate(n=Count("id")).filter(n__gt=1)
+    }
+    if not keys:
+        return []
+    groups: dict[tuple, list[Client]] = {}
+    candidates = current.filter(kana_key__in={k for k, _ in keys}, birth_date__in={d for _, d in keys})
+    for client in candidates.select_related("office").order_by("registered_on", "pk"):
+        key = (client.kana_key, client.birth_date)
+        if key in keys:
+            groups.setdefault(key, []).append(client)
+    return [members for _, members in sorted(groups.items())]
+
+
+@transaction.atomic
+def family_member_add(*, by: User, client: Client, **fields) -> FamilyMember:
+    member = FamilyMember(client=client, **fields)
+    member.full_clean()
+    member.save()
+    return member

@@ -1,0 +1,231 @@
+"""利用者 list, a client's page, and the changes made from it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hikikomori.audit import audit
+from hikikomori.models import AuditEvent, Role
+from hikikomori.scoping import get_for_user, require_case_access, require_role, scope
+
+from .. import services
+from ..filters import ClientFilter
+from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
+from ..models import Client, ClientStatus, FamilyMember
+from ..timeline import client_timeline
+from .consultations import add_form_errors
+
+PAGE_SIZE = 50
+
+
+def client_queryset(user):
+    return scope(Client.objects.current(), user)
+
+
+@require_case_access
+def client_list(request):
+    base = client_queryset(request.user).with_last_contact()
+    filterset = ClientFilter(request.GET or None, queryset=base, user=request.user)
+    rows = filterset.qs.select_related("office", "municipality")
+    if not request.GET.get("ordering"):
+        rows = rows.order_by("case_number")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = timezone.localdate()
+    dormant_ids = set(
+        Client.objects.dormant(today).filter(pk__in=[c.pk for c in page.object_list]).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "cases/client_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "dormant_ids": dormant_ids, "today": today},
+    )
+
+
+@require_case_access
+def client_suggest(request):
+    """htmx: <option>s for the client search box (name, フリガナ or case number)."""
+    text = request.GET.get("client") or request.GET.get("q") or ""
+    clients = client_queryset(request.user).search(text).order_by("kana_key")[:15] if text.strip() else []
+    return render(request, "includes/_client_options.html", {"clients": clients})
+
+
+@require_case_access
+def client_create(request):
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(by=request.user, **form.service_fields())
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("利用者 %(client)s を登録しました。") % {"client": client})
+            return redirect("cases:client_detail", pk=client.pk)
+    return render(request, "cases/client_form.html", {"form": form})
+
+
+@require_case_access
+def client_edit(request, pk):
+    client = get_for_user(Client.objects.current(), request.user, pk=pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(
+                by=request.user,
+                client=Client.objects.get(pk=pk),
+                version=form.cleaned_data.get("version") or 0,
+                **form.service_fields(),
+            )
+        except services.ConflictError:
+            form.add_error(
+                None,
+                _("この利用者の情報は、開いた後に他の職員が更新しました。入力内容は残っています。最新の内容を確認してから保存し直してください。"),
+            )
+            return render(request, "cases/client_form.html", {"form": form, "client": client}, status=409)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("利用者の情報を更新しました。"))
+            return redirect("cases:client_detail", pk=pk)
+    return render(request, "cases/client_form.html", {"form": form, "client": client})
+
+
+@require_case_access
+def client_detail(request, pk):
+    family = FamilyMember.objects.filter(archived_at__isnull=True)
+    client = get_for_user(
+        Client.objects.current().select_related("office", "municipality__region", "referral_route", "closure_reason").prefetch_related(
+            Prefetch("family", queryset=family)
+        ),
+        request.user,
+        pk=pk,
+    )
+    audit(AuditEvent.Action.VIEW, user=request.user, target="client", target_id=client.pk, request=request)
+    today = timezone.localdate()
+    follow_ups = client.consultations.current().filter(follow_up_on__isnull=False, follow_up_done=False).order_by("follow_up_on")
+    context = {
+        "client": client,
+        "timeline": client_timeline(client, request.user),
+        "follow_ups": follow_ups,
+        "logs": client.logs.select_related("by")[:20],
+        "is_dormant": Client.objects.dormant(today).filter(pk=client.pk).exists(),
+        "age_group": client.age_group(today),
+        "family_form": FamilyMemberForm(),
+        "close_form": CloseForm(),
+        "reopen_form": ReopenForm(),
+        "transfer_form": TransferForm(initial={"office": client.office}),
+        "can_transfer": request.user.has_role(Role.SUPERVISOR),
+    }
+    return render(request, "cases/client_detail.html", context)
+
+
+@require_POST
+@require_case_access
+def family_add(request, pk):
+    client = get_for_user(Client.objects.current(), request.user, pk=pk)
+    form = FamilyMemberForm(request.POST)
+    if form.is_valid():
+        services.family_member_add(by=request.user, client=client, **form.cleaned_data)
+        messages.success(request, _("家族を追加しました。"))
+    else:
+        messages.error(request, _("家族を追加できませんでした: %(errors)s") % {"errors": _flatten(form)})
+    return redirect("cases:client_detail", pk=pk)
+
+
+@require_POST
+@require_case_access
+def client_close(request, pk):
+    client = get_for_user(Client.objects.current(), request.user, pk=pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.client_close(
+                by=request.user,
+                client=client,
+                status=form.cleaned_data["status"],
+                closed_on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, services.ConflictError) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("状態を「%(status)s」にしました。") % {"status": client.status})
+    else:
+        messages.error(request, _flatten(form))
+    return redirect("cases:client_detail", pk=pk)
+
+
+@require_POST
+@require_case_access
+def client_reopen(request, pk):
+    client = get_for_user(Client.objects.current(), request.user, pk=pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid() and client.status != ClientStatus.ACTIVE:
+        try:
+            services.client_reopen(by=request.user, client=client, reason=form.cleaned_data["reason"])
+        except (ValidationError, services.ConflictError) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("支援を再開しました。"))
+    else:
+        messages.error(request, _flatten(form) or _("支援中の利用者は再開できません。"))
+    return redirect("cases:client_detail", pk=pk)
+
+
+@require_POST
+@require_role(Role.SUPERVISOR)
+def client_transfer(request, pk):
+    client = get_for_user(Client.objects.current(), request.user, pk=pk)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.client_transfer(by=request.user, client=client, office=form.cleaned_data["office"], reason=form.cleaned_data["reason"])
+        except (ValidationError, services.ConflictError) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("担当拠点を %(office)s に変更しました。") % {"office": form.cleaned_data["office"]})
+    else:
+        messages.error(request, _flatten(form))
+    return redirect("cases:client_detail", pk=pk)
+
+
+@require_case_access
+def client_duplicates(request):
+    groups = services.duplicate_candidates(client_queryset(request.user))
+    return render(request, "cases/client_duplicates.html", {"groups": groups})
+
+
+@require_POST
+@require_case_access
+def client_merge(request):
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _flatten(form))
+        return redirect("cases:client_duplicates")
+    survivor = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["survivor"])
+    duplicate = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["duplicate"])
+    try:
+        services.client_merge(by=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+        return redirect("cases:client_duplicates")
+    messages.success(request, _("%(dup)s を %(survivor)s に統合しました。") % {"dup": duplicate, "survivor": survivor})
+    return redirect("cases:client_detail", pk=survivor.pk)
+
+
+def _flatten(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _message(exc) -> str:
+    if isinstance(exc, services.ConflictError):
+        return _("他の職員が同時に更新しました。画面を開き直してください。")
+    return " ".join(exc.messages)
+

@@ -1,0 +1,190 @@
+"""相談を記録, 相談記録 list and export, one consultation's page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hikikomori.audit import audit
+from hikikomori.exports import export_response
+from hikikomori.models import AuditEvent
+from hikikomori.scoping import get_for_user, require_case_access, scope, visible_office_ids
+
+from .. import services
+from ..filters import ConsultationFilter
+from ..forms import AttachClientForm, ConsultationForm
+from ..models import Client, Consultation, Method
+
+PAGE_SIZE = 50
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def consultation_queryset(user):
+    return scope(Consultation.objects.current(), user)
+
+
+def add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_case_access
+def consultation_create(request):
+    """相談を記録: defaults today, my office, me; blank client = anonymous."""
+    user = request.user
+    initial = {"date": timezone.localdate(), "office": user.primary_office, "staff": [user]}
+    if client_id := request.GET.get("client"):
+        client = get_for_user(Client.objects.current(), user, pk=client_id)
+        initial.update(client=client, office=client.office if client.office_id in visible_office_ids(user) else user.primary_office)
+    form = ConsultationForm(request.POST or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_record(by=user, **form.service_fields())
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("相談を記録しました（%(date)s %(method)s %(who)s）。") % {
+                "date": f"{consultation.date:%Y/%m/%d}",
+                "method": consultation.method,
+                "who": consultation.client.name if consultation.client else _("匿名"),
+            })
+            return redirect(_safe_next(request, reverse("home")))
+    return render(request, "cases/consultation_form.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@require_case_access
+def consultation_edit(request, pk):
+    consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
+    form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        staff = fields.pop("staff")
+        try:
+            services.consultation_update(
+                by=request.user,
+                consultation=Consultation.objects.get(pk=pk),
+                version=form.cleaned_data.get("version") or 0,
+                staff=staff,
+                **fields,
+            )
+        except services.ConflictError:
+            form.add_error(
+                None,
+                _("この相談記録は、開いた後に他の職員が更新しました。入力内容は残っています。最新の内容を確認してから保存し直してください。"),
+            )
+            return render(request, "cases/consultation_form.html", {"form": form, "consultation": consultation}, status=409)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("相談記録を更新しました。"))
+            return redirect("cases:consultation_detail", pk=pk)
+    return render(request, "cases/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+@require_case_access
+def consultation_detail(request, pk):
+    consultation = get_for_user(
+        Consultation.objects.current().select_related("client", "office", "family_member", "referral_destination", "municipality"),
+        request.user,
+        pk=pk,
+    )
+    history = consultation.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "cases/consultation_detail.html",
+        {"consultation": consultation, "history": history, "attach_form": AttachClientForm(user=request.user)},
+    )
+
+
+@require_POST
+@require_case_access
+def consultation_attach(request, pk):
+    """Link an anonymous consultation to a client."""
+    consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
+    form = AttachClientForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.consultation_attach_client(by=request.user, consultation=consultation, client=form.cleaned_data["client"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("相談を %(client)s に紐づけました。") % {"client": form.cleaned_data["client"]})
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("cases:consultation_detail", pk=pk)
+
+
+def filtered_consultations(request):
+    base = consultation_queryset(request.user)
+    return ConsultationFilter(request.GET or None, queryset=base, user=request.user)
+
+
+@require_case_access
+def consultation_list(request):
+    filterset = filtered_consultations(request)
+    rows = filterset.qs.select_related("client", "office").prefetch_related("staff").order_by("-date", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    visit_support = Q(method__in=[Method.HOME_VISIT, Method.ACCOMPANY])
+    totals = filterset.qs.aggregate(
+        count=Count("id"),
+        anonymous=Count("id", filter=Q(client__isnull=True)),
+        visit_support=Count("id", filter=visit_support),
+        minutes=Sum("duration_minutes"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/consultation_list.html",
+        {"filter": filterset, "page": page, "totals": totals, "query": query.urlencode()},
+    )
+
+
+EXPORT_HEADER = ["記録番号", "相談日", "開始時刻", "所要時間（分）", "拠点", "相談方法", "相談者", "ケース番号", "氏名", "担当者", "つなぎ先", "次回予定", "内容"]
+
+
+@require_case_access
+def consultation_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset = filtered_consultations(request)
+    rows = filterset.qs.select_related("client", "office", "referral_destination").prefetch_related("staff").order_by("date", "id")
+
+    def generate():
+        yield EXPORT_HEADER
+        for c in rows.iterator(chunk_size=2000):
+            yield [
+                c.record_number or f"ID{c.pk}",
+                c.date,
+                c.start_time.strftime("%H:%M") if c.start_time else "",
+                c.duration_minutes,
+                c.office.name,
+                c.method,
+                c.consulter,
+                c.client.case_number if c.client else "",
+                c.client.name if c.client else "",
+                "、".join(s.display_name for s in c.staff.all()),
+                str(c.referral_destination or ""),
+                c.follow_up_on,
+                c.content,
+            ]
+
+    count = filterset.qs.count()
+    audit(AuditEvent.Action.EXPORT, user=request.user, target="consultations", request=request, rows=count, format=fmt, filters=request.GET.dict())
+    return export_response(generate(), filename=f"相談記録_{timezone.localdate():%Y%m%d}", fmt=fmt, title="相談記録")

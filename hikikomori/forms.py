@@ -1,0 +1,44 @@
+"""Form fields shared by every app."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .fiscal import DateParseError, parse_japanese_date
+
+
+class JapaneseDateInput(forms.TextInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "2024/4/1", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return f"{value.year}/{value.month}/{value.day}"
+        return super().format_value(value)
+
+
+class JapaneseDateField(forms.DateField):
+    """Accepts 2024-04-01, 2024/4/1, 令和6年4月1日 and R6.4.1."""
+
+    widget = JapaneseDateInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_japanese_date(value)
+        except DateParseError as exc:
+            raise forms.ValidationError(
+                _("日付を正しく入力してください（%(reason)s）。"), code="invalid", params={"reason": exc}
+            ) from exc
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class StaffSingleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
