@@ -1,5 +1,45 @@
 """Small explicit records for tests: plain `objects.create` helpers."""
 
+import datetime as dt
+
+from cases.models import Client, Consultation, Consulter, FamilyMember, Method
+from hikikomori.models import Municipality
+
+
+def make_client(office, case_number="C-0001", name="山田 太郎", kana="ヤマダ タロウ", municipality=None, **fields) -> Client:
+    if municipality is not None and not isinstance(municipality, Municipality):
+        municipality = Municipality.objects.get(name=municipality)
+    fields.setdefault("registered_on", dt.date(2024, 4, 1))
+    return Client.objects.create(
+        office=office, case_number=case_number, name=name, kana=kana, municipality=municipality, **fields
+    )
+
+
+def make_consultation(office, date, method=Method.PHONE, client=None, consulter=Consulter.FAMILY, staff=(), **fields) -> Consultation:
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    if client is not None and "municipality" not in fields:
+        fields["municipality"] = client.municipality
+    consultation = Consultation.objects.create(
+        office=office, date=date, method=method, client=client, consulter=consulter, **fields
+    )
+    if staff:
+        consultation.staff.set(staff)
+    return consultation
+
 
 def world(*, coordinator, center, chikuho) -> dict:
-    return {"coordinator": coordinator, "center": center, "chikuho": chikuho}
+    """One client of the center with a family member and a consultation."""
+    client = make_client(center, municipality="春日市")
+    member = FamilyMember.objects.create(client=client, name="山田 和子", relationship="母")
+    consultation = make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
+    anonymous = make_consultation(center, "2024-05-02")
+    return {
+        "coordinator": coordinator,
+        "center": center,
+        "chikuho": chikuho,
+        "client": client,
+        "family_member": member,
+        "consultation": consultation,
+        "anonymous": anonymous,
+    }

@@ -1,0 +1,188 @@
+"""利用者: list filters, page, status changes, transfer, merge, conflicts."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Client, ClientLog, Consultation, FamilyMember
+from hikikomori.models import AuditEvent
+from tests.records import make_client, make_consultation
+
+
+def test_the_list_shows_only_clients_of_my_offices(coordinator_client, center, chikuho):
+    make_client(center, case_number="C-0001")
+    make_client(chikuho, case_number="T-0001", name="田川 次郎", kana="タガワ ジロウ")
+    html = coordinator_client.get(reverse("cases:client_list")).content.decode()
+    assert "C-0001" in html
+    assert "T-0001" not in html
+
+
+def test_the_list_filters_by_age_group_and_dormancy(coordinator_client, center):
+    today = timezone.localdate()
+    young = make_client(center, case_number="C-0001", birth_date=today.replace(year=today.year - 25), registered_on=today - dt.timedelta(days=400))
+    old = make_client(center, case_number="C-0002", birth_date=today.replace(year=today.year - 45), registered_on=today - dt.timedelta(days=400))
+    make_consultation(center, today - dt.timedelta(days=10), client=old)
+    response = coordinator_client.get(reverse("cases:client_list"), {"age_group": "20代"})
+    assert [c.pk for c in response.context["page"].object_list] == [young.pk]
+    response = coordinator_client.get(reverse("cases:client_list"), {"dormant": "true"})
+    assert [c.pk for c in response.context["page"].object_list] == [young.pk]
+    assert "長期未接触" in response.content.decode()
+
+
+def test_the_list_runs_the_same_number_of_queries_whatever_the_page_size(coordinator_client, center, django_assert_max_num_queries):
+    for n in range(3):
+        make_client(center, case_number=f"C-{n:04d}")
+    url = reverse("cases:client_list")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(url)
+    for n in range(3, 40):
+        c = make_client(center, case_number=f"C-{n:04d}")
+        make_consultation(center, "2024-05-01", client=c)
+    with CaptureQueriesContext(connection) as many:
+        coordinator_client.get(url)
+    assert len(many) == len(few)
+
+
+def test_the_client_page_shows_family_timeline_and_is_audited(coordinator_client, coordinator, center):
+    client = make_client(center)
+    FamilyMember.objects.create(client=client, name="山田 和子", relationship="母")
+    make_consultation(center, "2024-05-01", client=client, content="初回の電話相談")
+    html = coordinator_client.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
+    assert "山田 和子（母）" in html
+    assert "初回の電話相談" in html
+    assert AuditEvent.objects.filter(action="view", target="client", target_id=str(client.pk), user=coordinator).exists()
+
+
+def test_closing_and_reopening_are_logged(coordinator_client, coordinator, center):
+    client = make_client(center)
+    url = reverse("cases:client_close", args=[client.pk])
+    coordinator_client.post(url, {"status": "終結", "closed_on": "2024/6/1", "note": "就労"})
+    client.refresh_from_db()
+    assert client.status == "終結"
+    assert client.closed_on == dt.date(2024, 6, 1)
+    coordinator_client.post(reverse("cases:client_reopen", args=[client.pk]), {"reason": "再び相談あり"})
+    client.refresh_from_db()
+    assert client.status == "支援中" and client.closed_on is None
+    assert list(client.logs.values_list("kind", flat=True)) == ["reopened", "closed"]
+    assert client.logs.first().by == coordinator
+
+
+def test_reopening_needs_a_reason(coordinator_client, center):
+    client = make_client(center, status="終結", closed_on=dt.date(2024, 6, 1))
+    response = coordinator_client.post(reverse("cases:client_reopen", args=[client.pk]), {"reason": ""}, follow=True)
+    client.refresh_from_db()
+    assert client.status == "終結"
+    assert "このフィールドは必須です" in response.content.decode()
+
+
+def test_a_supervisor_transfers_a_client_and_past_consultations_stay(supervisor_client, supervisor, center, chikuho):
+    client = make_client(center)
+    old = make_consultation(center, "2024-05-01", client=client)
+    supervisor_client.post(reverse("cases:client_transfer", args=[client.pk]), {"office": chikuho.pk, "reason": "転居"})
+    client.refresh_from_db()
+    old.refresh_from_db()
+    assert client.office == chikuho
+    assert old.office == center
+    log = client.logs.get(kind="transferred")
+    assert log.detail == {"from": center.name, "to": chikuho.name}
+
+
+def test_after_a_transfer_the_new_office_sees_the_client_but_not_old_consultations(satellite_client, supervisor, center, chikuho):
+    client = make_client(center)
+    make_consultation(center, "2024-05-01", client=client, content="センターでの相談")
+    services.client_transfer(by=supervisor, client=client, office=chikuho)
+    html = satellite_client.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
+    assert "山田 太郎" in html
+    assert "センターでの相談" not in html
+
+
+def test_a_concurrent_edit_is_refused_and_keeps_the_input(coordinator_client, coordinator, center):
+    client = make_client(center)
+    url = reverse("cases:client_edit", args=[client.pk])
+    form = coordinator_client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(version=client.version, name="山田 太郎（更新）", registered_on="2024/4/1", municipality="")
+    services.client_update(by=coordinator, client=Client.objects.get(pk=client.pk), version=client.version, notes="別の職員の更新")
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 409
+    assert "他の職員が更新しました" in response.content.decode()
+    assert response.context["form"]["name"].value() == "山田 太郎（更新）"
+    client.refresh_from_db()
+    assert client.name == "山田 太郎"
+    assert client.notes == "別の職員の更新"
+
+
+def test_an_edit_without_a_conflict_is_saved(coordinator_client, center):
+    client = make_client(center)
+    url = reverse("cases:client_edit", args=[client.pk])
+    data = {
+        "version": client.version,
+        "case_number": "C-0001",
+        "name": "山田 太郎",
+        "kana": "ヤマダ タロウ",
+        "sex": "男性",
+        "withdrawal_period": "不明",
+        "registered_on": "2024/4/1",
+    }
+    assert coordinator_client.post(url, data).status_code == 302
+    client.refresh_from_db()
+    assert client.sex == "男性"
+    assert client.version == 2
+    assert client.history.count() == 2
+
+
+def test_a_duplicate_case_number_is_refused(coordinator_client, center):
+    make_client(center)
+    data = {"case_number": "C-0001", "name": "別人", "sex": "不明", "withdrawal_period": "不明", "office": center.pk, "registered_on": "2024/4/1"}
+    response = coordinator_client.post(reverse("cases:client_create"), data)
+    assert "ケース番号" in response.content.decode() and "すでに存在します" in response.content.decode()
+    assert Client.objects.count() == 1
+
+
+def test_duplicate_candidates_share_normalised_kana_and_birth_date(center, chikuho):
+    a = make_client(center, case_number="C-0001", kana="ヤマダ タロウ", birth_date=dt.date(2000, 1, 1))
+    b = make_client(center, case_number="C-0002", kana="やまだ　たろう", name="山田 太朗", birth_date=dt.date(2000, 1, 1))
+    make_client(center, case_number="C-0003", kana="ヤマダ タロウ", birth_date=dt.date(2001, 1, 1))
+    groups = services.duplicate_candidates(Client.objects.all())
+    assert [[c.pk for c in g] for g in groups] == [[a.pk, b.pk]]
+
+
+def test_merging_moves_consultations_and_family_and_is_traceable(coordinator_client, coordinator, center):
+    survivor = make_client(center, case_number="C-0001", birth_date=dt.date(2000, 1, 1))
+    duplicate = make_client(center, case_number="C-0002", birth_date=dt.date(2000, 1, 1))
+    moved = make_consultation(center, "2024-06-01", client=duplicate)
+    FamilyMember.objects.create(client=duplicate, name="山田 和子", relationship="母")
+    response = coordinator_client.post(reverse("cases:client_merge"), {"survivor": survivor.pk, "duplicate": duplicate.pk, "reason": "同一人物"})
+    assert response.url == reverse("cases:client_detail", args=[survivor.pk])
+    moved.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert moved.client == survivor
+    assert survivor.family.count() == 1
+    assert duplicate.merged_into == survivor and duplicate.archived_at is not None
+    assert not Client.objects.current().filter(pk=duplicate.pk).exists()
+    log = survivor.logs.get(kind="merged")
+    assert log.detail["consultations"] == [moved.pk]
+    assert ClientLog.objects.filter(client=duplicate, kind="merged").exists()
+
+
+def test_an_anonymous_consultation_is_linked_to_a_client_afterwards(coordinator_client, center):
+    client = make_client(center, municipality="春日市")
+    anonymous = make_consultation(center, "2024-05-01")
+    coordinator_client.post(reverse("cases:consultation_attach", args=[anonymous.pk]), {"client": "C-0001"})
+    anonymous.refresh_from_db()
+    assert anonymous.client == client
+    assert anonymous.municipality.name == "春日市"
+    assert client.logs.filter(kind="linked").exists()
+
+
+def test_the_database_refuses_a_negative_duration(center):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Consultation.objects.filter(pk=make_consultation(center, "2024-05-01").pk).update(duration_minutes=-1)

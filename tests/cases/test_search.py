@@ -1,0 +1,26 @@
+"""Client search ignores hiragana/katakana, full/half width and spaces."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Client
+from cases.text import normalize_name
+from tests.records import make_client
+
+
+@pytest.mark.parametrize("text", ["ヤマダ タロウ", "やまだたろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ", "やまだ", "山田", "山田太郎"])
+def test_every_way_of_writing_the_name_finds_the_client(center, text):
+    client = make_client(center, name="山田 太郎", kana="ヤマダ タロウ")
+    assert list(Client.objects.search(text)) == [client]
+
+
+def test_normalisation_folds_kana_width_and_spaces():
+    assert normalize_name("ﾔﾏﾀﾞ　ﾀﾛｳ") == normalize_name("やまだ たろう") == "やまだたろう"
+
+
+def test_the_suggestions_list_only_clients_of_my_offices(coordinator_client, center, chikuho):
+    make_client(center, case_number="C-0001")
+    make_client(chikuho, case_number="T-0001")
+    html = coordinator_client.get(reverse("cases:client_suggest"), {"client": "やまだ"}).content.decode()
+    assert "C-0001 山田 太郎" in html
+    assert "T-0001" not in html
