@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,8 +113,9 @@ class ConsultationForm(forms.ModelForm):
         self.fields["office"].queryset = visible_offices(user)
         self.fields["office"].empty_label = None
         self.fields["staff"].queryset = staff_for(user)
-        self.fields["method"].choices = Method.choices
-        self.fields["consulter"].choices = Consulter.choices
+        # No preselected method or consulter: they define the statistics, so they are chosen.
+        self.fields["method"].choices = BLANK_CHOICE_DASH + Method.choices
+        self.fields["consulter"].choices = BLANK_CHOICE_DASH + Consulter.choices
         self.fields["municipality"].queryset = Municipality.objects.select_related("region")
         self.fields["referral_destination"].queryset = ReferralDestination.objects.filter(is_active=True)
         family = FamilyMember.objects.filter(archived_at__isnull=True).select_related("client")

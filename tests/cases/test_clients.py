@@ -141,7 +141,7 @@ def test_a_duplicate_case_number_is_refused(coordinator_client, center):
     make_client(center)
     data = {"case_number": "C-0001", "name": "別人", "sex": "不明", "withdrawal_period": "不明", "office": center.pk, "registered_on": "2024/4/1"}
     response = coordinator_client.post(reverse("cases:client_create"), data)
-    assert "ケース番号" in response.content.decode() and "すでに存在します" in response.content.decode()
+    assert "この ケース番号 を持った 利用者 が既に存在します" in response.content.decode()
     assert Client.objects.count() == 1
 
 

@@ -1,0 +1,112 @@
+"""相談記録 list: filters, totals, export of the filtered rows (logged), constant queries."""
+
+import io
+
+import openpyxl
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services
+from cases.models import Consultation
+from hikikomori.models import AuditEvent
+from tests.records import make_client, make_consultation
+
+LIST = reverse("cases:consultation_list")
+
+
+def test_filters_by_period_method_and_consulter_with_totals(coordinator_client, coordinator, center):
+    client = make_client(center)
+    make_consultation(center, "2024-03-31", method="電話", client=client)
+    make_consultation(center, "2024-04-01", method="訪問", client=client, consulter="本人", duration_minutes=60)
+    make_consultation(center, "2024-04-02", method="同行", consulter="本人", client=client, duration_minutes=90)
+    make_consultation(center, "2024-04-03", method="電話")
+    response = coordinator_client.get(LIST, {"date_from": "R6.4.1", "date_to": "2024/4/30"})
+    assert response.context["totals"] == {"count": 3, "anonymous": 1, "visit_support": 2, "minutes": 150}
+    response = coordinator_client.get(LIST, {"consulter": "本人"})
+    assert response.context["totals"]["count"] == 2
+    response = coordinator_client.get(LIST, {"method": "電話", "anonymous": "true"})
+    assert [c.date.isoformat() for c in response.context["page"].object_list] == ["2024-04-03"]
+
+
+def test_filters_by_staff_and_client(coordinator_client, coordinator, center):
+    client = make_client(center)
+    make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
+    make_consultation(center, "2024-05-02")
+    assert coordinator_client.get(LIST, {"staff": coordinator.pk}).context["totals"]["count"] == 1
+    assert coordinator_client.get(LIST, {"client": "やまだ"}).context["totals"]["count"] == 1
+
+
+def test_a_coordinator_sees_only_the_consultations_of_their_office(satellite_client, center, chikuho):
+    make_consultation(center, "2024-05-01")
+    make_consultation(chikuho, "2024-05-02")
+    response = satellite_client.get(LIST)
+    assert [c.office for c in response.context["page"].object_list] == [chikuho]
+
+
+def test_the_list_runs_a_constant_number_of_queries(coordinator_client, coordinator, center):
+    client = make_client(center)
+    make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(LIST)
+    for day in range(1, 29):
+        make_consultation(center, f"2024-06-{day:02d}", client=client, staff=[coordinator])
+    with CaptureQueriesContext(connection) as many:
+        coordinator_client.get(LIST)
+    assert len(many) == len(few)
+
+
+def test_csv_export_is_excel_ready_filtered_and_logged(coordinator_client, coordinator, center):
+    client = make_client(center)
+    make_consultation(center, "2024-05-01", client=client, content="=HYPERLINK(\"http://x\")", staff=[coordinator])
+    make_consultation(center, "2024-05-02", method="来所")
+    response = coordinator_client.get(reverse("cases:consultation_export", args=["csv"]), {"method": "電話"})
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0].startswith("記録番号,相談日,開始時刻,所要時間（分）,拠点,相談方法,相談者,ケース番号,氏名,担当者")
+    assert len([line for line in lines if line]) == 2
+    assert "'=HYPERLINK" in text
+    event = AuditEvent.objects.get(action="export")
+    assert event.user == coordinator
+    assert event.detail["rows"] == 1
+    assert "HYPERLINK" not in str(event.detail)
+
+
+def test_xlsx_export_writes_formulas_as_text(coordinator_client, center):
+    make_consultation(center, "2024-05-01", content="=1+1")
+    response = coordinator_client.get(reverse("cases:consultation_export", args=["xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "記録番号"
+    assert sheet.cell(row=2, column=13).value == "=1+1"
+    assert sheet.cell(row=2, column=13).data_type == "s"
+
+
+def test_a_concurrent_edit_of_a_consultation_gets_a_conflict(coordinator_client, coordinator, center):
+    consultation = make_consultation(center, "2024-05-01", staff=[coordinator], content="最初の内容")
+    url = reverse("cases:consultation_edit", args=[consultation.pk])
+    data = {
+        "version": consultation.version,
+        "date": "2024/5/1",
+        "office": center.pk,
+        "method": "電話",
+        "consulter": "家族",
+        "staff": [coordinator.pk],
+        "content": "私の追記",
+    }
+    services.consultation_update(
+        by=coordinator, consultation=Consultation.objects.get(pk=consultation.pk), version=1, staff=[coordinator], content="同僚の追記"
+    )
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 409
+    assert "他の職員が更新しました" in response.content.decode()
+    assert response.context["form"]["content"].value() == "私の追記"
+    consultation.refresh_from_db()
+    assert consultation.content == "同僚の追記"
+    data["version"] = consultation.version
+    assert coordinator_client.post(url, data).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.content == "私の追記"
+    contents = list(dict.fromkeys(consultation.history.order_by("history_date").values_list("content", flat=True)))
+    assert contents == ["最初の内容", "同僚の追記", "私の追記"]

@@ -1,0 +1,68 @@
+"""A coordinator records a phone call with the keyboard only, and meets a conflict."""
+
+from playwright.sync_api import expect
+
+from cases import services
+from cases.models import Consultation
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
+from tests.records import make_client, make_consultation
+
+
+def test_a_satellite_coordinator_records_a_phone_call_with_the_keyboard_only(page, satellite_coordinator):
+    log_in(page, "sat", PASSWORD)
+    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
+    # From ホーム: the 相談を記録 button is reached with the keyboard.
+    page.get_by_role("link", name="相談を記録").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="相談を記録")).to_be_visible()
+    expect(page.get_by_label("相談日")).to_be_focused()
+    keys = page.keyboard
+    keys.press("Tab")  # 拠点 (my office by default)
+    keys.press("Tab")  # 相談方法
+    keys.press("ArrowDown")  # 電話
+    keys.press("Tab")  # 相談者
+    keys.press("ArrowDown")  # 本人
+    keys.press("ArrowDown")  # 家族
+    keys.press("Tab")  # 利用者: blank = 匿名
+    keys.press("Tab")  # 担当者 (me by default)
+    keys.press("Tab")  # 所要時間（分）
+    keys.type("15")
+    keys.press("Tab")  # 内容
+    keys.type("母より電話。本人の昼夜逆転について相談。")
+    keys.press("Tab")  # 保存
+    keys.press("Enter")
+    expect(page.get_by_text("相談を記録しました")).to_be_visible()
+
+    consultation = Consultation.objects.get()
+    assert (consultation.method, consultation.consulter, consultation.duration_minutes) == ("電話", "家族", 15)
+    assert consultation.office.name == "筑豊サテライトオフィス"
+    assert consultation.client is None
+
+    page.get_by_role("link", name="相談記録", exact=True).click()
+    row = page.get_by_role("row").filter(has_text="匿名")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("電話")
+    expect(row).to_contain_text("筑豊")
+    expect(page.locator("#total-count")).to_have_text("1")
+
+
+def test_a_second_save_of_the_same_consultation_shows_the_conflict_message(page, coordinator, center):
+    client = make_client(center)
+    consultation = make_consultation(center, "2024-05-01", client=client, staff=[coordinator], content="最初の内容")
+    log_in(page, "coord", PASSWORD)
+    page.goto(f"/cases/consultations/{consultation.pk}/edit/")
+    page.get_by_label("内容").fill("私の追記")
+    # A colleague saves the same record meanwhile.
+    services.consultation_update(
+        by=coordinator,
+        consultation=Consultation.objects.get(pk=consultation.pk),
+        version=consultation.version,
+        staff=[coordinator],
+        content="同僚の追記",
+    )
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("開いた後に他の職員が更新しました")).to_be_visible()
+    expect(page.get_by_label("内容")).to_have_value("私の追記")
+    consultation.refresh_from_db()
+    assert consultation.content == "同僚の追記"
