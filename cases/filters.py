@@ -1,8 +1,10 @@
 import django_filters
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hikikomori.fiscal import fiscal_year_label, fiscal_year_of
 from hikikomori.forms import JapaneseDateField, StaffSingleChoiceField
 from hikikomori.models import Municipality, Office, User
 from hikikomori.scoping import visible_offices
@@ -55,7 +57,19 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=dormant) if value else queryset.exclude(pk__in=dormant)
 
 
+ALL_YEARS = "all"
+
+
+def fiscal_year_choices(today=None):
+    current = fiscal_year_of(today or timezone.localdate())
+    years = [(str(fy), fiscal_year_label(fy)) for fy in range(current, current - 11, -1)]
+    return [(ALL_YEARS, _("全期間")), *years]
+
+
 class ConsultationFilter(django_filters.FilterSet):
+    """Filters of 相談記録; without a chosen year it shows the current fiscal year."""
+
+    fiscal_year = django_filters.ChoiceFilter(label=_("年度"), choices=fiscal_year_choices, method="filter_fiscal_year", empty_label=None)
     date_from = JapaneseDateFilter(label=_("期間（から）"), field_name="date", lookup_expr="gte")
     date_to = JapaneseDateFilter(label=_("期間（まで）"), field_name="date", lookup_expr="lte")
     office = django_filters.ModelChoiceFilter(label=_("拠点"), queryset=Office.objects.none())
@@ -67,13 +81,19 @@ class ConsultationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Consultation
-        fields = ["date_from", "date_to", "office", "method", "consulter", "staff", "client", "anonymous"]
+        fields = ["fiscal_year", "date_from", "date_to", "office", "method", "consulter", "staff", "client", "anonymous"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("fiscal_year"):
+            data["fiscal_year"] = str(fiscal_year_of(timezone.localdate()))
+        super().__init__(data, *args, **kwargs)
         offices = visible_offices(user)
         self.filters["office"].queryset = offices
         self.filters["staff"].queryset = User.objects.filter(memberships__office__in=offices).distinct()
+
+    def filter_fiscal_year(self, queryset, name, value):
+        return queryset if value == ALL_YEARS else queryset.in_fiscal_year(int(value))
 
     def filter_client(self, queryset, name, value):
         matching = Client.objects.search(value).values("pk")

@@ -132,14 +132,12 @@ def consultation_attach(request, pk):
 
 def filtered_consultations(request):
     base = consultation_queryset(request.user)
-    return ConsultationFilter(request.GET or None, queryset=base, user=request.user)
+    return ConsultationFilter(request.GET, queryset=base, user=request.user)
 
 
 @require_case_access
 def consultation_list(request):
     filterset = filtered_consultations(request)
-    rows = filterset.qs.select_related("client", "office").prefetch_related("staff").order_by("-date", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     visit_support = Q(method__in=[Method.HOME_VISIT, Method.ACCOMPANY])
     totals = filterset.qs.aggregate(
         count=Count("id"),
@@ -147,6 +145,12 @@ def consultation_list(request):
         visit_support=Count("id", filter=visit_support),
         minutes=Sum("duration_minutes"),
     )
+    # Page through ids only (an index-only scan even deep into a year), then load the rows.
+    paginator = Paginator(filterset.qs.order_by("-date", "-id").values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = totals["count"]  # already counted with the totals: one scan, not two
+    page = paginator.get_page(request.GET.get("page"))
+    rows = Consultation.objects.filter(pk__in=list(page.object_list)).select_related("client", "office")
+    page.object_list = rows.prefetch_related("staff").order_by("-date", "-id")
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -21,11 +21,11 @@ def test_filters_by_period_method_and_consulter_with_totals(coordinator_client, 
     make_consultation(center, "2024-04-01", method="訪問", client=client, consulter="本人", duration_minutes=60)
     make_consultation(center, "2024-04-02", method="同行", consulter="本人", client=client, duration_minutes=90)
     make_consultation(center, "2024-04-03", method="電話")
-    response = coordinator_client.get(LIST, {"date_from": "R6.4.1", "date_to": "2024/4/30"})
+    response = coordinator_client.get(LIST, {"fiscal_year": "2024", "date_to": "2024/4/30"})
     assert response.context["totals"] == {"count": 3, "anonymous": 1, "visit_support": 2, "minutes": 150}
-    response = coordinator_client.get(LIST, {"consulter": "本人"})
+    response = coordinator_client.get(LIST, {"consulter": "本人", "fiscal_year": "all"})
     assert response.context["totals"]["count"] == 2
-    response = coordinator_client.get(LIST, {"method": "電話", "anonymous": "true"})
+    response = coordinator_client.get(LIST, {"method": "電話", "anonymous": "true", "fiscal_year": "all"})
     assert [c.date.isoformat() for c in response.context["page"].object_list] == ["2024-04-03"]
 
 
@@ -33,14 +33,14 @@ def test_filters_by_staff_and_client(coordinator_client, coordinator, center):
     client = make_client(center)
     make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
     make_consultation(center, "2024-05-02")
-    assert coordinator_client.get(LIST, {"staff": coordinator.pk}).context["totals"]["count"] == 1
-    assert coordinator_client.get(LIST, {"client": "やまだ"}).context["totals"]["count"] == 1
+    assert coordinator_client.get(LIST, {"staff": coordinator.pk, "fiscal_year": "2024"}).context["totals"]["count"] == 1
+    assert coordinator_client.get(LIST, {"client": "やまだ", "fiscal_year": "2024"}).context["totals"]["count"] == 1
 
 
 def test_a_coordinator_sees_only_the_consultations_of_their_office(satellite_client, center, chikuho):
     make_consultation(center, "2024-05-01")
     make_consultation(chikuho, "2024-05-02")
-    response = satellite_client.get(LIST)
+    response = satellite_client.get(LIST, {"fiscal_year": "all"})
     assert [c.office for c in response.context["page"].object_list] == [chikuho]
 
 
@@ -48,11 +48,12 @@ def test_the_list_runs_a_constant_number_of_queries(coordinator_client, coordina
     client = make_client(center)
     make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
     with CaptureQueriesContext(connection) as few:
-        coordinator_client.get(LIST)
+        coordinator_client.get(LIST, {"fiscal_year": "2024"})
     for day in range(1, 29):
         make_consultation(center, f"2024-06-{day:02d}", client=client, staff=[coordinator])
     with CaptureQueriesContext(connection) as many:
-        coordinator_client.get(LIST)
+        response = coordinator_client.get(LIST, {"fiscal_year": "2024"})
+    assert len(response.context["page"].object_list) == 29
     assert len(many) == len(few)
 
 
@@ -60,7 +61,7 @@ def test_csv_export_is_excel_ready_filtered_and_logged(coordinator_client, coord
     client = make_client(center)
     make_consultation(center, "2024-05-01", client=client, content="=HYPERLINK(\"http://x\")", staff=[coordinator])
     make_consultation(center, "2024-05-02", method="来所")
-    response = coordinator_client.get(reverse("cases:consultation_export", args=["csv"]), {"method": "電話"})
+    response = coordinator_client.get(reverse("cases:consultation_export", args=["csv"]), {"method": "電話", "fiscal_year": "2024"})
     body = response.content
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
@@ -76,7 +77,7 @@ def test_csv_export_is_excel_ready_filtered_and_logged(coordinator_client, coord
 
 def test_xlsx_export_writes_formulas_as_text(coordinator_client, center):
     make_consultation(center, "2024-05-01", content="=1+1")
-    response = coordinator_client.get(reverse("cases:consultation_export", args=["xlsx"]))
+    response = coordinator_client.get(reverse("cases:consultation_export", args=["xlsx"]), {"fiscal_year": "all"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].value == "記録番号"
     assert sheet.cell(row=2, column=13).value == "=1+1"
@@ -110,3 +111,17 @@ def test_a_concurrent_edit_of_a_consultation_gets_a_conflict(coordinator_client,
     assert consultation.content == "私の追記"
     contents = list(dict.fromkeys(consultation.history.order_by("history_date").values_list("content", flat=True)))
     assert contents == ["最初の内容", "同僚の追記", "私の追記"]
+
+
+def test_without_a_chosen_year_the_list_shows_the_current_fiscal_year(coordinator_client, center):
+    from django.utils import timezone
+
+    from hikikomori.fiscal import fiscal_year_range
+
+    today = timezone.localdate()
+    start, _ = fiscal_year_range(today.year if today.month >= 4 else today.year - 1)
+    make_consultation(center, start)
+    make_consultation(center, start.replace(year=start.year - 1))
+    response = coordinator_client.get(LIST)
+    assert [c.date for c in response.context["page"].object_list] == [start]
+    assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 2
