@@ -10,6 +10,7 @@ urlpatterns = [
     path("consultations/export.<str:fmt>", consultations.consultation_export, name="consultation_export"),
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation_detail"),
     path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),
+    path("consultations/<int:pk>/archive/", consultations.consultation_archive, name="consultation_archive"),
     path("consultations/<int:pk>/attach/", consultations.consultation_attach, name="consultation_attach"),
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),

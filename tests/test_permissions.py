@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import records
 from tests.conftest import logged_in
 
 ROLES = ("anonymous", "coordinator", "satellite", "supervisor", "admin", "outsider")
@@ -58,6 +59,7 @@ MATRIX: dict[str, Row] = {
     "cases:consultation_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_attach": Row(everyone(405), kwargs=lambda w: {"pk": w["anonymous"].pk}),
+    "cases:consultation_archive": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
 }
 
 # POST-only URLs: the same matrix for the action itself (an empty POST is refused by the
@@ -69,6 +71,10 @@ POST_MATRIX: dict[str, Row] = {
     "cases:client_reopen": Row(everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}),
     "cases:client_transfer": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": w["client"].pk}),
     "cases:consultation_attach": Row(everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["anonymous"].pk}),
+    "cases:consultation_archive": Row(
+        everyone(302, satellite=404, admin=403, outsider=403),
+        kwargs=lambda w: {"pk": records.make_consultation(w["center"], "2024-05-03").pk},
+    ),
 }
 
 
@@ -104,9 +110,7 @@ def personas(coordinator, satellite_coordinator, supervisor, admin_user, outside
 
 @pytest.fixture
 def world(coordinator, center, chikuho):
-    """Records of the center, for detail URLs (filled as apps add screens)."""
-    from tests import records
-
+    """Records of the center, for detail URLs."""
     return records.world(coordinator=coordinator, center=center, chikuho=chikuho)
 
 
@@ -116,9 +120,9 @@ def test_every_post_only_url_has_a_row_for_its_post():
 
 
 def _check(row, name, personas, world, client, method):
-    kwargs = row.kwargs(world) if row.kwargs else None
-    url = reverse(name, kwargs=kwargs) + row.query
     for role in ROLES:
+        kwargs = row.kwargs(world) if row.kwargs else None  # per role: a POST may use up its record
+        url = reverse(name, kwargs=kwargs) + row.query
         http = client if role == "anonymous" else logged_in(personas[role])
         response = getattr(http, method)(url)
         expected = row.expect[role]

@@ -130,6 +130,16 @@ def consultation_attach(request, pk):
     return redirect("cases:consultation_detail", pk=pk)
 
 
+@require_POST
+@require_case_access
+def consultation_archive(request, pk):
+    """Records are archived, never deleted: it leaves every list and statistic."""
+    consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
+    services.consultation_archive(by=request.user, consultation=consultation)
+    messages.success(request, _("相談記録をアーカイブしました。"))
+    return redirect("cases:consultation_list")
+
+
 def filtered_consultations(request):
     base = consultation_queryset(request.user)
     return ConsultationFilter(request.GET, queryset=base, user=request.user)

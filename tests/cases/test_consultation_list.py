@@ -125,3 +125,12 @@ def test_without_a_chosen_year_the_list_shows_the_current_fiscal_year(coordinato
     response = coordinator_client.get(LIST)
     assert [c.date for c in response.context["page"].object_list] == [start]
     assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 2
+
+
+def test_an_archived_consultation_leaves_the_list_but_is_kept(coordinator_client, coordinator, center):
+    consultation = make_consultation(center, "2024-05-01")
+    coordinator_client.post(reverse("cases:consultation_archive", args=[consultation.pk]))
+    assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 0
+    consultation.refresh_from_db()
+    assert consultation.archived_at is not None
+    assert AuditEvent.objects.filter(action="archive", target_id=str(consultation.pk), user=coordinator).exists()
