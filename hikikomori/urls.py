@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
+    path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,147 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import ClientLookupField, client_search_widget
+from cases.models import Relationship
+from hikikomori.forms import JapaneseDateField
+from hikikomori.models import Municipality, Office
+from hikikomori.scoping import visible_offices
+
+from .models import EventParticipants, MunicipalDay, OutreachEvent, Program, Session
+from .rules import RuleError, parse_rule
+
+TIME = forms.TimeInput(attrs={"placeholder": "14:00"}, format="%H:%M")
+
+
+class ScopedOfficeMixin:
+    def limit_offices(self, user):
+        self.fields["office"].queryset = visible_offices(user)
+        self.fields["office"].empty_label = None
+        if not self.instance.pk:
+            self.fields["office"].initial = user.primary_office
+
+
+class SessionForm(ScopedOfficeMixin, forms.ModelForm):
+    date = JapaneseDateField(label=_("開催日"))
+
+    class Meta:
+        model = Session
+        fields = ["program", "office", "date", "start_time", "end_time", "venue", "theme", "online_offices", "notes"]
+        widgets = {
+            "start_time": TIME,
+            "end_time": TIME,
+            "online_offices": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_offices(user)
+        self.fields["program"].queryset = Program.objects.filter(is_active=True)
+        self.fields["online_offices"].queryset = Office.objects.all()
+
+
+class CancelForm(forms.Form):
+    cancel_reason = forms.CharField(label=_("中止理由"), max_length=200)
+
+
+class GenerateForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("プログラム"), queryset=Program.objects.filter(is_active=True))
+    office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.none(), empty_label=None)
+    fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    rule = forms.CharField(label=_("開催ルール"), help_text=_("例: 第2・第4火曜日 14:00-16:00、第3木曜日 14:00-16:00、毎週水曜日"))
+    venue = forms.CharField(label=_("会場"), required=False)
+    online_offices = forms.ModelMultipleChoiceField(
+        label=_("オンライン参加拠点"), queryset=Office.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, fiscal_years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = visible_offices(user)
+        self.fields["office"].initial = user.primary_office
+        self.fields["fiscal_year"].choices = fiscal_years
+
+    def clean_rule(self):
+        try:
+            return parse_rule(self.cleaned_data["rule"])
+        except RuleError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class AddFamilyAttendeeForm(forms.Form):
+    """A family member not yet registered, added from the attendance screen."""
+
+    name = forms.CharField(label=_("家族の氏名"), max_length=100)
+    relationship = forms.ChoiceField(label=_("続柄"), choices=Relationship.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"] = ClientLookupField(user=user, label=_("利用者"), widget=client_search_widget())
+        self.order_fields(["client", "name", "relationship"])
+
+    def clean_client(self):
+        client = self.cleaned_data["client"]
+        if client is None:
+            raise forms.ValidationError(_("どの利用者の家族かを選んでください。"))
+        return client
+
+
+class MunicipalDayForm(ScopedOfficeMixin, forms.ModelForm):
+    date = JapaneseDateField(label=_("実施日"))
+
+    class Meta:
+        model = MunicipalDay
+        fields = ["date", "municipality", "host_type", "office", "slots", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_offices(user)
+        self.fields["municipality"].queryset = Municipality.objects.exclude(code=None)
+
+    def clean_slots(self):
+        slots = self.cleaned_data["slots"]
+        if self.instance.pk and slots < self.instance.reserved:
+            raise forms.ValidationError(_("予約済みの件数（%(n)s件）より少なくはできません。") % {"n": self.instance.reserved})
+        return slots
+
+
+class ReservationForm(forms.Form):
+    time = forms.TimeField(label=_("時間"), widget=TIME)
+    name = forms.CharField(label=_("予約者（匿名・未登録の場合）"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"] = ClientLookupField(
+            user=user, label=_("利用者（空欄は匿名・未登録）"), widget=client_search_widget()
+        )
+        self.fields["family"] = forms.BooleanField(label=_("家族が相談する"), required=False)
+        self.order_fields(["time", "client", "family", "name"])
+
+
+class OutcomeForm(forms.Form):
+    duration_minutes = forms.IntegerField(label=_("所要時間（分）"), min_value=0, required=False)
+    content = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseConferenceForm(forms.Form):
+    notes = forms.CharField(label=_("ケース会議の内容"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EventForm(ScopedOfficeMixin, forms.ModelForm):
+    date = JapaneseDateField(label=_("実施日"))
+
+    class Meta:
+        model = OutreachEvent
+        fields = ["kind", "date", "title", "format", "office", "health_area", "organizer", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_offices(user)
+
+
+ParticipantFormSet = inlineformset_factory(
+    OutreachEvent, EventParticipants, fields=["category", "count"], extra=4, can_delete=True
+)

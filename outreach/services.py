@@ -1,0 +1,152 @@
+"""Changes to sessions, attendance and municipal days: typed, one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Client, Consultation, Consulter, FamilyMember, Method
+from cases.services import consultation_record
+from hikikomori.models import Office, User
+
+from .models import Attendance, ClosurePeriod, MunicipalDay, Program, Reservation, Session, SessionStatus
+from .rules import PlannedDate, Rule, plan_dates
+
+
+def session_plan(*, program: Program, office: Office, fiscal_year: int, rule: Rule) -> list[PlannedDate]:
+    existing = set(Session.objects.filter(program=program, office=office).values_list("date", flat=True))
+    return plan_dates(rule, fiscal_year, closures=list(ClosurePeriod.objects.all()), existing=existing)
+
+
+@transaction.atomic
+def sessions_generate(
+    *, by: User, program: Program, office: Office, fiscal_year: int, rule: Rule, venue: str = "", online_offices=()
+) -> list[Session]:
+    """Create the sessions of a fiscal year from a rule; holidays, closures and existing dates are skipped."""
+    created = []
+    for planned in session_plan(program=program, office=office, fiscal_year=fiscal_year, rule=rule):
+        if planned.skipped_because or planned.exists:
+            continue
+        # get_or_create on the unique (program, office, date): never a session twice.
+        session, new = Session.objects.get_or_create(
+            program=program,
+            office=office,
+            date=planned.date,
+            defaults={"start_time": rule.start, "end_time": rule.end, "venue": venue},
+        )
+        if new:
+            session.online_offices.set(online_offices)
+            created.append(session)
+    return created
+
+
+@transaction.atomic
+def session_cancel(*, by: User, session: Session, reason: str) -> Session:
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": _("中止理由を入力してください。")})
+    if session.attendances.exists():
+        raise ValidationError(_("参加者が記録されている回は中止にできません。先に参加記録を外してください。"))
+    session.status, session.cancel_reason = SessionStatus.CANCELLED, reason.strip()
+    session.save(update_fields=["status", "cancel_reason"])
+    return session
+
+
+@transaction.atomic
+def session_reopen(*, by: User, session: Session) -> Session:
+    session.status, session.cancel_reason = SessionStatus.HELD, ""
+    session.save(update_fields=["status", "cancel_reason"])
+    return session
+
+
+@transaction.atomic
+def attendance_set(*, by: User, session: Session, client: Client, family_member: FamilyMember | None = None, present: bool) -> bool:
+    """Tick or untick one participant; returns whether they are now present."""
+    if session.is_cancelled:
+        raise ValidationError(_("中止した回には参加を記録できません。"))
+    if session.date > timezone.localdate():
+        raise ValidationError(_("まだ開催していない回には参加を記録できません。"))
+    if session.program.for_family and family_member is None:
+        raise ValidationError(_("家族のつどいの参加者は家族を選んでください。"))
+    if family_member is not None and family_member.client_id != client.pk:
+        raise ValidationError(_("この利用者の家族を選んでください。"))
+    if not session.program.for_family:
+        family_member = None
+    existing = Attendance.objects.filter(session=session, client=client, family_member=family_member)
+    if not present:
+        existing.delete()  # a tick taken back is a correction; the history keeps it
+        return False
+    if not existing.exists():
+        try:
+            with transaction.atomic():
+                Attendance.objects.create(session=session, client=client, family_member=family_member, created_by=by)
+        except IntegrityError:
+            pass  # ticked twice at once: once is enough
+    return True
+
+
+@transaction.atomic
+def reservation_book(*, by: User, day: MunicipalDay, time: dt.time, client: Client | None = None,
+                     family_member: FamilyMember | None = None, name: str = "") -> Reservation:
+    """Book a slot; never more reservations than slots, even when two people book at once."""
+    day = MunicipalDay.objects.select_for_update().get(pk=day.pk)
+    if day.reserved >= day.slots:
+        raise ValidationError(_("予約枠（%(slots)s件）はすべて埋まっています。") % {"slots": day.slots})
+    reservation = Reservation.objects.create(day=day, time=time, client=client, family_member=family_member, name=name)
+    day.reserved += 1
+    day.save(update_fields=["reserved"])
+    return reservation
+
+
+@transaction.atomic
+def reservation_cancel(*, by: User, reservation: Reservation) -> None:
+    day = MunicipalDay.objects.select_for_update().get(pk=reservation.day_id)
+    if reservation.consultation_id:
+        raise ValidationError(_("相談を記録した予約は取り消せません。"))
+    if reservation.cancelled_at is None:
+        reservation.cancelled_at = timezone.now()
+        reservation.save(update_fields=["cancelled_at"])
+        day.reserved = max(0, day.reserved - 1)
+        day.save(update_fields=["reserved"])
+
+
+@transaction.atomic
+def reservation_record_consultation(*, by: User, reservation: Reservation, content: str = "", duration_minutes=None,
+                                    staff=()) -> Consultation:
+    """The reserved consultation took place: one Consultation (来所 at the municipality) and the day's count."""
+    day = MunicipalDay.objects.select_for_update().get(pk=reservation.day_id)
+    if reservation.consultation_id:
+        raise ValidationError(_("この予約の相談はすでに記録されています。"))
+    if reservation.cancelled_at:
+        raise ValidationError(_("取り消された予約です。"))
+    consulter = Consulter.FAMILY if reservation.family_member else Consulter.CLIENT if reservation.client else Consulter.OTHER
+    consultation = consultation_record(
+        by=by,
+        office=day.office,
+        date=day.date,
+        method=Method.VISIT,
+        consulter=consulter,
+        client=reservation.client,
+        family_member=reservation.family_member,
+        staff=staff,
+        municipality=reservation.client.municipality if reservation.client else day.municipality,
+        start_time=reservation.time,
+        duration_minutes=duration_minutes,
+        content=content or _("市町村相談会（%(m)s）") % {"m": day.municipality},
+    )
+    reservation.consultation = consultation
+    reservation.save(update_fields=["consultation"])
+    day.consulted += 1
+    day.save(update_fields=["consulted"])
+    return consultation
+
+
+@transaction.atomic
+def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> MunicipalDay:
+    day.case_conference = True
+    day.notes = "\n".join(filter(None, [day.notes, notes]))
+    day.save(update_fields=["case_conference", "notes"])
+    return day

@@ -1,0 +1,144 @@
+"""市町村相談会: days per fiscal year, reservations against slots, outcome."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.views.consultations import add_form_errors
+from hikikomori.fiscal import fiscal_year_label
+from hikikomori.scoping import get_for_user, require_case_access, scope
+
+from .. import services
+from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
+from ..models import MunicipalDay, Reservation
+from .common import chosen_fiscal_year, form_errors, year_choices
+
+
+def day_queryset(user):
+    return scope(MunicipalDay.objects.filter(archived_at__isnull=True), user)
+
+
+@require_case_access
+def day_list(request):
+    fiscal_year = chosen_fiscal_year(request)
+    days = day_queryset(request.user).in_fiscal_year(fiscal_year).select_related("municipality", "office").order_by("date")
+    totals = {
+        "days": len(days),
+        "municipalities": len({d.municipality_id for d in days}),
+        "reserved": sum(d.reserved for d in days),
+        "consulted": sum(d.consulted for d in days),
+    }
+    context = {
+        "days": days,
+        "totals": totals,
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": fiscal_year_label(fiscal_year),
+        "years": year_choices(),
+    }
+    return render(request, "outreach/day_list.html", context)
+
+
+@require_case_access
+def day_create(request):
+    form = MunicipalDayForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        day = form.save()
+        messages.success(request, _("市町村相談会を登録しました。"))
+        return redirect("outreach:day_detail", pk=day.pk)
+    return render(request, "outreach/day_form.html", {"form": form})
+
+
+@require_case_access
+def day_edit(request, pk):
+    day = get_for_user(day_queryset(request.user), request.user, pk=pk)
+    form = MunicipalDayForm(request.POST or None, instance=day, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("市町村相談会を更新しました。"))
+        return redirect("outreach:day_detail", pk=pk)
+    return render(request, "outreach/day_form.html", {"form": form, "day": day})
+
+
+@require_case_access
+def day_detail(request, pk):
+    day = get_for_user(day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk)
+    reservations = day.reservations.filter(cancelled_at__isnull=True).select_related("client", "family_member", "consultation")
+    context = {
+        "day": day,
+        "reservations": reservations,
+        "form": ReservationForm(user=request.user),
+        "outcome_form": OutcomeForm(),
+        "conference_form": CaseConferenceForm(),
+    }
+    return render(request, "outreach/day_detail.html", context)
+
+
+@require_POST
+@require_case_access
+def reservation_add(request, pk):
+    day = get_for_user(day_queryset(request.user), request.user, pk=pk)
+    form = ReservationForm(request.POST, user=request.user)
+    if form.is_valid():
+        client = form.cleaned_data["client"]
+        family = client.family.filter(archived_at__isnull=True).first() if client and form.cleaned_data["family"] else None
+        try:
+            services.reservation_book(
+                by=request.user, day=day, time=form.cleaned_data["time"], client=client, family_member=family,
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("予約を登録しました。"))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("outreach:day_detail", pk=pk)
+
+
+@require_POST
+@require_case_access
+def reservation_cancel(request, pk):
+    reservation = get_for_user(Reservation.objects.all(), request.user, "day__office", pk=pk)
+    try:
+        services.reservation_cancel(by=request.user, reservation=reservation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("予約を取り消しました。"))
+    return redirect("outreach:day_detail", pk=reservation.day_id)
+
+
+@require_POST
+@require_case_access
+def reservation_outcome(request, pk):
+    """The reserved consultation took place: it becomes a consultation record (来所)."""
+    reservation = get_for_user(Reservation.objects.select_related("day"), request.user, "day__office", pk=pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reservation_record_consultation(
+                by=request.user, reservation=reservation, staff=[request.user], **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+            messages.error(request, form_errors(form) or " ".join(exc.messages))
+        else:
+            messages.success(request, _("相談を記録しました（相談記録にも載ります）。"))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("outreach:day_detail", pk=reservation.day_id)
+
+
+@require_POST
+@require_case_access
+def day_case_conference(request, pk):
+    day = get_for_user(day_queryset(request.user), request.user, pk=pk)
+    form = CaseConferenceForm(request.POST)
+    if form.is_valid():
+        services.day_record_case_conference(by=request.user, day=day, notes=form.cleaned_data["notes"])
+        messages.success(request, _("ケース会議の実施を記録しました。"))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("outreach:day_detail", pk=pk)
