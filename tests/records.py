@@ -34,7 +34,17 @@ def world(*, coordinator, center, chikuho) -> dict:
     member = FamilyMember.objects.create(client=client, name="山田 和子", relationship="母")
     consultation = make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
     anonymous = make_consultation(center, "2024-05-02")
+    session = make_session(center, "2024-05-14")
+    day = make_day(center, "2024-07-10")
+    from outreach.models import OutreachEvent, Reservation
+
+    reservation = Reservation.objects.create(day=day, time=dt.time(10), client=client)
+    event = OutreachEvent.objects.create(kind="講話", date=dt.date(2024, 8, 19), title="研修会での講話", office=center)
     return {
+        "session": session,
+        "day": day,
+        "reservation": reservation,
+        "event": event,
         "coordinator": coordinator,
         "center": center,
         "chikuho": chikuho,
@@ -43,3 +53,21 @@ def world(*, coordinator, center, chikuho) -> dict:
         "consultation": consultation,
         "anonymous": anonymous,
     }
+
+
+def make_session(office, date, program="フリースペース", **fields):
+    from outreach.models import Program, Session
+
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    return Session.objects.create(program=Program.objects.get(name=program), office=office, date=date, **fields)
+
+
+def make_day(office, date, municipality="春日市", host_type="センター主催", **fields):
+    from outreach.models import MunicipalDay
+
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    return MunicipalDay.objects.create(
+        office=office, date=date, municipality=Municipality.objects.get(name=municipality), host_type=host_type, **fields
+    )

@@ -35,6 +35,9 @@ def everyone(status, **overrides):
 CASE_ROLES_ONLY = everyone(200, admin=403, outsider=403)
 CENTER_RECORD = everyone(200, satellite=404, admin=403, outsider=403)
 SUPERVISOR_ONLY = everyone(403, supervisor=200)
+CENTER_POST = everyone(302, satellite=404, admin=403, outsider=403)
+# An empty toggle names no client: 404 for everyone who passes the role check.
+CENTER_POST_404 = everyone(404, admin=403, outsider=403)
 
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
@@ -60,6 +63,28 @@ MATRIX: dict[str, Row] = {
     "cases:consultation_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_attach": Row(everyone(405), kwargs=lambda w: {"pk": w["anonymous"].pk}),
     "cases:consultation_archive": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
+    # outreach
+    "outreach:session_list": Row(CASE_ROLES_ONLY),
+    "outreach:session_create": Row(CASE_ROLES_ONLY),
+    "outreach:session_generate": Row(CASE_ROLES_ONLY),
+    "outreach:session_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:session_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:attendance_search": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}, query="?q=やまだ"),
+    "outreach:session_cancel": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:session_reopen": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:attendance_toggle": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:attendance_add_family": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:day_list": Row(CASE_ROLES_ONLY),
+    "outreach:day_create": Row(CASE_ROLES_ONLY),
+    "outreach:day_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:day_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:reservation_add": Row(everyone(405), kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:day_case_conference": Row(everyone(405), kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:reservation_cancel": Row(everyone(405), kwargs=lambda w: {"pk": w["reservation"].pk}),
+    "outreach:reservation_outcome": Row(everyone(405), kwargs=lambda w: {"pk": w["reservation"].pk}),
+    "outreach:event_list": Row(CASE_ROLES_ONLY),
+    "outreach:event_create": Row(CASE_ROLES_ONLY),
+    "outreach:event_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["event"].pk}),
 }
 
 # POST-only URLs: the same matrix for the action itself (an empty POST is refused by the
@@ -75,6 +100,14 @@ POST_MATRIX: dict[str, Row] = {
         everyone(302, satellite=404, admin=403, outsider=403),
         kwargs=lambda w: {"pk": records.make_consultation(w["center"], "2024-05-03").pk},
     ),
+    "outreach:session_cancel": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:session_reopen": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:attendance_toggle": Row(CENTER_POST_404, kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:attendance_add_family": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
+    "outreach:reservation_add": Row(CENTER_POST, kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:day_case_conference": Row(CENTER_POST, kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:reservation_cancel": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
+    "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
 }
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Client, FamilyMember
 from cases.services import family_member_add
-from hikikomori.fiscal import fiscal_year_label, fiscal_year_range
+from hikikomori.fiscal import fiscal_year_label, fiscal_year_of, fiscal_year_range
 from hikikomori.scoping import get_for_user, require_case_access, scope
 
 from .. import services
@@ -72,25 +72,28 @@ def session_edit(request, pk):
 
 
 def _attendance_rows(session, user, search: str = ""):
-    """Candidates for the attendance screen: who came before, who came this time, search hits."""
+    """Candidates for the attendance screen: who came this time, who came recently, search hits.
+
+    A search adds its hits to the people already ticked, so nobody ticked disappears.
+    """
     present = {(a.client_id, a.family_member_id) for a in session.attendances.all()}
-    start = fiscal_year_range(session.date.year - 1 if session.date.month < 4 else session.date.year)[0]
-    recent = Attendance.objects.filter(session__program=session.program, session__date__gte=start.replace(year=start.year - 1))
+    fy_start = fiscal_year_range(fiscal_year_of(session.date))[0]
+    recent = Attendance.objects.filter(session__program=session.program, session__date__gte=fy_start.replace(year=fy_start.year - 1))
     clients = scope(Client.objects.current(), user)
     if session.program.for_family:
         members = FamilyMember.objects.filter(archived_at__isnull=True, client__in=clients).select_related("client")
+        here = Q(attendances__session=session)
         if search:
             matching = clients.search(search).values("pk")
-            members = members.filter(Q(client__in=matching) | Q(name__contains=search.strip()))[:30]
+            wanted = here | Q(client__in=matching) | Q(name__contains=search.strip())
         else:
-            members = members.filter(Q(pk__in=recent.values("family_member")) | Q(attendances__session=session)).distinct()
-        rows = [{"client": m.client, "member": m, "present": (m.client_id, m.pk) in present} for m in members]
+            wanted = here | Q(pk__in=recent.values("family_member"))
+        rows = [{"client": m.client, "member": m, "present": (m.client_id, m.pk) in present} for m in members.filter(wanted).distinct()[:60]]
     else:
-        found = clients.search(search)[:30] if search else clients.filter(
-            Q(pk__in=recent.values("client")) | Q(attendances__session=session)
-        ).distinct()
-        rows = [{"client": c, "member": None, "present": (c.pk, None) in present} for c in found]
-    return sorted(rows, key=lambda r: (not r["present"], r["client"].kana_key))
+        here = Q(attendances__session=session)
+        wanted = here | Q(pk__in=clients.search(search).values("pk")) if search else here | Q(pk__in=recent.values("client"))
+        rows = [{"client": c, "member": None, "present": (c.pk, None) in present} for c in clients.filter(wanted).distinct()[:60]]
+    return sorted(rows, key=lambda r: (not r["present"], r["client"].kana_key, r["member"].pk if r["member"] else 0))
 
 
 @require_case_access
