@@ -19,5 +19,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("outreach/", include("outreach.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

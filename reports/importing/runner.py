@@ -1,0 +1,89 @@
+"""Running an import: read, validate everything, then write all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from hikikomori.audit import audit
+from hikikomori.fiscal import japanese_date
+from hikikomori.models import AuditEvent
+
+from ..models import ImportRun
+from .base import Counts, ImportError_
+from .kinds import LABELS, PLANNERS
+from .reading import ReadError, read_table
+
+KINDS = tuple(PLANNERS)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    errors: list[ImportError_] = field(default_factory=list)
+    file_error: str = ""
+    counts: dict[str, Counts] = field(default_factory=dict)
+    rows: int = 0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+    def error_lines(self) -> list[str]:
+        return [self.file_error] if self.file_error else [str(e) for e in self.errors]
+
+    def summary_lines(self) -> list[str]:
+        return [
+            f"{label}: created {c.created}, updated {c.updated}, unchanged {c.unchanged}" for label, c in self.counts.items()
+        ]
+
+
+def file_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def run_import(
+    *, kind: str, content: bytes, file_name: str, by=None, dry_run: bool = False, request=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Validate the whole file; write it only when every row is valid (one transaction)."""
+    if kind not in PLANNERS:
+        raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    result = ImportResult(kind=kind)
+    digest = file_hash(content)
+    earlier = ImportRun.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        at = timezone.localtime(earlier.at)
+        result.file_error = f"このファイルは {japanese_date(at.date())} {at:%H:%M} に取り込み済みです（{earlier.file_name}）"
+        return result
+    try:
+        table = read_table(content, file_name)
+    except ReadError as exc:
+        result.file_error = str(exc)
+        return result
+    result.rows = len(table.rows)
+    with transaction.atomic():
+        planner = PLANNERS[kind]
+        plan = planner(table, by, progress) if kind == "consultations" else planner(table, by)
+        result.errors, result.counts = plan.errors, plan.counts
+        if not result.ok or dry_run:
+            return result
+        plan.apply()
+        counts = {label: vars(c) for label, c in result.counts.items()}
+        ImportRun.objects.create(
+            kind=kind, file_name=file_name, sha256=digest, size=len(content), rows=result.rows, counts=counts, by=by
+        )
+        audit(
+            AuditEvent.Action.IMPORT, user=by, target=kind, request=request,
+            file=file_name, sha256=digest, rows=result.rows, counts=counts,
+        )
+        result.written = True
+    return result
+
+
+__all__ = ["KINDS", "LABELS", "run_import"]

@@ -1,0 +1,51 @@
+"""一括登録: upload → preview of what will be created or updated → confirm."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hikikomori.models import Role
+from hikikomori.scoping import require_role
+
+from .forms import ImportForm
+from .importing.kinds import COLUMNS, LABELS
+from .importing.runner import run_import
+from .models import ImportRun, PendingImport
+
+
+@require_role(Role.SUPERVISOR, Role.ADMIN)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": {LABELS[k]: cols for k, cols in COLUMNS.items()}}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        kind = form.cleaned_data["kind"]
+        result = run_import(kind=kind, content=content, file_name=upload.name, by=request.user, dry_run=True)
+        context["result"] = result
+        if result.ok:
+            PendingImport.objects.filter(by=request.user).delete()
+            context["pending"] = PendingImport.objects.create(kind=kind, file_name=upload.name, content=content, by=request.user)
+    context["runs"] = ImportRun.objects.select_related("by")[:20]
+    return render(request, "reports/import.html", context)
+
+
+@require_POST
+@require_role(Role.SUPERVISOR, Role.ADMIN)
+def import_confirm(request, pk):
+    pending = PendingImport.objects.filter(pk=pk, by=request.user).first()
+    if pending is None:
+        raise Http404
+    with transaction.atomic():
+        result = run_import(
+            kind=pending.kind, content=bytes(pending.content), file_name=pending.file_name, by=request.user, request=request
+        )
+        pending.delete()
+    if result.ok:
+        messages.success(request, _("取り込みました。") + " " + " / ".join(result.summary_lines()))
+    else:
+        messages.error(request, _("取り込めませんでした。何も登録されていません。") + " " + " ".join(result.error_lines()[:20]))
+    return redirect("reports:import")
