@@ -39,6 +39,14 @@ def choice_key(text) -> str:
     return re.sub(r"\s+", "", text)
 
 
+class Choices(dict):
+    """A lookup of allowed values, with its normalised keys computed once per import."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.normalized = {choice_key(key): item for key, item in self.items()}
+
+
 class Row:
     """One data row; cells by header label, with parsing that records errors."""
 
@@ -115,7 +123,9 @@ class Row:
         value = self.text(column, required=required)
         if value == "":
             return default
-        normalized = {choice_key(key): item for key, item in lookup.items()}
+        if not isinstance(lookup, Choices):
+            lookup = Choices(lookup)
+        normalized = lookup.normalized
         key = choice_key(value)
         if key not in normalized:
             self.error(column, self.raw(column), hint or f"次のいずれかにしてください: {'、'.join(dict.fromkeys(str(v) for v in lookup.values()))}")

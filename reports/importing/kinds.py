@@ -21,7 +21,7 @@ from cases.text import normalize_name
 from hikikomori.models import Municipality, Office, User
 from outreach.models import HOST_SYMBOLS, Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
 
-from .base import Plan, check_headers, rows_of
+from .base import Choices, Plan, check_headers, rows_of
 from .reading import Table
 
 BATCH = 2000
@@ -52,16 +52,27 @@ LABELS = {
     "municipal_days": "市町村相談会",
 }
 
-METHOD_LOOKUP = {m.value: m.value for m in Method} | {"訪問・同行": Method.HOME_VISIT, "その他": Method.OTHER}
-HOST_LOOKUP = {h.value: h.value for h in HostType} | {symbol: h.value for h, symbol in HOST_SYMBOLS.items()} | {"○": HostType.CENTER}
+METHOD_LOOKUP = Choices({m.value: m.value for m in Method} | {"訪問・同行": Method.HOME_VISIT, "その他": Method.OTHER})
+HOST_LOOKUP = Choices(
+    {h.value: h.value for h in HostType} | {symbol: h.value for h, symbol in HOST_SYMBOLS.items()} | {"○": HostType.CENTER}
+)
+CONSULTERS = Choices({c.value: c.value for c in Consulter})
 
 
-def _by_name(model, field="name") -> dict[str, object]:
-    return {getattr(obj, field): obj for obj in model.objects.all()}
+def _by_name(model, field="name") -> Choices:
+    return Choices({getattr(obj, field): obj for obj in model.objects.all()})
 
 
 def _changed(obj, values: dict) -> bool:
-    return any(getattr(obj, name) != value for name, value in values.items())
+    """Whether any value differs; relations compare by id, so nothing is fetched."""
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation and name == field.name:
+            if getattr(obj, field.attname) != (value.pk if value is not None else None):
+                return True
+        elif getattr(obj, field.attname) != value:
+            return True
+    return False
 
 
 def plan_clients(table: Table, by: User | None) -> Plan:
@@ -164,7 +175,6 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     for start in range(0, len(records), 5000):
         chunk = Consultation.objects.filter(record_number__in=records[start : start + 5000]).prefetch_related("staff")
         existing.update({c.record_number: c for c in chunk})
-    consulters = {c.value: c.value for c in Consulter}
     seen: dict[str, int] = {}
     creates: list[tuple[Consultation, list[User]]] = []
     updates: list[tuple[Consultation, list[User]]] = []
@@ -191,9 +201,9 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             "date": row.date("相談日", required=True, not_future=True),
             "office": office,
             "method": row.choice("相談方法", METHOD_LOOKUP, required=True),
-            "consulter": row.choice("相談者", consulters, required=True),
+            "consulter": row.choice("相談者", CONSULTERS, required=True),
             "client": client,
-            "municipality": client.municipality if client else None,
+            "municipality_id": client.municipality_id if client else None,
             "duration_minutes": row.integer("所要時間（分）"),
             "content": row.text("内容"),
         }
@@ -225,7 +235,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             )
             if progress:
                 progress(-(start + len(batch)))
-        fields = ["date", "office", "method", "consulter", "client", "municipality", "duration_minutes", "content"]
+        fields = ["date", "office", "method", "consulter", "client", "municipality_id", "duration_minutes", "content"]
         Consultation.objects.bulk_update([c for c, _ in updates], fields, batch_size=BATCH)
         if updates:
             through.objects.filter(consultation__in=[c for c, _ in updates]).delete()

@@ -229,3 +229,22 @@ def test_round_trip_export_then_import_into_an_empty_database_gives_the_same_rec
     for kind in ("clients", "consultations", "municipal_days"):
         call_command("import_records", kind, str(files[kind]))
     assert snapshot() == before
+
+
+def test_an_import_runs_the_same_number_of_queries_for_ten_or_a_thousand_rows(tmp_path, master_data, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import_file(tmp_path, "clients", CLIENTS)
+
+    def rows(n, prefix):
+        return [CONSULTATION_HEADER] + [
+            [f"{prefix}{i}", "2024/4/1", CHIKUHO, "電話", "家族", "K-001" if i % 2 else "", "tanaka", "10", ""] for i in range(n)
+        ]
+
+    with CaptureQueriesContext(connection) as few:
+        import_file(tmp_path, "consultations", rows(10, "A"), name="few.csv")
+    with CaptureQueriesContext(connection) as many:
+        import_file(tmp_path, "consultations", rows(1000, "B"), name="many.csv")
+    assert Consultation.objects.count() == 1010
+    assert len(many) == len(few)

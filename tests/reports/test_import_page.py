@@ -1,0 +1,94 @@
+"""一括登録 page: upload → preview → confirm; errors listed and nothing stored."""
+
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from cases.models import Client, Consultation
+from reports.importing.runner import run_import
+from reports.models import ImportRun, PendingImport
+from tests.reports.importing import CLIENT_HEADER, CONSULTATION_HEADER, csv_bytes
+
+CENTER = "福岡県ひきこもり地域支援センター"
+ROWS = [CLIENT_HEADER, ["K-001", "山田 太郎", "ヤマダ タロウ", "男性", "", "春日市", CENTER, "", "", ""]]
+
+
+def upload(client, rows, kind="clients", encoding="cp932"):
+    file = SimpleUploadedFile("clients.csv", csv_bytes(rows, encoding), content_type="text/csv")
+    return client.post(reverse("reports:import"), {"kind": kind, "file": file})
+
+
+def test_a_supervisor_previews_then_confirms(supervisor_client, supervisor):
+    response = upload(supervisor_client, ROWS)
+    html = response.content.decode()
+    assert "1行すべて問題ありません" in html and "作成 1" in html
+    assert Client.objects.count() == 0
+    pending = PendingImport.objects.get()
+    response = supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk]), follow=True)
+    assert "取り込みました" in response.content.decode()
+    assert Client.objects.count() == 1
+    assert ImportRun.objects.get().by == supervisor
+    assert not PendingImport.objects.exists()
+
+
+def test_errors_are_listed_on_the_page_and_nothing_is_stored(admin_client_):
+    bad = [CLIENT_HEADER, ["K-001", "", "", "男", "", "", CENTER, "", "", ""]]
+    html = upload(admin_client_, bad).content.decode()
+    assert "何も登録していません" in html
+    assert "行 2: 氏名: : 必須です" in html
+    assert "行 2: 性別: 男: 次のいずれかにしてください: 男性、女性、その他、不明" in html
+    assert not PendingImport.objects.exists() and Client.objects.count() == 0
+
+
+def test_another_users_pending_import_cannot_be_confirmed(supervisor_client, admin_client_):
+    upload(admin_client_, ROWS)
+    pending = PendingImport.objects.get()
+    assert supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk])).status_code == 404
+    assert Client.objects.count() == 0
+
+
+def test_coordinators_cannot_import(coordinator_client):
+    assert upload(coordinator_client, ROWS).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_midway_leaves_no_partial_data(master_data):
+    """Terminate the import's database backend from a second connection while it writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("backend termination is tested on PostgreSQL (CI runs it)")
+    import psycopg2
+
+    rows = [CONSULTATION_HEADER] + [["", "2024/4/1", CENTER, "電話", "家族", "", "", "", f"相談{n}"] for n in range(6000)]
+    settings = connection.settings_dict
+    pid = {}
+
+    def kill_during_write(done: int) -> None:
+        if done < 0 and not pid:  # the first batch is written: cut the connection now
+            with connection.cursor() as cursor:
+                cursor.execute("select pg_backend_pid()")
+                pid["value"] = cursor.fetchone()[0]
+            killer = psycopg2.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname=settings["NAME"])
+            killer.autocommit = True
+            killer.cursor().execute("select pg_terminate_backend(%s)", [pid["value"]])
+            killer.close()
+
+    thread_errors = []
+
+    def run():
+        try:
+            run_import(kind="consultations", content=csv_bytes(rows), file_name="big.csv", progress=kill_during_write)
+        except Exception as exc:  # the lost connection surfaces as an error
+            thread_errors.append(exc)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    assert pid and thread_errors
+    connection.close()
+    assert Consultation.objects.count() == 0
+    assert ImportRun.objects.count() == 0
