@@ -1,0 +1,228 @@
+"""The aggregate queries of the yearly report: every definition of SPEC §2 and §5, once.
+
+Each function runs one query (a handful in all, whatever the size of the data) and returns
+plain data; `tables.py` shapes it into the tables. Every function takes a `Scope`: the fiscal
+year, the cut-off date (as-of) and, optionally, the one office whose records alone count.
+
+The definitions are in DEFINITIONS below, cited in the page's 注 and in a 注 row under each sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from cases.models import INTERVIEW_METHODS, Consultation, Method
+from hikikomori.fiscal import fiscal_year_range
+from hikikomori.models import Office
+from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
+
+DEFINITIONS = {
+    "D1": "延件数：相談1回を1件として数えます（アーカイブした記録は数えません）。",
+    "D2": "訪問・同行＝訪問＋同行（訪問支援）。その他＝メール・その他。訪問支援の割合＝訪問・同行÷合計。",
+    "D3": "実件数：その年度にその方法で1回以上相談した人数。ケース番号のない匿名の相談は1件ごとに1人。"
+    "合計は方法を問わない人数で、各行の和ではありません。",
+    "D4": "居住地域：1人を方法ごとに1回、その年度の最後の相談に記録された居住市町村の地域で数えます。"
+    "匿名の相談は1件ごとに1人。市町村の記録がなければ不明。",
+    "D5": "新規面談者：その年度に来所・訪問・同行が1回以上あり、前年度に相談（方法を問わない）がなかった登録利用者。"
+    "性別・年代・地域はその年度の最初の来所・訪問・同行の時点。",
+    "D6": "継続支援期間：その年度に相談があった登録利用者を、初回の相談から年度末（または集計基準日）までの最後の相談までの"
+    "満月数で分けます（3か月未満、3～6か月未満、6か月～1年未満、1～3年未満、3年以上）。",
+    "D7": "開催回数は開催した回、中止回数は中止した回。実人数は開催した回の参加者の人数（フリースペースは本人、"
+    "家族のつどいは家族）、延人数は参加の延べ数、1回の参加人数は開催した回の最少～最多、"
+    "新規参加者はそのプログラムへの初めての参加がその年度の人。",
+    "D8": "参加者の年代：その年度の参加者（実人数）を、その年度の最初の参加日の年齢で分けます"
+    "（家族のつどいは参加した家族の利用者本人の年齢）。生年月日がなければ不明。",
+    "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
+    "合計は実施した市町村の数。実績の予約数・相談件数は各回の合計。",
+}
+
+# Report categories of 相談方法 (D2), in the order of the tables.
+CATEGORIES = {
+    "電話": (Method.PHONE,),
+    "来所": (Method.VISIT,),
+    "訪問・同行": (Method.HOME_VISIT, Method.ACCOMPANY),
+    "オンライン": (Method.ONLINE,),
+    "その他": (Method.OTHER,),
+}
+CATEGORY_OF = {method: category for category, methods in CATEGORIES.items() for method in methods}
+
+
+@dataclass(frozen=True)
+class Scope:
+    fiscal_year: int
+    as_of: dt.date | None = None
+    office: Office | None = None
+
+    @property
+    def start(self) -> dt.date:
+        return fiscal_year_range(self.fiscal_year)[0]
+
+    @property
+    def end(self) -> dt.date:
+        """Last day counted in the chosen year: its March 31st or the as-of date."""
+        end = fiscal_year_range(self.fiscal_year)[1]
+        return min(end, self.as_of) if self.as_of else end
+
+    def year_end(self, fiscal_year: int) -> dt.date:
+        end = fiscal_year_range(fiscal_year)[1]
+        return min(end, self.as_of) if self.as_of else end
+
+    def consultations(self) -> QuerySet:
+        qs = Consultation.objects.filter(archived_at__isnull=True, date__lte=self.end)
+        return qs.filter(office=self.office) if self.office else qs
+
+    def sessions(self) -> QuerySet:
+        qs = Session.objects.filter(archived_at__isnull=True, date__lte=self.end)
+        return qs.filter(office=self.office) if self.office else qs
+
+    def attendances(self) -> QuerySet:
+        qs = Attendance.objects.filter(
+            session__archived_at__isnull=True, session__status=SessionStatus.HELD, session__date__lte=self.end
+        )
+        return qs.filter(session__office=self.office) if self.office else qs
+
+    def municipal_days(self) -> QuerySet:
+        qs = MunicipalDay.objects.filter(archived_at__isnull=True, date__lte=self.end)
+        return qs.filter(office=self.office) if self.office else qs
+
+
+def monthly_counts(scope: Scope, years: int = 5) -> dict[tuple[int, int], dict[str, int]]:
+    """D1/D2: consultations per (fiscal year, month) and category, for `years` years up to the chosen one."""
+    first = fiscal_year_range(scope.fiscal_year - years + 1)[0]
+    rows = (
+        scope.consultations()
+        .filter(date__gte=first)
+        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        .values("year", "month", "method")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        fiscal_year = row["year"] if row["month"] >= 4 else row["year"] - 1
+        bucket = counts.setdefault((fiscal_year, row["month"]), dict.fromkeys(CATEGORIES, 0))
+        bucket[CATEGORY_OF[row["method"]]] += row["n"]
+    return counts
+
+
+def unique_counts(scope: Scope) -> dict[str, dict[str, int]]:
+    """D3: 実件数 and 延件数 per category and in all, in one query."""
+    qs = scope.consultations().filter(date__gte=scope.start)
+    anonymous = Q(client__isnull=True)
+    aggregates = {"all_clients": Count("client", distinct=True), "all_anonymous": Count("id", filter=anonymous), "all_total": Count("id")}
+    for index, methods in enumerate(CATEGORIES.values()):
+        in_category = Q(method__in=methods)
+        aggregates[f"c{index}_clients"] = Count("client", distinct=True, filter=in_category)
+        aggregates[f"c{index}_anonymous"] = Count("id", filter=in_category & anonymous)
+        aggregates[f"c{index}_total"] = Count("id", filter=in_category)
+    row = qs.aggregate(**aggregates)
+    result = {
+        category: {"persons": row[f"c{i}_clients"] + row[f"c{i}_anonymous"], "total": row[f"c{i}_total"]}
+        for i, category in enumerate(CATEGORIES)
+    }
+    result["合計"] = {"persons": row["all_clients"] + row["all_anonymous"], "total": row["all_total"]}
+    return result
+
+
+def region_counts(scope: Scope, methods=(Method.PHONE, Method.VISIT)) -> dict[str, dict[str | None, int]]:
+    """D4: persons per method and region of residence at their last consultation of the year."""
+    in_year = scope.consultations().filter(date__gte=scope.start)
+    later = in_year.filter(client=OuterRef("client"), method=OuterRef("method")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id"))
+    )
+    rows = (
+        in_year.filter(method__in=methods)
+        .filter(Q(client__isnull=True) | ~Exists(later))
+        .values("method", region=F("municipality__region__name"))
+        .annotate(clients=Count("client", distinct=True), anonymous=Count("id", filter=Q(client__isnull=True)))
+        .order_by()
+    )
+    result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
+    for row in rows:
+        result[row["method"]][row["region"]] = row["clients"] + row["anonymous"]
+    return result
+
+
+def new_interviewees(scope: Scope) -> list[dict]:
+    """D5: one row per new interviewee: sex, birth date, first interview date and its region."""
+    in_year = scope.consultations().filter(date__gte=scope.start)
+    previous_start, previous_end = fiscal_year_range(scope.fiscal_year - 1)
+    before = scope.consultations().filter(client=OuterRef("client"), date__gte=previous_start, date__lte=previous_end)
+    interviews = in_year.filter(method__in=INTERVIEW_METHODS, client__isnull=False)
+    first_interview = interviews.filter(client=OuterRef("client")).order_by("date", "id")
+    return list(
+        interviews.filter(~Exists(before))
+        .values("client", sex=F("client__sex"), birth_date=F("client__birth_date"))
+        .annotate(
+            first=Min("date"),
+            region=first_interview.values("municipality__region__name")[:1],
+        )
+        .order_by()
+    )
+
+
+def support_spans(scope: Scope) -> list[tuple[dt.date, dt.date]]:
+    """D6: (first-ever, last) consultation dates of each registered client seen in the year."""
+    rows = (
+        scope.consultations()
+        .filter(client__isnull=False)
+        .values("client")
+        .annotate(first=Min("date"), last=Max("date"), in_year=Count("id", filter=Q(date__gte=scope.start)))
+        .filter(in_year__gt=0)
+        .order_by()
+    )
+    return [(row["first"], row["last"]) for row in rows]
+
+
+def program_sessions(scope: Scope) -> list[dict]:
+    """D7: sessions of the chosen and the previous year with their participant counts."""
+    first = fiscal_year_range(scope.fiscal_year - 1)[0]
+    return list(
+        scope.sessions()
+        .filter(date__gte=first)
+        .values("id", "date", "status", program_name=F("program__name"))
+        .annotate(participants=Count("attendances"))
+        .order_by()
+    )
+
+
+def program_participants(scope: Scope) -> list[dict]:
+    """D7/D8: one row per participant and program: first-ever date, attendances per year, age basis."""
+    previous = fiscal_year_range(scope.fiscal_year - 1)
+    current = (scope.start, scope.end)
+    return list(
+        scope.attendances()
+        .values("client", "family_member", program_name=F("session__program__name"), birth_date=F("client__birth_date"))
+        .annotate(
+            first_ever=Min("session__date"),
+            previous_count=Count("id", filter=Q(session__date__range=previous)),
+            current_count=Count("id", filter=Q(session__date__range=current)),
+            first_current=Min("session__date", filter=Q(session__date__range=current)),
+        )
+        .order_by()
+    )
+
+
+def municipal_days(scope: Scope, years: int = 4) -> list[dict]:
+    """D9: the days of the last `years` fiscal years with their municipality and figures."""
+    first = fiscal_year_range(scope.fiscal_year - years + 1)[0]
+    return list(
+        scope.municipal_days()
+        .filter(date__gte=first)
+        .values(
+            "date",
+            "host_type",
+            "reserved",
+            "consulted",
+            "municipality_id",
+            name=F("municipality__name"),
+            code=F("municipality__code"),
+            jurisdiction=F("municipality__jurisdiction__name"),
+            jurisdiction_order=F("municipality__jurisdiction__sort_order"),
+        )
+        .order_by()
+    )
