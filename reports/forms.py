@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.filters import fiscal_year_choices
+from hikikomori.fiscal import fiscal_year_range
+from hikikomori.forms import JapaneseDateField
+from hikikomori.models import Office
+
 from .importing.kinds import LABELS
+from .queries import Scope
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -17,3 +23,26 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("ファイルが大きすぎます（50MBまで）。分けて取り込んでください。"))
         return upload
+
+
+class ReportForm(forms.Form):
+    """年次報告: the fiscal year, an optional cut-off date and an optional office."""
+
+    fy = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    as_of = JapaneseDateField(label=_("集計基準日（空欄は年度末まで）"), required=False)
+    office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.all(), required=False, empty_label=_("全拠点"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fy"].choices = [(int(v), label) for v, label in fiscal_year_choices() if v != "all"]
+
+    def clean(self):
+        data = super().clean()
+        fy, as_of = data.get("fy"), data.get("as_of")
+        if fy and as_of and as_of < fiscal_year_range(fy)[0]:
+            self.add_error("as_of", _("集計基準日は年度の開始日（%(start)s）以降にしてください。") % {"start": fiscal_year_range(fy)[0]})
+        return data
+
+    def scope(self) -> Scope:
+        data = self.cleaned_data
+        return Scope(fiscal_year=data["fy"], as_of=data.get("as_of"), office=data.get("office"))

@@ -85,7 +85,11 @@ MATRIX: dict[str, Row] = {
     "outreach:event_list": Row(CASE_ROLES_ONLY),
     "outreach:event_create": Row(CASE_ROLES_ONLY),
     "outreach:event_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["event"].pk}),
-    # import
+    # reports
+    "reports:annual": Row(SUPERVISOR_ONLY, query="?fy=2024"),
+    "reports:annual_download": Row(SUPERVISOR_ONLY, query="?fy=2024"),
+    "reports:annual_finalize": Row(everyone(405)),
+    "reports:finalized_download": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
     "reports:import": Row(everyone(403, supervisor=200, admin=200)),
     "reports:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
 }
@@ -111,6 +115,7 @@ POST_MATRIX: dict[str, Row] = {
     "outreach:day_case_conference": Row(CENTER_POST, kwargs=lambda w: {"pk": w["day"].pk}),
     "outreach:reservation_cancel": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
     "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
+    "reports:annual_finalize": Row(everyone(403, supervisor=302)),
     # someone else's pending import: 404 to those who may import, 403 to the rest
     "reports:import_confirm": Row(everyone(403, supervisor=404, admin=404), kwargs=lambda w: {"pk": 999999}),
 }

@@ -1,0 +1,29 @@
+"""A supervisor opens 年次報告 for a fiscal year and downloads the workbook."""
+
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
+from tests.records import make_consultation
+from tests.reports.workbook import open_workbook, read_sheet
+
+
+def test_a_supervisor_opens_the_report_and_downloads_the_workbook(page, supervisor, center):
+    make_consultation(center, "2024-05-01", "電話")
+    make_consultation(center, "2024-05-02", "同行", consulter="本人")
+    log_in(page, "super", PASSWORD)
+    page.get_by_role("link", name="年次報告").click()
+    page.get_by_label("年度").select_option(label="令和6年度")
+    page.get_by_role("button", name="表示").click()
+    table = page.locator('table[data-sheet="相談延件数（月別）"]')
+    expect(table.get_by_role("row").filter(has_text="訪問支援の割合")).to_contain_text("50.0%")
+    expect(page.locator("canvas").first).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excelダウンロード").click()
+    download = download_info.value
+    assert download.suggested_filename == "年次報告_令和6年度.xlsx"
+    workbook = open_workbook(open(download.path(), "rb").read())
+    months = read_sheet(workbook, "相談延件数（月別）")
+    assert months["電話"]["5月"] == 1
+    assert months["訪問・同行"]["合計"] == 1

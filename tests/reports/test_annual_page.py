@@ -1,0 +1,63 @@
+"""年次報告 page: tables, download (logged), finalize and the figures that changed since."""
+
+import pytest
+from django.urls import reverse
+
+from hikikomori.models import AuditEvent
+from reports.models import FinalizedReport
+from tests.records import make_consultation
+from tests.reports.workbook import open_workbook, read_sheet
+
+URL = reverse("reports:annual")
+
+
+@pytest.fixture
+def calls(center):
+    make_consultation(center, "2024-05-01", "電話")
+    make_consultation(center, "2024-06-01", "訪問", consulter="本人")
+
+
+def test_the_page_shows_every_table_and_its_notes(supervisor_client, calls):
+    html = supervisor_client.get(URL, {"fy": "2024"}).content.decode()
+    for sheet in ["相談延件数（月別）", "相談延件数（推移）", "相談実件数", "居住地域別割合", "新規面談者", "継続支援期間",
+                  "フリースペース", "家族のつどい", "参加者の年代", "市町村相談会", "市町村相談会（実績）"]:
+        assert f'data-sheet="{sheet}"' in html
+    assert "50.0%" in html  # 訪問支援の割合 of the year
+    assert "注（D3）" in html
+    assert 'id="report-charts" type="application/json"' in html
+
+
+def test_an_as_of_before_the_year_is_refused_with_a_message(supervisor_client, calls):
+    response = supervisor_client.get(URL, {"fy": "2024", "as_of": "2024/3/31"})
+    assert "集計基準日は年度の開始日" in response.content.decode()
+    assert "report" not in response.context
+
+
+def test_the_download_is_the_same_workbook_and_is_logged(supervisor_client, supervisor, calls):
+    response = supervisor_client.get(reverse("reports:annual_download"), {"fy": "2024", "as_of": "2024-12-31"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    months = read_sheet(open_workbook(response.content), "相談延件数（月別）")
+    assert months["_title"] == "令和6年度（4～12月） 相談延件数（月別）"
+    assert months["合計"]["合計"] == 2
+    assert AuditEvent.objects.filter(action="export", target="annual_report", user=supervisor).exists()
+
+
+def test_a_finalized_report_keeps_its_workbook_and_shows_later_changes(supervisor_client, supervisor, center, calls):
+    supervisor_client.post(reverse("reports:annual_finalize"), {"fy": "2024", "query": "fy=2024"})
+    finalized = FinalizedReport.objects.get()
+    assert (finalized.by, finalized.label) == (supervisor, "令和6年度")
+    page = supervisor_client.get(URL, {"fy": "2024"})
+    assert page.context["differences"] == []
+    make_consultation(center, "2024-07-01", "電話")  # a late entry for the finalized year
+    page = supervisor_client.get(URL, {"fy": "2024"})
+    changed = {(d.sheet, d.row, d.column): (d.finalized, d.current) for d in page.context["differences"]}
+    assert changed[("相談延件数（月別）", "電話", "合計")] == (1, 2)
+    assert changed[("相談延件数（月別）", "合計", "7月")] == (0, 1)
+    assert "か所の数値が変わっています" in page.content.decode()
+    stored = supervisor_client.get(reverse("reports:finalized_download", args=[finalized.pk]))
+    assert read_sheet(open_workbook(stored.content), "相談延件数（月別）")["電話"]["合計"] == 1
+
+
+def test_coordinators_and_admins_cannot_see_the_report(coordinator_client, admin_client_):
+    assert coordinator_client.get(URL).status_code == 403
+    assert admin_client_.get(reverse("reports:annual_download"), {"fy": "2024"}).status_code == 403
