@@ -25,17 +25,25 @@ def make_user(username, *, roles=(), offices=(), last_name="", first_name="") ->
     return user
 
 
+DATA_MIGRATIONS = [
+    "hikikomori.migrations.0002_roles_and_default_master_data",
+    "cases.migrations.0002_default_choice_lists",
+    "outreach.migrations.0002_default_programs_and_lists",
+]
+
+
 @pytest.fixture
 def master_data(db):
-    """The master data `migrate` loads; reloaded where a transactional test flushed it."""
+    """The data `migrate` loads; loaded again where a transactional test flushed it."""
     if not Office.objects.exists():
+        from importlib import import_module
+
         from django.apps import apps
 
-        from hikikomori.masterdata import load_master_data, read_master_data
-
-        load_master_data(apps.get_model, read_master_data())
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
+        for name in DATA_MIGRATIONS:
+            module = import_module(name)
+            for operation in module.Migration.operations:
+                operation.code(apps, None)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """A supervisor opens 年次報告 for a fiscal year and downloads the workbook."""
 
+import re
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -13,7 +16,7 @@ def test_a_supervisor_opens_the_report_and_downloads_the_workbook(page, supervis
     make_consultation(center, "2024-05-02", "同行", consulter="本人")
     log_in(page, "super", PASSWORD)
     page.get_by_role("link", name="年次報告").click()
-    page.get_by_label("年度").select_option(label="令和6年度")
+    page.get_by_role("combobox", name=re.compile(r"^年度")).select_option(label="令和6年度")
     page.get_by_role("button", name="表示").click()
     table = page.locator('table[data-sheet="相談延件数（月別）"]')
     expect(table.get_by_role("row").filter(has_text="訪問支援の割合")).to_contain_text("50.0%")
@@ -23,7 +26,7 @@ def test_a_supervisor_opens_the_report_and_downloads_the_workbook(page, supervis
         page.get_by_role("link", name="Excelダウンロード").click()
     download = download_info.value
     assert download.suggested_filename == "年次報告_令和6年度.xlsx"
-    workbook = open_workbook(open(download.path(), "rb").read())
+    workbook = open_workbook(Path(download.path()).read_bytes())
     months = read_sheet(workbook, "相談延件数（月別）")
     assert months["電話"]["5月"] == 1
     assert months["訪問・同行"]["合計"] == 1

@@ -1,5 +1,7 @@
 """Taking attendance for a free-space session: the count updates as people are ticked."""
 
+import re
+
 from playwright.sync_api import expect
 
 from outreach.models import Attendance
@@ -17,7 +19,7 @@ def test_ticking_participants_updates_the_count(page, coordinator, center):
 
     log_in(page, "coord", PASSWORD)
     page.get_by_role("link", name="プログラム").click()
-    page.get_by_label("年度").select_option("2024")
+    page.get_by_role("combobox", name=re.compile(r"^年度")).select_option("2024")
     page.get_by_role("button", name="表示").click()
     page.get_by_role("link", name="5/28（火）").click()
     expect(page.locator("#attendance-count")).to_have_text("0")
