@@ -129,21 +129,23 @@ def unique_counts(scope: Scope) -> dict[str, dict[str, int]]:
 
 
 def region_counts(scope: Scope, methods=(Method.PHONE, Method.VISIT)) -> dict[str, dict[str | None, int]]:
-    """D4: persons per method and region of residence at their last consultation of the year."""
-    in_year = scope.consultations().filter(date__gte=scope.start)
+    """D4: persons per method and region of residence at their last consultation of the year.
+
+    Two queries: registered clients keep only their last consultation of each method (an anti
+    join, so each client is one row and a plain count is a count of persons), and anonymous
+    consultations count one each.
+    """
+    in_year = scope.consultations().filter(date__gte=scope.start, method__in=methods)
     later = in_year.filter(client=OuterRef("client"), method=OuterRef("method")).filter(
         Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id"))
     )
-    rows = (
-        in_year.filter(method__in=methods)
-        .filter(Q(client__isnull=True) | ~Exists(later))
-        .values("method", region=F("municipality__region__name"))
-        .annotate(clients=Count("client", distinct=True), anonymous=Count("id", filter=Q(client__isnull=True)))
-        .order_by()
-    )
+    registered = in_year.filter(client__isnull=False).filter(~Exists(later))
+    anonymous = in_year.filter(client__isnull=True)
     result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
-    for row in rows:
-        result[row["method"]][row["region"]] = row["clients"] + row["anonymous"]
+    for qs in (registered, anonymous):
+        for row in qs.values("method", region=F("municipality__region__name")).annotate(n=Count("id")).order_by():
+            counts = result[row["method"]]
+            counts[row["region"]] = counts.get(row["region"], 0) + row["n"]
     return result
 
 

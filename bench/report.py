@@ -1,0 +1,135 @@
+"""The yearly report at 1,000,000 consultations: ORM tables vs the same aggregations in raw SQL.
+
+Run bench/dataset.py first. In one run, on the same data, this times
+- `build_report` (every table: the queries plus shaping them in Python),
+- the same aggregations written by hand in SQL (the queries alone, results fetched),
+- the workbook (`render_workbook`) and the 年次報告 page through the whole Django stack,
+and prints medians of repeated runs.
+
+    .venv/bin/python bench/report.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hikikomori.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hikikomori_bench")
+os.environ.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789", ALLOWED_HOSTS="testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from hikikomori.models import User  # noqa: E402
+from reports.queries import Scope  # noqa: E402
+from reports.tables import build_report  # noqa: E402
+from reports.xlsx import render_workbook  # noqa: E402
+
+FY, START, END, PREV_START, PREV_END, FIVE_START, FOUR_START = 2024, "2024-04-01", "2025-03-31", "2023-04-01", "2024-03-31", "2020-04-01", "2021-04-01"
+REPEAT = 7
+
+# The report's aggregations, by hand.
+RAW_SQL = [
+    # monthly counts over five years (tables 1 and 2)
+    f"""select extract(year from date), extract(month from date), method, count(*) from cases_consultation
+        where archived_at is null and date between '{FIVE_START}' and '{END}' group by 1, 2, 3""",
+    # unique counts per category (table 3)
+    f"""select count(distinct client_id), count(*) filter (where client_id is null), count(*),
+        count(distinct client_id) filter (where method = '電話'), count(*) filter (where method = '電話' and client_id is null),
+        count(*) filter (where method = '電話'),
+        count(distinct client_id) filter (where method = '来所'), count(*) filter (where method = '来所' and client_id is null),
+        count(*) filter (where method = '来所'),
+        count(distinct client_id) filter (where method in ('訪問', '同行')),
+        count(*) filter (where method in ('訪問', '同行') and client_id is null), count(*) filter (where method in ('訪問', '同行')),
+        count(distinct client_id) filter (where method = 'オンライン'),
+        count(*) filter (where method = 'オンライン' and client_id is null), count(*) filter (where method = 'オンライン'),
+        count(distinct client_id) filter (where method = 'メール・その他'),
+        count(*) filter (where method = 'メール・その他' and client_id is null), count(*) filter (where method = 'メール・その他')
+        from cases_consultation where archived_at is null and date between '{START}' and '{END}'""",
+    # regions at the last consultation of the method (table 4): registered, then anonymous
+    f"""select c.method, r.name, count(*) from cases_consultation c left join hikikomori_municipality m on m.id = c.municipality_id
+        left join hikikomori_region r on r.id = m.region_id
+        where c.archived_at is null and c.date between '{START}' and '{END}' and c.method in ('電話', '来所')
+        and c.client_id is not null and not exists (select 1 from cases_consultation l where l.client_id = c.client_id
+             and l.method = c.method and l.archived_at is null and l.date between '{START}' and '{END}'
+             and (l.date > c.date or (l.date = c.date and l.id > c.id)))
+        group by 1, 2""",
+    f"""select c.method, r.name, count(*) from cases_consultation c left join hikikomori_municipality m on m.id = c.municipality_id
+        left join hikikomori_region r on r.id = m.region_id
+        where c.archived_at is null and c.date between '{START}' and '{END}' and c.method in ('電話', '来所')
+        and c.client_id is null group by 1, 2""",
+    # new interviewees (table 5)
+    f"""select c.client_id, cl.sex, cl.birth_date, min(c.date),
+        (select r.name from cases_consultation f left join hikikomori_municipality m on m.id = f.municipality_id
+         left join hikikomori_region r on r.id = m.region_id where f.client_id = c.client_id and f.archived_at is null
+         and f.date between '{START}' and '{END}' and f.method in ('来所', '訪問', '同行') order by f.date, f.id limit 1)
+        from cases_consultation c join cases_client cl on cl.id = c.client_id
+        where c.archived_at is null and c.date between '{START}' and '{END}' and c.method in ('来所', '訪問', '同行')
+        and not exists (select 1 from cases_consultation p where p.client_id = c.client_id and p.archived_at is null
+                        and p.date between '{PREV_START}' and '{PREV_END}')
+        group by 1, 2, 3""",
+    # support spans (table 6)
+    f"""select client_id, min(date), max(date) from cases_consultation
+        where archived_at is null and client_id is not null and date <= '{END}'
+        group by client_id having count(*) filter (where date >= '{START}') > 0""",
+    # programs (tables 7-9) and municipal days (tables 10-11)
+    f"""select s.id, s.date, s.status, p.name, count(a.id) from outreach_session s join outreach_program p on p.id = s.program_id
+        left join outreach_attendance a on a.session_id = s.id where s.archived_at is null and s.date between '{PREV_START}' and '{END}'
+        group by 1, 2, 3, 4""",
+    f"""select a.client_id, a.family_member_id, p.name, min(s.date) from outreach_attendance a
+        join outreach_session s on s.id = a.session_id join outreach_program p on p.id = s.program_id
+        where s.status = '開催' and s.archived_at is null and s.date <= '{END}' group by 1, 2, 3""",
+    f"""select d.date, d.host_type, d.reserved, d.consulted, m.name, m.code from outreach_municipalday d
+        join hikikomori_municipality m on m.id = d.municipality_id where d.archived_at is null and d.date between '{FOUR_START}' and '{END}'""",
+]
+
+
+def timed(func) -> float:
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def raw() -> None:
+    with connection.cursor() as cursor:
+        for sql in RAW_SQL:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+
+def main() -> None:
+    scope = Scope(fiscal_year=FY)
+    report = build_report(scope)
+    raw()  # warm both
+    orm_ms, raw_ms = timed(lambda: build_report(scope)), timed(raw)
+    workbook_ms = timed(lambda: render_workbook(build_report(scope)))
+    user, _ = User.objects.get_or_create(username="bench-supervisor")
+    user.groups.set(Group.objects.filter(name="supervisor"))
+    http = Client()
+    http.force_login(user)
+    page_ms = timed(lambda: http.get(f"/reports/annual/?fy={FY}", secure=True))
+    download_ms = timed(lambda: http.get(f"/reports/annual/download/?fy={FY}", secure=True))
+    total = report.table("相談延件数（月別）").cell("合計", column="合計")
+    print(f"FY{FY}: {total:,} consultations in the year")
+    print(f"build_report (ORM + shaping)   {orm_ms:8.1f} ms")
+    print(f"same aggregations in raw SQL   {raw_ms:8.1f} ms   ratio {orm_ms / raw_ms:.2f}x")
+    print(f"workbook (build + render)      {workbook_ms:8.1f} ms")
+    print(f"年次報告 page (whole stack)      {page_ms:8.1f} ms")
+    print(f"Excelダウンロード (whole stack)  {download_ms:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
