@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import HealthArea, Membership, Municipality, Office, Region, Role, User
+from .models import AuditEvent, HealthArea, Membership, Municipality, Office, Region, Role, User
 
 
 def _is_system_admin(request) -> bool:
@@ -67,9 +68,27 @@ class MembershipInline(admin.TabularInline):
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """A password an admin sets must be changed by its owner at the next login."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(RoleAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
+    change_password_form = AdminSetPasswordForm
+    fieldsets = [*DjangoUserAdmin.fieldsets, (_("ログイン"), {"fields": ["must_change_password"]})]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
     list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
     list_filter = ["is_active", "groups", "offices"]
 
@@ -83,3 +102,28 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "offices")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: visible to system admins, never editable."""
+
+    list_display = ["at", "user", "action", "target", "target_id", "ip_address"]
+    list_filter = ["action", "target", ("at", admin.DateFieldListFilter), "user"]
+    search_fields = ["target", "target_id", "user__username"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return _is_system_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_system_admin(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -136,6 +136,11 @@ class Municipality(models.Model):
 class User(AbstractUser):
     """A staff account; belongs to one or more offices (兼任)."""
 
+    must_change_password = models.BooleanField(
+        _("次回ログイン時にパスワード変更"),
+        default=False,
+        help_text=_("管理者が設定したパスワードは、本人が最初のログインで変更します。"),
+    )
     offices = models.ManyToManyField(
         Office,
         verbose_name=_("所属拠点"),
@@ -175,6 +180,10 @@ class User(AbstractUser):
     @property
     def is_system_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
+
+    @property
+    def requires_two_factor(self) -> bool:
+        return self.has_role(Role.SUPERVISOR) or self.has_role(Role.ADMIN)
 
     @property
     def primary_office(self) -> Office | None:

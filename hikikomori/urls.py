@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import accounts, views
 
 admin.site.site_header = _("ひきこもり支援 管理")
 admin.site.site_title = _("管理")
@@ -17,8 +17,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("cases/", include("cases.urls")),
     path("outreach/", include("outreach.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "hikikomori.views.permission_denied"

@@ -1,8 +1,10 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from .audit import audit
 from .fiscal import fiscal_year_label, fiscal_year_of, japanese_date
 from .home import home_panels
+from .models import AuditEvent
 
 
 def home(request):
@@ -17,3 +19,9 @@ def home(request):
         "actions": [action for panel in panels for action in panel.get("actions", [])],
     }
     return render(request, "hikikomori/home.html", context)
+
+
+def permission_denied(request, exception=None):
+    """403, recorded in the audit log."""
+    audit(AuditEvent.Action.DENIED, user=request.user, target=request.path[:100], request=request)
+    return render(request, "403.html", status=403)

@@ -86,9 +86,26 @@ def outsider(master_data):
     return make_user("outsider")
 
 
-def logged_in(user) -> Client:
+def totp_device(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})[0]
+
+
+def current_token(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def logged_in(user, *, verified: bool = True) -> Client:
+    """A test client logged in as `user`; two-factor verified where the role requires it."""
     client = Client()
     client.force_login(user)
+    if verified and user.requires_two_factor:
+        session = client.session
+        session["otp_device_id"] = totp_device(user).persistent_id
+        session.save()
     return client
 
 

@@ -44,6 +44,9 @@ MATRIX: dict[str, Row] = {
     "login": Row(dict.fromkeys(ROLES, 302) | {"anonymous": 200}),
     "logout": Row(dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN}),
     "admin:index": Row(dict.fromkeys(ROLES, 302) | {"admin": 200}),
+    "two_factor_setup": Row(everyone(200)),
+    "two_factor_verify": Row(everyone(200)),
+    "password_change": Row(everyone(200)),
     # cases
     "cases:client_list": Row(CASE_ROLES_ONLY),
     "cases:client_create": Row(CASE_ROLES_ONLY),
@@ -155,6 +158,19 @@ def personas(coordinator, satellite_coordinator, supervisor, admin_user, outside
 def world(coordinator, center, chikuho):
     """Records of the center, for detail URLs."""
     return records.world(coordinator=coordinator, center=center, chikuho=chikuho)
+
+
+PUBLIC = {"login"}  # the only page anyone may open without logging in
+
+
+def test_nothing_is_reachable_without_logging_in():
+    """Deny by default: every URL but the login page sends an anonymous visitor to log in."""
+    for name, row in MATRIX.items():
+        if name in PUBLIC or name == "admin:index":  # the admin sends to its own login page
+            continue
+        assert row.expect["anonymous"] == LOGIN, name
+    for name in POST_MATRIX:
+        assert MATRIX[name].expect["anonymous"] == LOGIN, name
 
 
 def test_every_post_only_url_has_a_row_for_its_post():

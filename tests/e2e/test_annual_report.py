@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, current_token, totp_device
 from tests.e2e.conftest import log_in
 from tests.records import make_consultation
 from tests.reports.workbook import open_workbook, read_sheet
@@ -14,7 +14,12 @@ from tests.reports.workbook import open_workbook, read_sheet
 def test_a_supervisor_opens_the_report_and_downloads_the_workbook(page, supervisor, center):
     make_consultation(center, "2024-05-01", "電話")
     make_consultation(center, "2024-05-02", "同行", consulter="本人")
+    device = totp_device(supervisor)
     log_in(page, "super", PASSWORD)
+    # Supervisors must pass two-factor login.
+    expect(page.get_by_role("heading", name="2段階認証")).to_be_visible()
+    page.get_by_label("確認コード（6桁）").fill(current_token(device))
+    page.get_by_role("button", name="確認").click()
     page.get_by_role("link", name="年次報告").click()
     page.get_by_role("combobox", name=re.compile(r"^年度")).select_option(label="令和6年度")
     page.get_by_role("button", name="表示").click()
