@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from cases.models import INTERVIEW_METHODS, Consultation, Method
@@ -36,6 +36,9 @@ DEFINITIONS = {
     "新規参加者はそのプログラムへの初めての参加がその年度の人。",
     "D8": "参加者の年代：その年度の参加者（実人数）を、その年度の最初の参加日の年齢で分けます"
     "（家族のつどいは参加した家族の利用者本人の年齢）。生年月日がなければ不明。",
+    "D10": "相談者別・つなぎ先別・担当者別：その年度の相談の延件数（担当者が複数の相談は各担当者に1件ずつ数えます）。",
+    "D11": "就職氷河期世代：1970年4月2日～1986年4月1日生まれ。サテライトオフィスでその年度に相談があった登録利用者の人数。",
+    "D12": "普及啓発・研修：その年度に実施した研修会・会議・講話の回数と、所属区分別に記録した参加人数の合計。",
     "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
     "合計は実施した市町村の数。実績の予約数・相談件数は各回の合計。",
 }
@@ -227,4 +230,62 @@ def municipal_days(scope: Scope, years: int = 4) -> list[dict]:
             jurisdiction_order=F("municipality__jurisdiction__sort_order"),
         )
         .order_by()
+    )
+
+
+def consulter_counts(scope: Scope) -> dict[tuple[str, str], int]:
+    """D10: consultations of the year per 相談者 and method."""
+    rows = scope.consultations().filter(date__gte=scope.start).values("consulter", "method").annotate(n=Count("id")).order_by()
+    return {(row["consulter"], row["method"]): row["n"] for row in rows}
+
+
+def destination_counts(scope: Scope) -> dict[str, int]:
+    """D10: consultations of the year per つなぎ先 (referral destination)."""
+    rows = (
+        scope.consultations()
+        .filter(date__gte=scope.start, referral_destination__isnull=False)
+        .values(label=F("referral_destination__label"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["label"]: row["n"] for row in rows}
+
+
+def staff_counts(scope: Scope) -> list[dict]:
+    """D10: consultations of the year per member of staff, and how many were 訪問・同行."""
+    through = Consultation.staff.through.objects.filter(
+        consultation__archived_at__isnull=True, consultation__date__gte=scope.start, consultation__date__lte=scope.end
+    )
+    if scope.office:
+        through = through.filter(consultation__office=scope.office)
+    return list(
+        through.values("user__username", "user__last_name", "user__first_name")
+        .annotate(total=Count("id"), visits=Count("id", filter=Q(consultation__method__in=CATEGORIES["訪問・同行"])))
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def ice_age_counts(scope: Scope) -> list[dict]:
+    """D11: registered clients seen at each satellite in the year, and those of the ice-age generation."""
+    from cases.models import ICE_AGE_BORN_FROM, ICE_AGE_BORN_TO
+
+    born = Q(client__birth_date__gte=ICE_AGE_BORN_FROM, client__birth_date__lte=ICE_AGE_BORN_TO)
+    return list(
+        scope.consultations()
+        .filter(date__gte=scope.start, client__isnull=False, office__kind=Office.Kind.SATELLITE)
+        .values(office_name=F("office__name"), office_order=F("office__sort_order"))
+        .annotate(clients=Count("client", distinct=True), ice_age=Count("client", distinct=True, filter=born))
+        .order_by("office_order")
+    )
+
+
+def event_counts(scope: Scope) -> list[dict]:
+    """D12: outreach events of the year per kind, with their participants."""
+    from outreach.models import OutreachEvent
+
+    events = OutreachEvent.objects.filter(archived_at__isnull=True, date__gte=scope.start, date__lte=scope.end)
+    if scope.office:
+        events = events.filter(office=scope.office)
+    return list(
+        events.values("kind").annotate(times=Count("id", distinct=True), participants=Sum("participant_counts__count")).order_by()
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cases.models import AgeGroup, Sex, age_group
+from cases.models import AgeGroup, Consulter, ReferralDestination, Sex, age_group
 from hikikomori.fiscal import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of, months_between
 from hikikomori.models import Office, Region
-from outreach.models import HOST_PRECEDENCE, HOST_SYMBOLS, Program, SessionStatus
+from outreach.models import HOST_PRECEDENCE, HOST_SYMBOLS, OutreachEvent, Program, SessionStatus
 
 from . import queries
 from .queries import CATEGORIES, DEFINITIONS, Scope
@@ -85,6 +85,12 @@ def build_report(scope: Scope) -> Report:
         age_table(scope, label, programs, participants),
         municipal_table(scope, label, days),
         municipal_results_table(scope, label, days),
+        # Extra sheets beyond the SPEC's, after them.
+        consulter_table(scope, label),
+        destination_table(scope, label),
+        staff_table(scope, label),
+        ice_age_table(scope, label),
+        event_table(scope, label),
     ]
     return Report(scope=scope, label=label, tables=tables)
 
@@ -269,3 +275,47 @@ def figures(report: Report) -> dict[str, object]:
             for column, value in zip(table.header[table.labels :], row[table.labels :], strict=True):
                 result[f"{table.sheet} | {labels} | {column}"] = float(value) if isinstance(value, Ratio) else value
     return result
+
+
+def consulter_table(scope: Scope, label: str) -> Table:
+    counts = queries.consulter_counts(scope)
+    rows = []
+    for consulter in [c.value for c in Consulter]:
+        values = [sum(counts.get((consulter, m), 0) for m in methods) for methods in CATEGORIES.values()]
+        rows.append([consulter, *values, sum(values)])
+    totals = [sum(row[i] for row in rows) for i in range(1, len(CATEGORIES) + 2)]
+    rows.append([TOTAL, *totals])
+    return Table("相談者別", _title(label, "相談者別", scope), ["相談者", *CATEGORIES, TOTAL], rows, notes=notes("D10"))
+
+
+def destination_table(scope: Scope, label: str) -> Table:
+    counts = queries.destination_counts(scope)
+    names = list(ReferralDestination.objects.values_list("label", flat=True))
+    names += [name for name in counts if name not in names]
+    rows = [[name, counts.get(name, 0)] for name in names]
+    rows.append([TOTAL, sum(counts.values())])
+    return Table("つなぎ先別", _title(label, "つなぎ先別", scope), ["つなぎ先", "件数"], rows, notes=notes("D10"))
+
+
+def staff_table(scope: Scope, label: str) -> Table:
+    rows = []
+    for row in queries.staff_counts(scope):
+        name = f"{row['user__last_name']} {row['user__first_name']}".strip() or row["user__username"]
+        rows.append([name, row["total"], row["visits"]])
+    rows.append([TOTAL, sum(r[1] for r in rows), sum(r[2] for r in rows)])
+    return Table("担当者別", _title(label, "担当者別", scope), ["担当者", "延件数", "訪問・同行"], rows, notes=notes("D10"))
+
+
+def ice_age_table(scope: Scope, label: str) -> Table:
+    rows = [[r["office_name"], r["clients"], r["ice_age"], ratio(r["ice_age"], r["clients"])] for r in queries.ice_age_counts(scope)]
+    clients, ice = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    rows.append([TOTAL, clients, ice, ratio(ice, clients)])
+    header = ["拠点", "実人数", "うち就職氷河期世代", "割合"]
+    return Table("就職氷河期世代", _title(label, "就職氷河期世代（サテライトオフィス）", scope), header, rows, notes=notes("D11"))
+
+
+def event_table(scope: Scope, label: str) -> Table:
+    counts = {row["kind"]: row for row in queries.event_counts(scope)}
+    rows = [[kind, counts.get(kind, {}).get("times", 0), counts.get(kind, {}).get("participants") or 0] for kind in [k.value for k in OutreachEvent.Kind]]
+    rows.append([TOTAL, sum(r[1] for r in rows), sum(r[2] for r in rows)])
+    return Table("普及啓発・研修", _title(label, "普及啓発・研修", scope), ["種別", "回数", "参加人数"], rows, notes=notes("D12"))
