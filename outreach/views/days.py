@@ -8,11 +8,11 @@ from django.views.decorators.http import require_POST
 
 from cases.views.consultations import add_form_errors
 from hikikomori.fiscal import fiscal_year_label
-from hikikomori.scoping import get_for_user, require_case_access, scope
+from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
 
 from .. import services
 from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
-from ..models import MunicipalDay, Reservation
+from ..models import HostType, MunicipalDay, Reservation
 from .common import chosen_fiscal_year, form_errors, year_choices
 
 
@@ -24,6 +24,11 @@ def day_queryset(user):
 def day_list(request):
     fiscal_year = chosen_fiscal_year(request)
     days = day_queryset(request.user).in_fiscal_year(fiscal_year).select_related("municipality", "office").order_by("date")
+    office, host_type = request.GET.get("office"), request.GET.get("host_type")
+    if office:
+        days = days.filter(office_id=office)
+    if host_type:
+        days = days.filter(host_type=host_type)
     totals = {
         "days": len(days),
         "municipalities": len({d.municipality_id for d in days}),
@@ -36,6 +41,10 @@ def day_list(request):
         "fiscal_year": fiscal_year,
         "fiscal_year_label": fiscal_year_label(fiscal_year),
         "years": year_choices(),
+        "offices": visible_offices(request.user),
+        "office": office,
+        "host_types": HostType.choices,
+        "host_type": host_type,
     }
     return render(request, "outreach/day_list.html", context)
 

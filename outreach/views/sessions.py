@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Client, FamilyMember
 from cases.services import family_member_add
 from hikikomori.fiscal import fiscal_year_label, fiscal_year_of, fiscal_year_range
-from hikikomori.scoping import get_for_user, require_case_access, scope
+from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
 
 from .. import services
 from ..forms import AddFamilyAttendeeForm, CancelForm, GenerateForm, SessionForm
@@ -33,9 +33,11 @@ def session_list(request):
         .annotate(attendance_count=Count("attendances"))
         .order_by("date", "program__sort_order")
     )
-    program = request.GET.get("program")
+    program, office = request.GET.get("program"), request.GET.get("office")
     if program:
         sessions = sessions.filter(program_id=program)
+    if office:
+        sessions = sessions.filter(office_id=office)
     months: dict[str, list] = {}
     for session in sessions:
         months.setdefault(f"{session.date.year}年{session.date.month}月", []).append(session)
@@ -46,6 +48,8 @@ def session_list(request):
         "years": year_choices(),
         "programs": Program.objects.all(),
         "program": program,
+        "offices": visible_offices(request.user),
+        "office": office,
     }
     return render(request, "outreach/session_list.html", context)
 

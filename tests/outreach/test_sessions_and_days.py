@@ -151,3 +151,14 @@ def test_lists_show_the_chosen_fiscal_year(coordinator_client, center, chikuho):
     make_day(center, "2024-07-10", reserved=2, consulted=1)
     response = coordinator_client.get(reverse("outreach:day_list"), {"fy": "2024"})
     assert response.context["totals"] == {"days": 1, "municipalities": 1, "reserved": 2, "consulted": 1}
+
+
+def test_lists_filter_by_office_and_host_type(supervisor_client, center, chikuho):
+    make_session(center, "2024-05-14")
+    make_session(chikuho, "2024-05-21")
+    response = supervisor_client.get(reverse("outreach:session_list"), {"fy": "2024", "office": chikuho.pk})
+    assert [s.office for month in response.context["months"].values() for s in month] == [chikuho]
+    make_day(center, "2024-07-10", host_type="センター主催")
+    make_day(chikuho, "2024-08-07", municipality="飯塚市", host_type="市町村独自")
+    response = supervisor_client.get(reverse("outreach:day_list"), {"fy": "2024", "host_type": "市町村独自"})
+    assert [d.municipality.name for d in response.context["days"]] == ["飯塚市"]
