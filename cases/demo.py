@@ -73,7 +73,7 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
     with transaction.atomic():
         made_clients = _make_clients(rng, clients, today)
         families = _make_families(rng, made_clients)
-        stdout.write(f"Demo clients: {len(made_clients)}, family members: {len(families)}")
+        stdout.write(f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}")
         _make_consultations(rng, made_clients, families, today, stdout)
 
 
