@@ -310,6 +310,12 @@ class Consultation(models.Model):
         related_name="+",
     )
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("担当者"), related_name="consultations", blank=True)
+    staff_names = models.CharField(
+        _("担当者（記録上の氏名）"),
+        max_length=200,
+        blank=True,
+        help_text=_("取り込んだ記録の担当者のうち、職員アカウントに当たらない氏名（退職者など）。"),
+    )
     content = models.TextField(_("内容"), blank=True)
     referral_destination = models.ForeignKey(
         ReferralDestination, verbose_name=_("つなぎ先"), on_delete=models.PROTECT, null=True, blank=True

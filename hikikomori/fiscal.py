@@ -161,9 +161,22 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return years
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day where it has no such day (Jan 31 → Feb 29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
-    """Completed calendar months from start to end (Jan 31 → Feb 28 is 0, → Mar 1 is 1)."""
+    """Completed calendar months from start to end, counted as the Civil Code counts periods.
+
+    Jan 15 → Apr 14 is 2, → Apr 15 is 3; a period from Jan 31 is complete at the end of a
+    shorter month (Jan 31 → Feb 29 is 1, Nov 30 → Feb 28 is 3).
+    """
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
+    if add_months(start, months) > end:
         months -= 1
     return months

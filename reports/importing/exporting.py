@@ -30,7 +30,7 @@ def export_rows(kind: str) -> Iterator[list]:
         rows = Consultation.objects.current().select_related("office", "client").prefetch_related("staff").order_by("date", "id")
         for c in rows.iterator(chunk_size=2000):
             yield [c.record_number or "", _d(c.date), c.office.name, c.method, c.consulter,
-                   c.client.case_number if c.client else "", "、".join(s.username for s in c.staff.all()),
+                   c.client.case_number if c.client else "", "、".join([*(s.username for s in c.staff.all()), *filter(None, c.staff_names.split("、"))]),
                    "" if c.duration_minutes is None else c.duration_minutes, c.content]
     elif kind == "sessions":
         for s in Session.objects.filter(archived_at__isnull=True).select_related("program", "office").order_by("date", "id"):

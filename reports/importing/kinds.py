@@ -4,6 +4,7 @@ plan's `apply` then writes in bulk (the caller holds the transaction)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from cases.models import (
@@ -52,11 +53,22 @@ LABELS = {
     "municipal_days": "市町村相談会",
 }
 
-METHOD_LOOKUP = Choices({m.value: m.value for m in Method} | {"訪問・同行": Method.HOME_VISIT, "その他": Method.OTHER})
+METHOD_LOOKUP = Choices(
+    {m.value: m.value for m in Method} | {"訪問・同行": Method.HOME_VISIT, "その他": Method.OTHER, "メール": Method.OTHER}
+)
+SEX_LOOKUP = Choices({s.value: s.value for s in Sex} | {"男": Sex.MALE, "女": Sex.FEMALE})
 HOST_LOOKUP = Choices(
     {h.value: h.value for h in HostType} | {symbol: h.value for h, symbol in HOST_SYMBOLS.items()} | {"○": HostType.CENTER}
 )
-CONSULTERS = Choices({c.value: c.value for c in Consulter})
+# A relationship written where the consulter belongs (母, 父, …) means the family consulted.
+CONSULTERS = Choices({c.value: c.value for c in Consulter} | {r.value: Consulter.FAMILY for r in Relationship if r != Relationship.OTHER})
+
+
+def municipality_of(text: str, lookup: Choices):
+    """福岡県田川市 → 田川市, 福岡市東区 → 福岡市: the prefecture prefix and wards are ignored."""
+    text = re.sub(r"^.{2,3}[都道府県](?=.)", "", text)
+    candidates = [key for key in lookup.normalized if text.startswith(key)]
+    return lookup.normalized[max(candidates, key=len)] if candidates else None
 
 
 def _by_name(model, field="name") -> Choices:
@@ -91,9 +103,9 @@ def plan_clients(table: Table, by: User | None) -> Plan:
         values = {
             "name": row.text("氏名", required=True, max_length=100),
             "kana": row.text("フリガナ", max_length=100),
-            "sex": row.choice("性別", {s.value: s.value for s in Sex}, default=Sex.UNKNOWN),
+            "sex": row.choice("性別", SEX_LOOKUP, default=Sex.UNKNOWN),
             "birth_date": row.date("生年月日", not_future=True),
-            "municipality": row.choice("居住市町村", municipalities, hint="市町村の一覧にありません"),
+            "municipality": row.choice("居住市町村", municipalities, hint="市町村の一覧にありません", resolve=municipality_of),
             "office": row.choice("担当拠点", offices, required=True, hint="拠点の一覧にありません"),
             "referral_route": row.choice("相談経路", routes, hint="相談経路の一覧にありません（管理画面で追加できます）"),
             "withdrawal_period": row.choice("ひきこもり期間", {w.value: w.value for w in WithdrawalPeriod}, default=WithdrawalPeriod.UNKNOWN),
@@ -145,7 +157,7 @@ def _today():
 
 def _staff_lookup() -> dict[str, User]:
     lookup = {}
-    for user in User.objects.filter(is_active=True).prefetch_related("memberships"):
+    for user in User.objects.all():
         for key in {user.username, user.display_name, user.display_name.replace(" ", ""), f"{user.last_name}{user.first_name}"}:
             if key:
                 lookup.setdefault(key, user)
@@ -158,7 +170,6 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     if plan.errors:
         return plan
     offices, staff_lookup = _by_name(Office), _staff_lookup()
-    memberships = {(m.user_id, m.office_id) for u in staff_lookup.values() for m in u.memberships.all()}
     case_numbers, record_numbers = set(), set()
     for _, values in table.rows:
         if "ケース番号" in positions and positions["ケース番号"] < len(values):
@@ -188,14 +199,15 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
         if case_number and client is None:
             row.error("ケース番号", case_number, "登録されていない利用者です（先に利用者を取り込んでください）")
         office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
-        staff = []
-        for name in filter(None, re.split(r"[、,，;；/／]", row.text("担当者"))):
-            user = staff_lookup.get(name.strip()) or staff_lookup.get(name.replace(" ", ""))
+        # Staff are matched to accounts by username or name; names of people without an account
+        # (staff who left years ago) are kept as written, never a reason to refuse the file.
+        staff, unmatched = [], []
+        for name in filter(None, (n.strip() for n in re.split(r"[、,，;；/／]", str(row.raw("担当者") or "")))):
+            key = unicodedata.normalize("NFKC", name)
+            user = staff_lookup.get(key) or staff_lookup.get(key.replace(" ", ""))
             if user is None:
-                row.error("担当者", name, "職員として登録されていません")
-            elif office is not None and not user.is_supervisor and (user.pk, office.pk) not in memberships:
-                row.error("担当者", name, f"{office.name}に所属していません")
-            else:
+                unmatched.append(name)
+            elif user not in staff:
                 staff.append(user)
         values = {
             "date": row.date("相談日", required=True, not_future=True),
@@ -206,6 +218,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             "municipality_id": client.municipality_id if client else None,
             "duration_minutes": row.integer("所要時間（分）"),
             "content": row.text("内容"),
+            "staff_names": "、".join(unmatched)[:200],
         }
         if record_number:
             if record_number in seen:
@@ -235,7 +248,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             )
             if progress:
                 progress(-(start + len(batch)))
-        fields = ["date", "office", "method", "consulter", "client", "municipality_id", "duration_minutes", "content"]
+        fields = ["date", "office", "method", "consulter", "client", "municipality_id", "duration_minutes", "content", "staff_names"]
         Consultation.objects.bulk_update([c for c, _ in updates], fields, batch_size=BATCH)
         if updates:
             through.objects.filter(consultation__in=[c for c, _ in updates]).delete()

@@ -132,7 +132,10 @@ def test_age_counts_completed_years_including_leap_day_birthdays():
 def test_months_between_counts_completed_calendar_months():
     assert months_between(dt.date(2024, 1, 15), dt.date(2024, 4, 14)) == 2
     assert months_between(dt.date(2024, 1, 15), dt.date(2024, 4, 15)) == 3
-    assert months_between(dt.date(2024, 1, 31), dt.date(2024, 2, 29)) == 0
-    assert months_between(dt.date(2024, 1, 31), dt.date(2024, 3, 1)) == 1
+    assert months_between(dt.date(2024, 1, 31), dt.date(2024, 2, 28)) == 0
+    assert months_between(dt.date(2024, 1, 31), dt.date(2024, 2, 29)) == 1  # the end of a shorter month
+    assert months_between(dt.date(2023, 11, 30), dt.date(2024, 2, 28)) == 2
+    assert months_between(dt.date(2023, 11, 30), dt.date(2024, 2, 29)) == 3
+    assert months_between(dt.date(2024, 3, 31), dt.date(2024, 6, 30)) == 3
     assert months_between(dt.date(2021, 4, 1), dt.date(2024, 3, 31)) == 35
     assert months_between(dt.date(2021, 4, 1), dt.date(2024, 4, 1)) == 36

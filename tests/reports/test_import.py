@@ -74,7 +74,6 @@ def test_all_errors_are_listed_with_row_column_value_reason_and_nothing_is_writt
         "行 3: 相談方法: 手紙: 次のいずれかにしてください: 電話、来所、オンライン、訪問、同行、メール・その他",
         "行 4: ケース番号: Z-999: 登録されていない利用者です（先に利用者を取り込んでください）",
         "行 4: 拠点: 架空オフィス: 拠点の一覧にありません",
-        "行 4: 担当者: suzuki: 職員として登録されていません",
         "行 4: 相談者: 友人: 次のいずれかにしてください: 本人、家族、関係機関、その他",
         "行 4: 所要時間（分）: -5: 0以上にしてください",
         "行 5: 相談日: 2099/1/1: 未来の日付です",
@@ -248,3 +247,20 @@ def test_an_import_runs_the_same_number_of_queries_for_ten_or_a_thousand_rows(tm
         import_file(tmp_path, "consultations", rows(1000, "B"), name="many.csv")
     assert Consultation.objects.count() == 1010
     assert len(many) == len(few)
+
+
+def test_staff_without_an_account_are_kept_by_name_and_aliases_are_understood(tmp_path, master_data, staff):
+    clients = [CLIENT_HEADER, ["K-9", "田中 次郎", "タナカ ジロウ", "男", "", "福岡県田川市", CHIKUHO, "", "", ""],
+               ["K-8", "林 一", "ハヤシ ハジメ", "女", "", "福岡市東区", CENTER, "", "", ""]]
+    code, _, err = import_file(tmp_path, "clients", clients)
+    assert code == 0, err
+    assert Client.objects.get(case_number="K-9").municipality.name == "田川市"
+    assert Client.objects.get(case_number="K-8").municipality.name == "福岡市"
+    assert Client.objects.get(case_number="K-9").sex == "男性"
+    rows = [CONSULTATION_HEADER, ["R-1", "2024/4/1", CHIKUHO, "メール", "母", "K-9", "tanaka、山本（退職）", "", ""]]
+    code, _, err = import_file(tmp_path, "consultations", rows)
+    assert code == 0, err
+    consultation = Consultation.objects.get()
+    assert (consultation.method, consultation.consulter) == ("メール・その他", "家族")
+    assert list(consultation.staff.all()) == [staff]
+    assert consultation.staff_names == "山本（退職）"

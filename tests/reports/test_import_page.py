@@ -35,11 +35,11 @@ def test_a_supervisor_previews_then_confirms(supervisor_client, supervisor):
 
 
 def test_errors_are_listed_on_the_page_and_nothing_is_stored(admin_client_):
-    bad = [CLIENT_HEADER, ["K-001", "", "", "男", "", "", CENTER, "", "", ""]]
+    bad = [CLIENT_HEADER, ["K-001", "", "", "男の子", "", "", CENTER, "", "", ""]]
     html = upload(admin_client_, bad).content.decode()
     assert "何も登録していません" in html
     assert "行 2: 氏名: : 必須です" in html
-    assert "行 2: 性別: 男: 次のいずれかにしてください: 男性、女性、その他、不明" in html
+    assert "行 2: 性別: 男の子: 次のいずれかにしてください: 男性、女性、その他、不明" in html
     assert not PendingImport.objects.exists() and Client.objects.count() == 0
 
 
