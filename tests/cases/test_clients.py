@@ -186,3 +186,11 @@ def test_the_database_refuses_a_negative_duration(center):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Consultation.objects.filter(pk=make_consultation(center, "2024-05-01").pk).update(duration_minutes=-1)
+
+
+def test_forms_show_no_untranslated_english(coordinator_client, center):
+    client = make_client(center)
+    for url in [reverse("cases:client_detail", args=[client.pk]), reverse("cases:consultation_create"), reverse("cases:client_create")]:
+        html = coordinator_client.get(url).content.decode()
+        assert "Select an option" not in html, url
+        assert "This field" not in html, url
