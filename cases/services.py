@@ -106,6 +106,13 @@ def consultation_archive(*, by: User, consultation: Consultation) -> None:
 
 
 @transaction.atomic
+def consultation_follow_up_done(*, by: User, consultation: Consultation) -> Consultation:
+    consultation.follow_up_done = True
+    consultation.save(update_fields=["follow_up_done", "updated_at"])
+    return consultation
+
+
+@transaction.atomic
 def consultation_attach_client(*, by: User, consultation: Consultation, client: Client) -> Consultation:
     """An anonymous first contact turns out to be a registered client."""
     if consultation.client_id is not None:

@@ -110,6 +110,7 @@ POST_MATRIX: dict[str, Row] = {
         everyone(302, satellite=404, admin=403, outsider=403),
         kwargs=lambda w: {"pk": records.make_consultation(w["center"], "2024-05-03").pk},
     ),
+    "cases:consultation_follow_up_done": Row(CENTER_POST, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "outreach:session_cancel": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:session_reopen": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:attendance_toggle": Row(CENTER_POST_404, kwargs=lambda w: {"pk": w["session"].pk}),

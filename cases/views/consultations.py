@@ -140,6 +140,16 @@ def consultation_archive(request, pk):
     return redirect("cases:consultation_list")
 
 
+@require_POST
+@require_case_access
+def consultation_follow_up_done(request, pk):
+    """The follow-up (次回予定) was done: it leaves ホーム's list of follow-ups due."""
+    consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
+    services.consultation_follow_up_done(by=request.user, consultation=consultation)
+    messages.success(request, _("次回予定を対応済みにしました。"))
+    return redirect(_safe_next(request, reverse("cases:consultation_detail", args=[pk])))
+
+
 def filtered_consultations(request):
     base = consultation_queryset(request.user)
     return ConsultationFilter(request.GET, queryset=base, user=request.user)

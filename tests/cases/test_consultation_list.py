@@ -134,3 +134,18 @@ def test_an_archived_consultation_leaves_the_list_but_is_kept(coordinator_client
     consultation.refresh_from_db()
     assert consultation.archived_at is not None
     assert AuditEvent.objects.filter(action="archive", target_id=str(consultation.pk), user=coordinator).exists()
+
+
+def test_a_follow_up_due_shows_on_home_until_it_is_done(coordinator_client, coordinator, center):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    consultation = make_consultation(center, today - dt.timedelta(days=7), staff=[coordinator], follow_up_on=today)
+    home = coordinator_client.get(reverse("home"))
+    due = next(p for p in home.context["panels"] if "due" in p)["due"]
+    assert [c.pk for c in due] == [consultation.pk]
+    coordinator_client.post(reverse("cases:consultation_follow_up_done", args=[consultation.pk]), {"next": "/"})
+    home = coordinator_client.get(reverse("home"))
+    assert list(next(p for p in home.context["panels"] if "due" in p)["due"]) == []
