@@ -66,6 +66,7 @@ MATRIX: dict[str, Row] = {
     "cases:consultation_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_attach": Row(everyone(405), kwargs=lambda w: {"pk": w["anonymous"].pk}),
     "cases:consultation_archive": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
+    "cases:consultation_follow_up_done": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
     # outreach
     "outreach:session_list": Row(CASE_ROLES_ONLY),
     "outreach:session_create": Row(CASE_ROLES_ONLY),
