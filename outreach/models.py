@@ -212,6 +212,8 @@ class Reservation(models.Model):
     cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["day", "time"]
         verbose_name = verbose_name_plural = _("予約")
