@@ -339,7 +339,9 @@ class Consultation(models.Model):
         ordering = ["-date", "-start_time", "-id"]
         indexes = [
             models.Index(fields=["office", "date"]),
-            models.Index(fields=["client", "date"]),
+            # A client's consultations in date order: timelines, dormancy, the report's spans
+            # (index-only scans on PostgreSQL).
+            models.Index(fields=["client", "date"], condition=Q(archived_at__isnull=True), name="consultation_client_date"),
             # Orders and ranges the 相談記録 list, and covers its totals and the yearly report
             # on PostgreSQL (index-only scans; SQLite ignores the included columns).
             models.Index(

@@ -170,7 +170,7 @@ def new_interviewee_table(scope: Scope, label: str, regions: list[str]) -> Table
     for person in people:
         by_sex[person["sex"]] = by_sex.get(person["sex"], 0) + 1
         by_age[age_group(person["birth_date"], person["first"])] += 1
-        region = person["region"] or UNKNOWN
+        region = person["region"] or person["home_region"] or UNKNOWN
         by_region[region] = by_region.get(region, 0) + 1
     rows = [[TOTAL, TOTAL, total, ratio(total, total)]]
     for section, counts in (("性別", by_sex), ("年代", by_age), ("地域", by_region)):

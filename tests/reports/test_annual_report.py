@@ -340,3 +340,13 @@ def test_outreach_events_are_totalled_by_kind(center):
     assert table.cell("講話", column="回数") == 1
     assert table.cell("講話", column="参加人数") == 248
     assert table.cell("合計", column="参加人数") == 248
+
+
+def test_a_residence_learnt_later_counts_for_earlier_consultations(center):
+    late = make_client(center, "L", "L", "エル")
+    make_consultation(center, "2024-05-01", "電話", late)  # no municipality known yet
+    late.municipality = Municipality.objects.get(name="飯塚市")
+    late.save()
+    table = report().table("居住地域別割合")
+    assert table.cell("筑豊地域", column="電話（件数）") == 1
+    assert table.cell("不明", column="電話（件数）") == 0
