@@ -22,7 +22,7 @@ from cases.text import normalize_name
 from hikikomori.models import Municipality, Office, User
 from outreach.models import HOST_SYMBOLS, Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
 
-from .base import Choices, Plan, check_headers, rows_of
+from .base import Choices, Counts, Plan, check_headers, rows_of
 from .reading import Table
 
 BATCH = 2000
@@ -62,6 +62,17 @@ HOST_LOOKUP = Choices(
 )
 # A relationship written where the consulter belongs (母, 父, …) means the family consulted.
 CONSULTERS = Choices({c.value: c.value for c in Consulter} | {r.value: Consulter.FAMILY for r in Relationship if r != Relationship.OTHER})
+
+
+def _update(obj, values: dict, counts: Counts, *, also_changed: bool = False) -> bool:
+    """Apply `values` to an existing record when anything differs; count it as updated or unchanged."""
+    if not (also_changed or _changed(obj, values)):
+        counts.unchanged += 1
+        return False
+    for name, value in values.items():
+        setattr(obj, name, value)
+    counts.updated += 1
+    return True
 
 
 def municipality_of(text: str, lookup: Choices):
@@ -125,14 +136,9 @@ def plan_clients(table: Table, by: User | None) -> Plan:
         else:
             if registered:
                 values["registered_on"] = registered
-            if _changed(client, values):
-                for name, value in values.items():
-                    setattr(client, name, value)
+            if _update(client, values, counts):
                 _search_keys(client)
                 updates.append(client)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
 
     def apply():
         Client.objects.bulk_create(creates, batch_size=BATCH)
@@ -230,13 +236,8 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
         if current is None:
             creates.append((Consultation(record_number=record_number or None, created_by=by, **values), staff))
             counts.created += 1
-        elif _changed(current, values) or {u.pk for u in current.staff.all()} != {u.pk for u in staff}:
-            for name, value in values.items():
-                setattr(current, name, value)
+        elif _update(current, values, counts, also_changed={u.pk for u in current.staff.all()} != {u.pk for u in staff}):
             updates.append((current, staff))
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
 
     def apply():
         through = Consultation.staff.through
@@ -295,13 +296,8 @@ def plan_sessions(table: Table, by: User | None) -> Plan:
         if session is None:
             creates.append(Session(program=program, office=office, date=date, **values))
             counts.created += 1
-        elif _changed(session, values):
-            for name, value in values.items():
-                setattr(session, name, value)
+        elif _update(session, values, counts):
             updates.append(session)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
 
     def apply():
         Session.objects.bulk_create(creates, batch_size=BATCH)
@@ -420,13 +416,8 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
         if day is None:
             creates.append(MunicipalDay(municipality=municipality, date=date, office=office, **values))
             counts.created += 1
-        elif _changed(day, values):
-            for name, value in values.items():
-                setattr(day, name, value)
+        elif _update(day, values, counts):
             updates.append(day)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
 
     def apply():
         MunicipalDay.objects.bulk_create(creates, batch_size=BATCH)
