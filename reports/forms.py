@@ -29,7 +29,7 @@ class ReportForm(forms.Form):
     """年次報告: the fiscal year, an optional cut-off date and an optional office."""
 
     fy = forms.TypedChoiceField(label=_("年度"), coerce=int)
-    as_of = JapaneseDateField(label=_("集計基準日（空欄は年度末まで）"), required=False)
+    as_of = JapaneseDateField(label=_("集計基準日（空欄は3月31日まで）"), required=False)
     office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.all(), required=False, empty_label=_("全拠点"))
 
     def __init__(self, *args, **kwargs):

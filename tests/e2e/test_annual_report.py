@@ -35,3 +35,14 @@ def test_a_supervisor_opens_the_report_and_downloads_the_workbook(page, supervis
     months = read_sheet(workbook, "相談延件数（月別）")
     assert months["電話"]["5月"] == 1
     assert months["訪問・同行"]["合計"] == 1
+
+
+def test_the_report_form_fields_are_found_by_their_labels(page, supervisor):
+    device = totp_device(supervisor)
+    log_in(page, "super", PASSWORD)
+    page.get_by_label("確認コード（6桁）").fill(current_token(device))
+    page.get_by_role("button", name="確認").click()
+    page.goto("/reports/annual/?fy=2024")
+    for label in ["年度", "拠点"]:
+        expect(page.get_by_label(label)).to_have_count(1)
+    expect(page.get_by_role("link", name="Excelダウンロード")).to_have_count(1)

@@ -66,3 +66,25 @@ def test_a_second_save_of_the_same_consultation_shows_the_conflict_message(page,
     expect(page.get_by_label("内容")).to_have_value("私の追記")
     consultation.refresh_from_db()
     assert consultation.content == "同僚の追記"
+
+
+def test_a_client_is_chosen_from_the_suggestions_while_typing(page, coordinator, center):
+    client = make_client(center, municipality="春日市")
+    log_in(page, "coord", PASSWORD)
+    page.goto("/cases/consultations/new/")
+    page.get_by_label("相談方法").select_option("来所")
+    page.get_by_label("相談者").select_option("本人")
+    page.get_by_label("利用者").fill("やまだ")  # フリガナ in hiragana finds ヤマダ タロウ
+    page.get_by_role("option", name="C-0001 山田 太郎").click()
+    expect(page.get_by_label("利用者")).to_have_value("C-0001 山田 太郎")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("相談を記録しました")).to_be_visible()
+    assert Consultation.objects.get().client == client
+
+
+def test_every_spec_label_of_the_form_names_exactly_one_field(page, coordinator):
+    log_in(page, "coord", PASSWORD)
+    page.goto("/cases/consultations/new/")
+    for label in ["相談日", "拠点", "相談方法", "相談者", "利用者", "担当者", "所要時間（分）", "内容"]:
+        expect(page.get_by_label(label)).to_have_count(1)
+    expect(page.get_by_role("button", name="保存")).to_have_count(1)
