@@ -10,14 +10,12 @@ from django.db import transaction
 from hikikomori.demo import demo_steps
 from hikikomori.models import Membership, Office, Role, User
 
-CENTER = "福岡県ひきこもり地域支援センター"
-CHIKUHO = "筑豊サテライトオフィス"
-
-# username, last name, first name, roles, offices
+# username, last name, first name, roles, offices ("center": the center; "satellite": the first
+# satellite office in display order — 筑豊サテライトオフィス with the default master data)
 DEMO_ACCOUNTS = [
-    ("center", "春日", "花子", [Role.COORDINATOR], [CENTER]),
-    ("satellite", "田川", "太郎", [Role.COORDINATOR], [CHIKUHO]),
-    ("supervisor", "福岡", "一郎", [Role.SUPERVISOR], [CENTER]),
+    ("center", "春日", "花子", [Role.COORDINATOR], ["center"]),
+    ("satellite", "田川", "太郎", [Role.COORDINATOR], ["satellite"]),
+    ("supervisor", "福岡", "一郎", [Role.SUPERVISOR], ["center"]),
     ("admin", "管理", "次郎", [Role.ADMIN], []),
 ]
 
@@ -51,6 +49,8 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
-        for index, name in enumerate(office_names):
-            office = Office.objects.get(name=name)
+        for index, kind in enumerate(office_names):
+            office = Office.objects.filter(kind=kind).order_by("sort_order", "pk").first()
+            if office is None:
+                raise CommandError(f"No {kind} office in the master data: load it first (load_master_data).")
             Membership.objects.update_or_create(user=user, office=office, defaults={"is_primary": index == 0})
