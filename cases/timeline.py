@@ -44,7 +44,6 @@ def consultations(client, user) -> list[TimelineEntry]:
         scope(Consultation.objects.current(), user)
         .filter(client=client)
         .select_related("office", "family_member")
-        .prefetch_related("staff")
         .order_by("-date", "-id")[:200]
     )
     # Only the consultations of the user's offices: after a transfer, past consultations stay

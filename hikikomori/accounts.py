@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
@@ -17,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit
 from .models import AuditEvent
+from .web import safe_next
 
 
 class TokenForm(forms.Form):
@@ -28,13 +28,6 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return "".join(ch for ch in self.cleaned_data["token"] if ch.isdigit())
-
-
-def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("home")
 
 
 def two_factor_setup(request):
@@ -51,13 +44,13 @@ def two_factor_setup(request):
             otp_login(request, device)
             audit(AuditEvent.Action.UPDATE, user=request.user, target="two_factor", request=request, enabled=True)
             messages.success(request, _("2段階認証を有効にしました。"))
-            return redirect(_next(request))
+            return redirect(safe_next(request, reverse("home")))
         form.add_error("token", _("確認コードが正しくありません。アプリに表示されている最新のコードを入力してください。"))
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5)
     qr = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    context = {"form": form, "qr": qr, "secret": secret, "next": _next(request), "required": request.user.requires_two_factor}
+    context = {"form": form, "qr": qr, "secret": secret, "next": safe_next(request, reverse("home")), "required": request.user.requires_two_factor}
     return render(request, "registration/two_factor_setup.html", context)
 
 
@@ -67,10 +60,10 @@ def two_factor_verify(request):
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                return redirect(_next(request))
+                return redirect(safe_next(request, reverse("home")))
         audit(AuditEvent.Action.LOGIN_FAILED, user=request.user, target="two_factor", request=request)
         form.add_error("token", _("確認コードが正しくありません。"))
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": safe_next(request, reverse("home"))})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

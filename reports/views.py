@@ -15,6 +15,7 @@ from hikikomori.exports import XLSX_TYPE
 from hikikomori.fiscal import fiscal_year_of
 from hikikomori.models import AuditEvent, Role
 from hikikomori.scoping import require_role
+from hikikomori.web import form_error_text
 
 from . import services
 from .forms import ReportForm
@@ -68,7 +69,7 @@ def _workbook_response(content: bytes, label: str) -> HttpResponse:
 def annual_download(request):
     form = _form(request.GET)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("reports:annual")
     report = build_report(form.scope())
     audit(AuditEvent.Action.EXPORT, user=request.user, target="annual_report", request=request, label=report.label,
@@ -81,7 +82,7 @@ def annual_download(request):
 def annual_finalize(request):
     form = _form(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
         return redirect("reports:annual")
     finalized = services.report_finalize(by=request.user, scope=form.scope())
     messages.success(request, _("%(label)s の年次報告を確定しました。") % {"label": finalized.label})

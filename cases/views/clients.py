@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Role
 from hikikomori.scoping import get_for_user, require_case_access, require_role, scope
+from hikikomori.web import add_form_errors, form_error_text
 
 from .. import services
 from ..filters import ClientFilter
 from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
 from ..models import Client, ClientStatus, FamilyMember
 from ..timeline import client_timeline
-from .consultations import add_form_errors
 
 PAGE_SIZE = 50
 
@@ -52,7 +52,8 @@ def client_list(request):
 def client_suggest(request):
     """htmx: <option>s for the client search box (name, フリガナ or case number)."""
     text = request.GET.get("client") or request.GET.get("q") or ""
-    clients = client_queryset(request.user).search(text).order_by("kana_key")[:15] if text.strip() else []
+    found = client_queryset(request.user).search(text).select_related("office").order_by("kana_key")
+    clients = found[:15] if text.strip() else []
     return render(request, "includes/_client_options.html", {"clients": clients})
 
 
@@ -78,7 +79,8 @@ def client_edit(request, pk):
         try:
             services.client_update(
                 by=request.user,
-                client=Client.objects.get(pk=pk),
+                # a fresh copy: validating the form has already changed `client`
+                client=get_for_user(Client.objects.current(), request.user, pk=pk),
                 version=form.cleaned_data.get("version") or 0,
                 **form.service_fields(),
             )
@@ -134,7 +136,7 @@ def family_add(request, pk):
         services.family_member_add(by=request.user, client=client, **form.cleaned_data)
         messages.success(request, _("家族を追加しました。"))
     else:
-        messages.error(request, _("家族を追加できませんでした: %(errors)s") % {"errors": _flatten(form)})
+        messages.error(request, _("家族を追加できませんでした: %(errors)s") % {"errors": form_error_text(form)})
     return redirect("cases:client_detail", pk=pk)
 
 
@@ -158,7 +160,7 @@ def client_close(request, pk):
         else:
             messages.success(request, _("状態を「%(status)s」にしました。") % {"status": client.status})
     else:
-        messages.error(request, _flatten(form))
+        messages.error(request, form_error_text(form))
     return redirect("cases:client_detail", pk=pk)
 
 
@@ -175,7 +177,7 @@ def client_reopen(request, pk):
         else:
             messages.success(request, _("支援を再開しました。"))
     else:
-        messages.error(request, _flatten(form) or _("支援中の利用者は再開できません。"))
+        messages.error(request, form_error_text(form) or _("支援中の利用者は再開できません。"))
     return redirect("cases:client_detail", pk=pk)
 
 
@@ -192,7 +194,7 @@ def client_transfer(request, pk):
         else:
             messages.success(request, _("担当拠点を %(office)s に変更しました。") % {"office": form.cleaned_data["office"]})
     else:
-        messages.error(request, _flatten(form))
+        messages.error(request, form_error_text(form))
     return redirect("cases:client_detail", pk=pk)
 
 
@@ -207,7 +209,7 @@ def client_duplicates(request):
 def client_merge(request):
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _flatten(form))
+        messages.error(request, form_error_text(form))
         return redirect("cases:client_duplicates")
     survivor = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["survivor"])
     duplicate = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["duplicate"])
@@ -218,10 +220,6 @@ def client_merge(request):
         return redirect("cases:client_duplicates")
     messages.success(request, _("%(dup)s を %(survivor)s に統合しました。") % {"dup": duplicate, "survivor": survivor})
     return redirect("cases:client_detail", pk=survivor.pk)
-
-
-def _flatten(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _message(exc) -> str:

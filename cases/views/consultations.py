@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from hikikomori.audit import audit
 from hikikomori.exports import export_response
 from hikikomori.models import AuditEvent
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_office_ids
+from hikikomori.web import add_form_errors, form_error_text, safe_next
 
 from .. import services
 from ..filters import ConsultationFilter
@@ -25,23 +25,8 @@ from ..models import Client, Consultation, Method
 PAGE_SIZE = 50
 
 
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
-
-
 def consultation_queryset(user):
     return scope(Consultation.objects.current(), user)
-
-
-def add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_case_access
@@ -64,8 +49,8 @@ def consultation_create(request):
                 "method": consultation.method,
                 "who": consultation.client.name if consultation.client else _("匿名"),
             })
-            return redirect(_safe_next(request, reverse("home")))
-    return render(request, "cases/consultation_form.html", {"form": form, "next": _safe_next(request, "")})
+            return redirect(safe_next(request, reverse("home")))
+    return render(request, "cases/consultation_form.html", {"form": form, "next": safe_next(request, "")})
 
 
 @require_case_access
@@ -78,7 +63,8 @@ def consultation_edit(request, pk):
         try:
             services.consultation_update(
                 by=request.user,
-                consultation=Consultation.objects.get(pk=pk),
+                # a fresh copy: validating the form has already changed `consultation`
+                consultation=get_for_user(Consultation.objects.current(), request.user, pk=pk),
                 version=form.cleaned_data.get("version") or 0,
                 staff=staff,
                 **fields,
@@ -126,7 +112,7 @@ def consultation_attach(request, pk):
         else:
             messages.success(request, _("相談を %(client)s に紐づけました。") % {"client": form.cleaned_data["client"]})
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
     return redirect("cases:consultation_detail", pk=pk)
 
 
@@ -147,7 +133,7 @@ def consultation_follow_up_done(request, pk):
     consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
     services.consultation_follow_up_done(by=request.user, consultation=consultation)
     messages.success(request, _("次回予定を対応済みにしました。"))
-    return redirect(_safe_next(request, reverse("cases:consultation_detail", args=[pk])))
+    return redirect(safe_next(request, reverse("cases:consultation_detail", args=[pk])))
 
 
 def filtered_consultations(request):

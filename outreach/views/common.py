@@ -15,6 +15,3 @@ def chosen_fiscal_year(request) -> int:
 def year_choices():
     return [(int(value), label) for value, label in fiscal_year_choices() if value != "all"]
 
-
-def form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -6,14 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.views.consultations import add_form_errors
 from hikikomori.fiscal import fiscal_year_label
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
+from hikikomori.web import form_error_text
 
 from .. import services
 from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
 from ..models import HostType, MunicipalDay, Reservation
-from .common import chosen_fiscal_year, form_errors, year_choices
+from .common import chosen_fiscal_year, year_choices
 
 
 def day_queryset(user):
@@ -102,7 +102,7 @@ def reservation_add(request, pk):
         else:
             messages.success(request, _("予約を登録しました。"))
     else:
-        messages.error(request, form_errors(form))
+        messages.error(request, form_error_text(form))
     return redirect("outreach:day_detail", pk=pk)
 
 
@@ -131,12 +131,11 @@ def reservation_outcome(request, pk):
                 by=request.user, reservation=reservation, staff=[request.user], **form.cleaned_data
             )
         except ValidationError as exc:
-            add_form_errors(form, exc)
-            messages.error(request, form_errors(form) or " ".join(exc.messages))
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("相談を記録しました（相談記録にも載ります）。"))
     else:
-        messages.error(request, form_errors(form))
+        messages.error(request, form_error_text(form))
     return redirect("outreach:day_detail", pk=reservation.day_id)
 
 
@@ -149,5 +148,5 @@ def day_case_conference(request, pk):
         services.day_record_case_conference(by=request.user, day=day, notes=form.cleaned_data["notes"])
         messages.success(request, _("ケース会議の実施を記録しました。"))
     else:
-        messages.error(request, form_errors(form))
+        messages.error(request, form_error_text(form))
     return redirect("outreach:day_detail", pk=pk)

@@ -12,11 +12,12 @@ from cases.models import Client, FamilyMember
 from cases.services import family_member_add
 from hikikomori.fiscal import fiscal_year_label, fiscal_year_of, fiscal_year_range
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
+from hikikomori.web import form_error_text
 
 from .. import services
 from ..forms import AddFamilyAttendeeForm, CancelForm, GenerateForm, SessionForm
 from ..models import Attendance, Program, Session
-from .common import chosen_fiscal_year, form_errors, year_choices
+from .common import chosen_fiscal_year, year_choices
 
 
 def session_queryset(user):
@@ -163,7 +164,7 @@ def attendance_add_family(request, pk):
         else:
             messages.success(request, _("%(name)s さんを参加者に加えました。") % {"name": member.name})
     else:
-        messages.error(request, form_errors(form))
+        messages.error(request, form_error_text(form))
     return redirect("outreach:session_detail", pk=pk)
 
 

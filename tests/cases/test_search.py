@@ -24,3 +24,19 @@ def test_the_suggestions_list_only_clients_of_my_offices(coordinator_client, cen
     html = coordinator_client.get(reverse("cases:client_suggest"), {"client": "やまだ"}).content.decode()
     assert "C-0001 山田 太郎" in html
     assert "T-0001" not in html
+
+
+def test_suggestions_run_a_constant_number_of_queries(coordinator_client, center):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_client(center, case_number="C-0001")
+    url = reverse("cases:client_suggest")
+    with CaptureQueriesContext(connection) as one:
+        coordinator_client.get(url, {"client": "やまだ"})
+    for n in range(2, 12):
+        make_client(center, case_number=f"C-{n:04d}")
+    with CaptureQueriesContext(connection) as many:
+        html = coordinator_client.get(url, {"client": "やまだ"}).content.decode()
+    assert html.count("<option") == 11
+    assert len(many) == len(one)
