@@ -31,7 +31,6 @@ from .models import (
     Sex,
     WithdrawalPeriod,
 )
-from .text import normalize_name
 
 SURNAMES = [
     ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
@@ -113,8 +112,7 @@ def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client
             closure_reason=rng.choice(reasons) if closed_on and reasons else None,
             registered_on=registered,
         )
-        client.kana_key = normalize_name(client.kana)
-        client.search_key = f"{client.kana_key}|{normalize_name(client.name)}"
+        client.refresh_search_keys()
         rows.append(client)
     return Client.objects.bulk_create(rows)
 

@@ -204,10 +204,16 @@ class Client(models.Model):
         return f"{self.case_number} {self.name}"
 
     def save(self, *args, **kwargs):
-        # Derived search key kept beside the name (a column, so search stays an index scan).
+        self.refresh_search_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_search_keys(self) -> None:
+        """Normalised name and フリガナ kept beside them, so that search is a column lookup.
+
+        Called by save(); bulk writes (imports, demo data) call it themselves.
+        """
         self.kana_key = normalize_name(self.kana)
         self.search_key = f"{self.kana_key}|{normalize_name(self.name)}"
-        super().save(*args, **kwargs)
 
     @property
     def is_ice_age_generation(self) -> bool:

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from cases.models import (
     Client,
     Consultation,
@@ -18,7 +20,6 @@ from cases.models import (
     Sex,
     WithdrawalPeriod,
 )
-from cases.text import normalize_name
 from hikikomori.models import Municipality, Office, User
 from outreach.models import HOST_SYMBOLS, Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
 
@@ -129,15 +130,15 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             continue
         client = existing.get(number)
         if client is None:
-            client = Client(case_number=number, registered_on=registered or _today(), **values)
-            _search_keys(client)
+            client = Client(case_number=number, registered_on=registered or timezone.localdate(), **values)
+            client.refresh_search_keys()
             creates.append(client)
             counts.created += 1
         else:
             if registered:
                 values["registered_on"] = registered
             if _update(client, values, counts):
-                _search_keys(client)
+                client.refresh_search_keys()
                 updates.append(client)
 
     def apply():
@@ -148,17 +149,6 @@ def plan_clients(table: Table, by: User | None) -> Plan:
 
     plan.apply = apply
     return plan
-
-
-def _search_keys(client: Client) -> None:
-    client.kana_key = normalize_name(client.kana)
-    client.search_key = f"{client.kana_key}|{normalize_name(client.name)}"
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def _staff_lookup() -> dict[str, User]:
