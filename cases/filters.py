@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hikikomori.fiscal import fiscal_year_label, fiscal_year_of
+from hikikomori.fiscal import fiscal_year_of, recent_fiscal_years
 from hikikomori.forms import JapaneseDateField, StaffSingleChoiceField
 from hikikomori.models import Municipality, Office, User
 from hikikomori.scoping import visible_offices
@@ -60,10 +60,8 @@ class ClientFilter(django_filters.FilterSet):
 ALL_YEARS = "all"
 
 
-def fiscal_year_choices(today=None):
-    current = fiscal_year_of(today or timezone.localdate())
-    years = [(str(fy), fiscal_year_label(fy)) for fy in range(current, current - 11, -1)]
-    return [(ALL_YEARS, _("全期間")), *years]
+def fiscal_year_choices():
+    return [(ALL_YEARS, _("全期間")), *((str(fy), label) for fy, label in recent_fiscal_years(timezone.localdate()))]
 
 
 class ConsultationFilter(django_filters.FilterSet):

@@ -88,6 +88,12 @@ def fiscal_year_short_label(fiscal_year: int, as_of: dt.date | None = None) -> s
     return label
 
 
+def recent_fiscal_years(today: dt.date, count: int = 11) -> list[tuple[int, str]]:
+    """The current fiscal year and the ones before it, newest first, with their labels."""
+    current = fiscal_year_of(today)
+    return [(fy, fiscal_year_label(fy)) for fy in range(current, current - count, -1)]
+
+
 def japanese_date(day: dt.date) -> str:
     """2024年4月1日."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -1,8 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.filters import fiscal_year_choices
-from hikikomori.fiscal import fiscal_year_range
+from hikikomori.fiscal import fiscal_year_range, recent_fiscal_years
 from hikikomori.forms import JapaneseDateField
 from hikikomori.models import Office
 
@@ -34,7 +34,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fy"].choices = [(int(v), label) for v, label in fiscal_year_choices() if v != "all"]
+        self.fields["fy"].choices = recent_fiscal_years(timezone.localdate())
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,6 @@
 from django.utils import timezone
 
-from cases.filters import fiscal_year_choices
-from hikikomori.fiscal import fiscal_year_of
+from hikikomori.fiscal import fiscal_year_label, fiscal_year_of, recent_fiscal_years
 
 
 def chosen_fiscal_year(request) -> int:
@@ -12,6 +11,10 @@ def chosen_fiscal_year(request) -> int:
         return fiscal_year_of(timezone.localdate())
 
 
-def year_choices():
-    return [(int(value), label) for value, label in fiscal_year_choices() if value != "all"]
+def year_choices() -> list[tuple[int, str]]:
+    return recent_fiscal_years(timezone.localdate())
 
+
+def year_context(fiscal_year: int) -> dict:
+    """What the 年度 picker of a list needs."""
+    return {"fiscal_year": fiscal_year, "fiscal_year_label": fiscal_year_label(fiscal_year), "years": year_choices()}

@@ -6,14 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hikikomori.fiscal import fiscal_year_label
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
 from hikikomori.web import form_error_text
 
 from .. import services
 from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
 from ..models import HostType, MunicipalDay, Reservation
-from .common import chosen_fiscal_year, year_choices
+from .common import chosen_fiscal_year, year_context
 
 
 def day_queryset(user):
@@ -38,9 +37,7 @@ def day_list(request):
     context = {
         "days": days,
         "totals": totals,
-        "fiscal_year": fiscal_year,
-        "fiscal_year_label": fiscal_year_label(fiscal_year),
-        "years": year_choices(),
+        **year_context(fiscal_year),
         "offices": visible_offices(request.user),
         "office": office,
         "host_types": HostType.choices,

@@ -6,12 +6,11 @@ from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hikikomori.fiscal import fiscal_year_label
 from hikikomori.scoping import get_for_user, require_case_access, scope
 
 from ..forms import EventForm, ParticipantFormSet
 from ..models import OutreachEvent
-from .common import chosen_fiscal_year, year_choices
+from .common import chosen_fiscal_year, year_context
 
 
 def event_queryset(user):
@@ -31,9 +30,7 @@ def event_list(request):
     context = {
         "events": events,
         "total": sum(e.participants or 0 for e in events),
-        "fiscal_year": fiscal_year,
-        "fiscal_year_label": fiscal_year_label(fiscal_year),
-        "years": year_choices(),
+        **year_context(fiscal_year),
     }
     return render(request, "outreach/event_list.html", context)
 

@@ -10,14 +10,14 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Client, FamilyMember
 from cases.services import family_member_add
-from hikikomori.fiscal import fiscal_year_label, fiscal_year_of, fiscal_year_range
+from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
 from hikikomori.web import form_error_text
 
 from .. import services
 from ..forms import AddFamilyAttendeeForm, CancelForm, GenerateForm, SessionForm
 from ..models import Attendance, Program, Session
-from .common import chosen_fiscal_year, year_choices
+from .common import chosen_fiscal_year, year_choices, year_context
 
 
 def session_queryset(user):
@@ -44,9 +44,7 @@ def session_list(request):
         months.setdefault(f"{session.date.year}年{session.date.month}月", []).append(session)
     context = {
         "months": months,
-        "fiscal_year": fiscal_year,
-        "fiscal_year_label": fiscal_year_label(fiscal_year),
-        "years": year_choices(),
+        **year_context(fiscal_year),
         "programs": Program.objects.all(),
         "program": program,
         "offices": visible_offices(request.user),
