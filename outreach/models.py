@@ -205,6 +205,7 @@ class Reservation(models.Model):
     family_member = models.ForeignKey(
         FamilyMember, verbose_name=_("家族"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    by_family = models.BooleanField(_("家族が相談する"), default=False)
     name = models.CharField(_("予約者（匿名・未登録）"), max_length=100, blank=True)
     consultation = models.OneToOneField(
         Consultation, verbose_name=_("相談記録"), on_delete=models.PROTECT, null=True, blank=True, related_name="reservation"

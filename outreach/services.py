@@ -90,12 +90,22 @@ def attendance_set(*, by: User, session: Session, client: Client, family_member:
 
 @transaction.atomic
 def reservation_book(*, by: User, day: MunicipalDay, time: dt.time, client: Client | None = None,
-                     family_member: FamilyMember | None = None, name: str = "") -> Reservation:
-    """Book a slot; never more reservations than slots, even when two people book at once."""
+                     by_family: bool = False, name: str = "") -> Reservation:
+    """Book a slot; never more reservations than slots, even when two people book at once.
+
+    When the family comes, the family member is recorded only if the client has exactly one:
+    which parent will come is often not known when booking.
+    """
     day = MunicipalDay.objects.select_for_update().get(pk=day.pk)
     if day.reserved >= day.slots:
         raise ValidationError(_("予約枠（%(slots)s件）はすべて埋まっています。") % {"slots": day.slots})
-    reservation = Reservation.objects.create(day=day, time=time, client=client, family_member=family_member, name=name)
+    family_member = None
+    if by_family and client is not None:
+        members = list(client.family.filter(archived_at__isnull=True)[:2])
+        family_member = members[0] if len(members) == 1 else None
+    reservation = Reservation.objects.create(
+        day=day, time=time, client=client, by_family=by_family, family_member=family_member, name=name
+    )
     day.reserved += 1
     day.save(update_fields=["reserved"])
     return reservation
@@ -122,7 +132,10 @@ def reservation_record_consultation(*, by: User, reservation: Reservation, conte
         raise ValidationError(_("この予約の相談はすでに記録されています。"))
     if reservation.cancelled_at:
         raise ValidationError(_("取り消された予約です。"))
-    consulter = Consulter.FAMILY if reservation.family_member else Consulter.CLIENT if reservation.client else Consulter.OTHER
+    if reservation.by_family:
+        consulter = Consulter.FAMILY
+    else:
+        consulter = Consulter.CLIENT if reservation.client else Consulter.OTHER
     consultation = consultation_record(
         by=by,
         office=day.office,

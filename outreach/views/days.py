@@ -88,10 +88,9 @@ def reservation_add(request, pk):
     form = ReservationForm(request.POST, user=request.user)
     if form.is_valid():
         client = form.cleaned_data["client"]
-        family = client.family.filter(archived_at__isnull=True).first() if client and form.cleaned_data["family"] else None
         try:
             services.reservation_book(
-                by=request.user, day=day, time=form.cleaned_data["time"], client=client, family_member=family,
+                by=request.user, day=day, time=form.cleaned_data["time"], client=client, by_family=form.cleaned_data["family"],
                 name=form.cleaned_data["name"],
             )
         except ValidationError as exc:

@@ -162,3 +162,16 @@ def test_lists_filter_by_office_and_host_type(supervisor_client, center, chikuho
     make_day(chikuho, "2024-08-07", municipality="飯塚市", host_type="市町村独自")
     response = supervisor_client.get(reverse("outreach:day_list"), {"fy": "2024", "host_type": "市町村独自"})
     assert [d.municipality.name for d in response.context["days"]] == ["飯塚市"]
+
+
+def test_a_reservation_for_the_family_records_a_family_consultation_without_guessing_who(coordinator_client, coordinator, center):
+    client = make_client(center)
+    FamilyMember.objects.create(client=client, name="山田 和子", relationship="母")
+    FamilyMember.objects.create(client=client, name="山田 正男", relationship="父")
+    day = make_day(center, "2024-07-10")
+    coordinator_client.post(reverse("outreach:reservation_add", args=[day.pk]), {"time": "10:00", "client": "C-0001", "family": "on"})
+    reservation = Reservation.objects.get()
+    assert reservation.by_family and reservation.family_member is None  # two parents: not guessed
+    coordinator_client.post(reverse("outreach:reservation_outcome", args=[reservation.pk]), {})
+    consultation = Consultation.objects.get()
+    assert (consultation.consulter, consultation.client, consultation.family_member) == ("家族", client, None)
