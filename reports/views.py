@@ -20,7 +20,6 @@ from hikikomori.web import form_error_text
 from . import services
 from .forms import ReportForm
 from .models import FinalizedReport
-from .queries import DEFINITIONS
 from .tables import Ratio, build_report
 from .xlsx import render_workbook
 
@@ -33,17 +32,17 @@ def _form(data) -> ReportForm:
 
 def _chart_data(report) -> list[dict]:
     charts = []
-    for index, table in enumerate(report.tables):
+    for table in report.tables:
         if table.chart:
             rows = [[float(v) if isinstance(v, Ratio) else v for v in row] for row in table.rows]
-            charts.append({"id": f"chart-{index}", "spec": table.chart, "header": table.header, "rows": rows, "title": table.title})
+            charts.append({"spec": table.chart, "header": table.header, "rows": rows, "title": table.title})
     return charts
 
 
 @require_role(Role.SUPERVISOR)
 def annual(request):
     form = _form(request.GET)
-    context = {"form": form, "definitions": DEFINITIONS}
+    context = {"form": form}
     if form.is_valid():
         scope = form.scope()
         report = build_report(scope)
@@ -51,7 +50,6 @@ def annual(request):
         context.update(
             report=report,
             charts=_chart_data(report),
-            chart_ids={c["title"]: c["id"] for c in _chart_data(report)},
             finalized=finalized,
             differences=services.differences(report, finalized) if finalized else [],
             query=request.GET.urlencode(),
