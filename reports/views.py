@@ -1,7 +1,5 @@
 """年次報告: the tables with charts, the workbook download, finalizing (supervisors only)."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hikikomori.audit import audit
-from hikikomori.exports import XLSX_TYPE
+from hikikomori.exports import XLSX_TYPE, download_response
 from hikikomori.fiscal import fiscal_year_of
 from hikikomori.models import AuditEvent, Role
 from hikikomori.scoping import require_role
@@ -58,9 +56,7 @@ def annual(request):
 
 
 def _workbook_response(content: bytes, label: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'年次報告_{label}.xlsx')}"
-    return response
+    return download_response(content, filename=f"年次報告_{label}.xlsx", content_type=XLSX_TYPE)
 
 
 @require_role(Role.SUPERVISOR)
