@@ -6,7 +6,9 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 AUTH_STARTED = "auth_started"
 
@@ -52,16 +54,12 @@ class AccountPolicyMiddleware:
         exempt = {reverse(name) for name in self.exempt_names}
         if request.path in exempt:
             return self.get_response(request)
-        if not user.is_verified() and (user.requires_two_factor or _has_device(user)):
-            target = "two_factor_verify" if _has_device(user) else "two_factor_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        if not user.is_verified():
+            has_device = user_has_device(user, confirmed=True)
+            if has_device or user.requires_two_factor:
+                target = "two_factor_verify" if has_device else "two_factor_setup"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         if user.must_change_password:
             return redirect(reverse("password_change"))
         return self.get_response(request)
-
-
-def _has_device(user) -> bool:
-    from django_otp import user_has_device
-
-    return user_has_device(user, confirmed=True)
 

@@ -209,3 +209,16 @@ def test_other_offices_records_answer_404_on_every_path(satellite_client, center
 
 def test_logged_in_helper_is_verified_only_when_asked(supervisor):
     assert logged_in(supervisor, verified=False).get(reverse("home")).status_code == 302
+
+
+def test_two_factor_login_returns_to_the_page_asked_for_with_its_query(supervisor):
+    device = totp_device(supervisor)
+    client = Client()
+    login(client, "super", PASSWORD)
+    asked = "/reports/annual/?fy=2024&office=2"
+    response = client.get(asked)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.context["next"] == asked  # the query string survived the detour
+    response = client.post(response.url, {"token": current_token(device), "next": page.context["next"]})
+    assert response.url == asked
