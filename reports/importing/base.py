@@ -24,7 +24,7 @@ class Counts:
 
 
 @dataclass
-class ImportError_:
+class RowError:
     row: int
     column: str
     value: str
@@ -50,7 +50,7 @@ class Choices(dict):
 class Row:
     """One data row; cells by header label, with parsing that records errors."""
 
-    def __init__(self, number: int, values: dict[str, object], errors: list[ImportError_]):
+    def __init__(self, number: int, values: dict[str, object], errors: list[RowError]):
         self.number = number
         self.values = values
         self.errors = errors
@@ -137,14 +137,14 @@ class Row:
 
     def error(self, column: str, value, reason: str) -> None:
         self.ok = False
-        self.errors.append(ImportError_(self.number, column, "" if value is None else str(value), reason))
+        self.errors.append(RowError(self.number, column, "" if value is None else str(value), reason))
 
 
 @dataclass
 class Plan:
     """What an import will do, computed before anything is written."""
 
-    errors: list[ImportError_] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
     apply: Callable[[], None] | None = None
 
@@ -152,7 +152,7 @@ class Plan:
         return self.counts.setdefault(label, Counts())
 
 
-def check_headers(table: Table, columns: dict[str, bool], errors: list[ImportError_]) -> dict[str, int]:
+def check_headers(table: Table, columns: dict[str, bool], errors: list[RowError]) -> dict[str, int]:
     """Map each known header to its column index; unknown or missing headers are errors."""
     known = {normalize_header(name): name for name in columns}
     positions: dict[str, int] = {}
@@ -160,21 +160,21 @@ def check_headers(table: Table, columns: dict[str, bool], errors: list[ImportErr
         key = normalize_header(header)
         if key == "":
             if any(index < len(values) and str(values[index]).strip() for _, values in table.rows[:50]):
-                errors.append(ImportError_(1, "列名", "", f"{index + 1}列目に見出しがありません"))
+                errors.append(RowError(1, "列名", "", f"{index + 1}列目に見出しがありません"))
             continue
         if key not in known:
-            errors.append(ImportError_(1, "列名", str(header), "この種類のファイルにない列名です"))
+            errors.append(RowError(1, "列名", str(header), "この種類のファイルにない列名です"))
         elif known[key] in positions:
-            errors.append(ImportError_(1, "列名", str(header), "列名が重複しています"))
+            errors.append(RowError(1, "列名", str(header), "列名が重複しています"))
         else:
             positions[known[key]] = index
     for name, required in columns.items():
         if required and name not in positions:
-            errors.append(ImportError_(1, "列名", name, "必須の列がありません"))
+            errors.append(RowError(1, "列名", name, "必須の列がありません"))
     return positions
 
 
-def rows_of(table: Table, positions: dict[str, int], errors: list[ImportError_]):
+def rows_of(table: Table, positions: dict[str, int], errors: list[RowError]):
     for number, values in table.rows:
         cells = {name: values[index] if index < len(values) else "" for name, index in positions.items()}
         yield Row(number, cells, errors)

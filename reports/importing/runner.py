@@ -14,7 +14,7 @@ from hikikomori.fiscal import japanese_date
 from hikikomori.models import AuditEvent
 
 from ..models import ImportRun
-from .base import Counts, ImportError_
+from .base import Counts, RowError
 from .kinds import LABELS, PLANNERS
 from .reading import ReadError, read_table
 
@@ -24,7 +24,7 @@ KINDS = tuple(PLANNERS)
 @dataclass
 class ImportResult:
     kind: str
-    errors: list[ImportError_] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     file_error: str = ""
     counts: dict[str, Counts] = field(default_factory=dict)
     rows: int = 0
