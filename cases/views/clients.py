@@ -17,7 +17,7 @@ from hikikomori.web import add_form_errors, form_error_text
 from .. import services
 from ..filters import ClientFilter
 from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
-from ..models import Client, ClientStatus, FamilyMember
+from ..models import Client, ClientStatus, Consultation, FamilyMember
 from ..timeline import client_timeline
 
 PAGE_SIZE = 50
@@ -110,7 +110,11 @@ def client_detail(request, pk):
     )
     audit(AuditEvent.Action.VIEW, user=request.user, target="client", target_id=client.pk, request=request)
     today = timezone.localdate()
-    follow_ups = client.consultations.current().filter(follow_up_on__isnull=False, follow_up_done=False).order_by("follow_up_on")
+    follow_ups = (
+        scope(Consultation.objects.current(), request.user)
+        .filter(client=client, follow_up_on__isnull=False, follow_up_done=False)
+        .order_by("follow_up_on")
+    )
     context = {
         "client": client,
         "timeline": client_timeline(client, request.user),

@@ -95,11 +95,12 @@ def test_a_supervisor_transfers_a_client_and_past_consultations_stay(supervisor_
 
 def test_after_a_transfer_the_new_office_sees_the_client_but_not_old_consultations(satellite_client, supervisor, center, chikuho):
     client = make_client(center)
-    make_consultation(center, "2024-05-01", client=client, content="センターでの相談")
+    make_consultation(center, "2024-05-01", client=client, content="センターでの相談", follow_up_on=dt.date(2024, 5, 23))
     services.client_transfer(by=supervisor, client=client, office=chikuho)
     html = satellite_client.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
     assert "山田 太郎" in html
     assert "センターでの相談" not in html
+    assert "2024/05/23" not in html  # nor the center's follow-ups
 
 
 def test_a_concurrent_edit_is_refused_and_keeps_the_input(coordinator_client, coordinator, center):
