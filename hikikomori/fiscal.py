@@ -68,24 +68,22 @@ def _era_year_text(year: int) -> str:
     return "元" if year == 1 else str(year)
 
 
+def _months_covered(fiscal_year: int, as_of: dt.date | None) -> str:
+    """（4～12月） when a cut-off date falls inside the year, else nothing."""
+    start, end = fiscal_year_range(fiscal_year)
+    return f"（4～{as_of.month}月）" if as_of is not None and start <= as_of < end else ""
+
+
 def fiscal_year_label(fiscal_year: int, as_of: dt.date | None = None) -> str:
     """令和6年度, 令和元年度, 平成30年度; with a cut-off inside the year: 令和6年度（4～12月）."""
     era = _era_of_fiscal_year(fiscal_year)
-    label = f"{era.name}{_era_year_text(fiscal_year - era.offset)}年度"
-    start, end = fiscal_year_range(fiscal_year)
-    if as_of is not None and start <= as_of < end:
-        label += f"（4～{as_of.month}月）"
-    return label
+    return f"{era.name}{_era_year_text(fiscal_year - era.offset)}年度{_months_covered(fiscal_year, as_of)}"
 
 
 def fiscal_year_short_label(fiscal_year: int, as_of: dt.date | None = None) -> str:
     """R6年度, R1年度, H30年度; with a cut-off: R6年度（4～12月）."""
     era = _era_of_fiscal_year(fiscal_year)
-    label = f"{era.letter}{fiscal_year - era.offset}年度"
-    start, end = fiscal_year_range(fiscal_year)
-    if as_of is not None and start <= as_of < end:
-        label += f"（4～{as_of.month}月）"
-    return label
+    return f"{era.letter}{fiscal_year - era.offset}年度{_months_covered(fiscal_year, as_of)}"
 
 
 def recent_fiscal_years(today: dt.date, count: int = 11) -> list[tuple[int, str]]:
