@@ -19,6 +19,7 @@ from ..filters import ClientFilter
 from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
 from ..models import Client, ClientStatus, Consultation, FamilyMember
 from ..timeline import client_timeline
+from .editing import save_edit
 
 PAGE_SIZE = 50
 
@@ -75,27 +76,23 @@ def client_create(request):
 def client_edit(request, pk):
     client = get_for_user(Client.objects.current(), request.user, pk=pk)
     form = ClientForm(request.POST or None, instance=client, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(
+        status = save_edit(
+            form,
+            lambda: services.client_update(
                 by=request.user,
                 # a fresh copy: validating the form has already changed `client`
                 client=get_for_user(Client.objects.current(), request.user, pk=pk),
                 version=form.cleaned_data.get("version") or 0,
                 **form.service_fields(),
-            )
-        except services.ConflictError:
-            form.add_error(
-                None,
-                _("この利用者の情報は、開いた後に他の職員が更新しました。入力内容は残っています。最新の内容を確認してから保存し直してください。"),
-            )
-            return render(request, "cases/client_form.html", {"form": form, "client": client}, status=409)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
+            ),
+            _("この利用者の情報"),
+        )
+        if status is None:
             messages.success(request, _("利用者の情報を更新しました。"))
             return redirect("cases:client_detail", pk=pk)
-    return render(request, "cases/client_form.html", {"form": form, "client": client})
+    return render(request, "cases/client_form.html", {"form": form, "client": client}, status=status)
 
 
 @require_case_access

@@ -21,6 +21,7 @@ from .. import services
 from ..filters import ConsultationFilter
 from ..forms import AttachClientForm, ConsultationForm
 from ..models import Client, Consultation, Method
+from .editing import save_edit
 
 PAGE_SIZE = 50
 
@@ -57,30 +58,26 @@ def consultation_create(request):
 def consultation_edit(request, pk):
     consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         staff = fields.pop("staff")
-        try:
-            services.consultation_update(
+        status = save_edit(
+            form,
+            lambda: services.consultation_update(
                 by=request.user,
                 # a fresh copy: validating the form has already changed `consultation`
                 consultation=get_for_user(Consultation.objects.current(), request.user, pk=pk),
                 version=form.cleaned_data.get("version") or 0,
                 staff=staff,
                 **fields,
-            )
-        except services.ConflictError:
-            form.add_error(
-                None,
-                _("この相談記録は、開いた後に他の職員が更新しました。入力内容は残っています。最新の内容を確認してから保存し直してください。"),
-            )
-            return render(request, "cases/consultation_form.html", {"form": form, "consultation": consultation}, status=409)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
+            ),
+            _("この相談記録"),
+        )
+        if status is None:
             messages.success(request, _("相談記録を更新しました。"))
             return redirect("cases:consultation_detail", pk=pk)
-    return render(request, "cases/consultation_form.html", {"form": form, "consultation": consultation})
+    return render(request, "cases/consultation_form.html", {"form": form, "consultation": consultation}, status=status)
 
 
 @require_case_access
