@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from . import twofactor
 from .models import AuditEvent, HealthArea, Membership, Municipality, Office, Region, Role, User
 
 
@@ -81,16 +82,40 @@ class AdminSetPasswordForm(AdminPasswordChangeForm):
 
 @admin.register(User)
 class UserAdmin(RoleAdmin, DjangoUserAdmin):
+    """Staff accounts. Rights come from roles (groups) only: no superuser flag, no per-user
+    permissions. An admin cannot change their own roles or deactivate themselves; every change
+    of rights is audited with the acting admin (hikikomori.signals)."""
+
     inlines = [MembershipInline]
     change_password_form = AdminSetPasswordForm
-    fieldsets = [*DjangoUserAdmin.fieldsets, (_("ログイン"), {"fields": ["must_change_password"]})]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("氏名・連絡先"), {"fields": ["last_name", "first_name", "email"]}),
+        (_("役割"), {"fields": ["is_active", "groups"]}),
+        (_("ログイン"), {"fields": ["must_change_password", "two_factor_required", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ["groups"]
+    actions = ["reset_two_factor"]
+    list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
+    list_filter = ["is_active", "groups", "offices"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["is_active", "groups"]  # another admin changes one's own rights
+        return fields
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
-    list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
-    list_filter = ["is_active", "groups", "offices"]
+
+    @admin.action(description=_("認証アプリのリセット（次回ログイン時に再登録）"))
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            twofactor.reset(user, by=request.user, request=request)
+        self.message_user(request, _("%(count)d 人の認証アプリをリセットしました。") % {"count": len(queryset)}, messages.SUCCESS)
 
     @admin.display(description=_("役割"))
     def role_names(self, obj):

@@ -1,17 +1,70 @@
-"""Writing the audit trail (one function, called by services and views)."""
+"""Writing the audit trail (one function, called by services, views and signals).
+
+The request being served is kept in a context variable by `AuditContextMiddleware`, so an entry
+written deep in a signal (a membership saved in 管理, a role removed) still names the acting
+user and the client's address.
+"""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
+from django.conf import settings
+
 from .models import AuditEvent
+
+_current_request: ContextVar = ContextVar("audit_request", default=None)
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+
+def current_request():
+    return _current_request.get()
 
 
 def client_ip(request) -> str | None:
+    """The client's address; behind our reverse proxy, the one the proxy saw (the last hop it
+    appended to X-Forwarded-For), never an address the client wrote itself."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return _valid_ip(hops[-1])
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
+
+
+def _valid_ip(value) -> str | None:
+    from ipaddress import ip_address
+
+    try:
+        return str(ip_address(value)) if value else None
+    except ValueError:
+        return None
+
+
+def acting_user(request=None):
+    request = request or current_request()
+    user = getattr(request, "user", None)
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def audit(action: str, *, user=None, target: str = "", target_id="", request=None, **detail) -> AuditEvent:
+    """Record one event. Without an explicit user, the user of the request being served."""
+    request = request or current_request()
+    if user is None:
+        user = acting_user(request)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     return AuditEvent.objects.create(

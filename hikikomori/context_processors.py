@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 from .scoping import can_read_cases
+from .twofactor import pending_step
 
 
 def navigation(request):
     """The navigation bar of SPEC §7, showing only what the user's role may use."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or pending_step(user) is not None:
         return {"nav_items": []}
     cases = can_read_cases(user)
     supervisor = user.has_role(Role.SUPERVISOR)
@@ -20,7 +21,7 @@ def navigation(request):
         ("outreach:session_list", _("プログラム"), cases),
         ("outreach:day_list", _("市町村相談会"), cases),
         ("reports:annual", _("年次報告"), supervisor),
-        ("reports:import", _("一括登録"), supervisor or admin),
+        ("reports:import", _("一括登録"), supervisor),
         ("admin:index", _("管理"), admin),
     ]
     nav = []

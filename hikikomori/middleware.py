@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
+
+from .twofactor import pending_step
 
 AUTH_STARTED = "auth_started"
 
@@ -28,13 +29,13 @@ class NoStoreMiddleware:
 
 
 class AccountPolicyMiddleware:
-    """A login lasts 12 hours at most; two-factor login and a first password change come first.
+    """A login lasts 12 hours at most; the second factor and a first password change come first.
 
-    Supervisors and admins must verify a TOTP code; anyone who enabled it must too. A password
-    an admin set must be changed before anything else.
+    Until a login is complete the user reaches exactly one step and the logout, GET or POST:
+    a user with a confirmed authenticator (or whose role requires one) only its verification
+    (or, without a device yet, its enrolment); then a user whose password an admin set only the
+    password change. Nothing else answers, so a password alone opens nothing.
     """
-
-    exempt_names = ("login", "logout", "two_factor_setup", "two_factor_verify", "password_change")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,15 +52,11 @@ class AccountPolicyMiddleware:
             logout(request)
             messages.info(request, _("ログインから12時間が経過したため、もう一度ログインしてください。"))
             return redirect(settings.LOGIN_URL)
-        exempt = {reverse(name) for name in self.exempt_names}
-        if request.path in exempt:
+        step = pending_step(user)
+        if step is None and user.must_change_password:
+            step = "password_change"
+        if step is None or request.path in (reverse(step), reverse("logout")):
             return self.get_response(request)
-        if not user.is_verified():
-            has_device = user_has_device(user, confirmed=True)
-            if has_device or user.requires_two_factor:
-                target = "two_factor_verify" if has_device else "two_factor_setup"
-                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-        if user.must_change_password:
-            return redirect(reverse("password_change"))
-        return self.get_response(request)
-
+        if step == "password_change":
+            return redirect(reverse(step))
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

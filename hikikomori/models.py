@@ -141,6 +141,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("管理者が設定したパスワードは、本人が最初のログインで変更します。"),
     )
+    two_factor_required = models.BooleanField(
+        _("2段階認証が必要"),
+        default=False,
+        help_text=_("役割によらず認証アプリでの確認を求めます（認証アプリのリセット後は自動で設定されます）。"),
+    )
     offices = models.ManyToManyField(
         Office,
         verbose_name=_("所属拠点"),
@@ -165,8 +170,6 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         if not self.is_active:
             return False
-        if self.is_superuser:
-            return True
         cache = getattr(self, "_role_cache", None)
         if cache is None:
             cache = set(self.groups.values_list("name", flat=True))
@@ -183,7 +186,7 @@ class User(AbstractUser):
 
     @property
     def requires_two_factor(self) -> bool:
-        return self.has_role(Role.SUPERVISOR) or self.has_role(Role.ADMIN)
+        return self.two_factor_required or self.has_role(Role.SUPERVISOR) or self.has_role(Role.ADMIN)
 
     @property
     def primary_office(self) -> Office | None:
@@ -232,6 +235,12 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("ログアウト")
         DENIED = "denied", _("アクセス拒否")
         FINALIZE = "finalize", _("確定")
+        PASSWORD_OK = "password_ok", _("パスワード認証")
+        TWO_FACTOR_ENROL = "two_factor_enrol", _("認証アプリの登録")
+        TWO_FACTOR_REENROL = "two_factor_reenrol", _("認証アプリの再登録")
+        TWO_FACTOR_RESET = "two_factor_reset", _("認証アプリのリセット")
+        PASSWORD_CHANGE = "password_change", _("パスワード変更")
+        ACCOUNT_CHANGE = "account_change", _("アカウントの変更")
 
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -16,7 +16,7 @@ from .importing.runner import run_import
 from .models import ImportRun, PendingImport
 
 
-@require_role(Role.SUPERVISOR, Role.ADMIN)
+@require_role(Role.SUPERVISOR)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": {LABELS[k]: cols for k, cols in COLUMNS.items()}}
@@ -34,7 +34,7 @@ def import_upload(request):
 
 
 @require_POST
-@require_role(Role.SUPERVISOR, Role.ADMIN)
+@require_role(Role.SUPERVISOR)
 def import_confirm(request, pk):
     pending = PendingImport.objects.filter(pk=pk, by=request.user).first()
     if pending is None:

@@ -98,6 +98,15 @@ def current_token(device) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
+def pending_token(client) -> str:
+    """A current code for the key the setup page shows (kept in the session until confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hikikomori.twofactor import PENDING_KEY
+
+    return current_token(TOTPDevice(key=client.session[PENDING_KEY]))
+
+
 def logged_in(user, *, verified: bool = True) -> Client:
     """A test client logged in as `user`; two-factor verified where the role requires it."""
     client = Client()

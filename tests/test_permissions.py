@@ -94,7 +94,7 @@ MATRIX: dict[str, Row] = {
     "reports:annual_download": Row(SUPERVISOR_ONLY, query="?fy=2024"),
     "reports:annual_finalize": Row(everyone(405)),
     "reports:finalized_download": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
-    "reports:import": Row(everyone(403, supervisor=200, admin=200)),
+    "reports:import": Row(SUPERVISOR_ONLY),
     "reports:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
 }
 
@@ -122,7 +122,7 @@ POST_MATRIX: dict[str, Row] = {
     "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
     "reports:annual_finalize": Row(everyone(403, supervisor=302)),
     # someone else's pending import: 404 to those who may import, 403 to the rest
-    "reports:import_confirm": Row(everyone(403, supervisor=404, admin=404), kwargs=lambda w: {"pk": 999999}),
+    "reports:import_confirm": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
 }
 
 
