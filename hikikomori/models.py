@@ -235,6 +235,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("ログアウト")
         DENIED = "denied", _("アクセス拒否")
         FINALIZE = "finalize", _("確定")
+        IMPORT_PREVIEW = "import_preview", _("一括登録の確認")
         PASSWORD_OK = "password_ok", _("パスワード認証")
         TWO_FACTOR_ENROL = "two_factor_enrol", _("認証アプリの登録")
         TWO_FACTOR_REENROL = "two_factor_reenrol", _("認証アプリの再登録")

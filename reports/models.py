@@ -1,7 +1,10 @@
 """Records of imports and finalized yearly reports."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,14 +30,28 @@ class ImportRun(models.Model):
         return f"{self.at:%Y/%m/%d %H:%M} {self.kind} {self.file_name}"
 
 
+class PendingImportQuerySet(models.QuerySet):
+    def expired(self):
+        return self.filter(at__lt=timezone.now() - PENDING_IMPORT_LIFETIME)
+
+    def current(self):
+        return self.filter(at__gte=timezone.now() - PENDING_IMPORT_LIFETIME)
+
+
+PENDING_IMPORT_LIFETIME = dt.timedelta(hours=1)
+
+
 class PendingImport(models.Model):
-    """An uploaded file waiting for the user's confirmation after its preview."""
+    """An uploaded file waiting for the user's confirmation after its preview; it expires after
+    an hour and is deleted (the file holds personal data)."""
 
     kind = models.CharField(max_length=20)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = PendingImportQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.file_name

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,13 +17,14 @@ from .models import ImportRun, PendingImport
 
 @require_role(Role.SUPERVISOR)
 def import_upload(request):
+    PendingImport.objects.expired().delete()
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": {LABELS[k]: cols for k, cols in COLUMNS.items()}}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         kind = form.cleaned_data["kind"]
-        result = run_import(kind=kind, content=content, file_name=upload.name, by=request.user, dry_run=True)
+        result = run_import(kind=kind, content=content, file_name=upload.name, by=request.user, dry_run=True, request=request)
         context["result"] = result
         if result.ok:
             PendingImport.objects.filter(by=request.user).delete()
@@ -36,9 +36,11 @@ def import_upload(request):
 @require_POST
 @require_role(Role.SUPERVISOR)
 def import_confirm(request, pk):
+    PendingImport.objects.expired().delete()
     pending = PendingImport.objects.filter(pk=pk, by=request.user).first()
     if pending is None:
-        raise Http404
+        messages.error(request, _("確認の期限（1時間）が過ぎたか、取り込み済みです。もう一度ファイルを選んでください。"))
+        return redirect("reports:import")
     with transaction.atomic():
         result = run_import(
             kind=pending.kind, content=bytes(pending.content), file_name=pending.file_name, by=request.user, request=request

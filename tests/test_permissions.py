@@ -122,7 +122,7 @@ POST_MATRIX: dict[str, Row] = {
     "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
     "reports:annual_finalize": Row(everyone(403, supervisor=302)),
     # someone else's pending import: 404 to those who may import, 403 to the rest
-    "reports:import_confirm": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
+    "reports:import_confirm": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": 999999}),
 }
 
 

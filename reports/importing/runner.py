@@ -72,6 +72,12 @@ def run_import(
         plan = planner(table, by, progress) if kind == "consultations" else planner(table, by)
         result.errors, result.counts = plan.errors, plan.counts
         if not result.ok or dry_run:
+            if dry_run:
+                audit(
+                    AuditEvent.Action.IMPORT_PREVIEW, user=by, target=kind, request=request, file=file_name,
+                    sha256=digest, rows=result.rows, errors=len(result.errors),
+                    counts={label: vars(c) for label, c in result.counts.items()},
+                )
             return result
         plan.apply()
         counts = {label: vars(c) for label, c in result.counts.items()}

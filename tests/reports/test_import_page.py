@@ -1,15 +1,20 @@
 """一括登録 page: upload → preview → confirm; errors listed and nothing stored."""
 
+import datetime as dt
+import hashlib
 import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Client, Consultation
+from hikikomori.models import AuditEvent, Office, Role
 from reports.importing.runner import run_import
 from reports.models import ImportRun, PendingImport
+from tests.conftest import logged_in, make_user
 from tests.reports.importing import CLIENT_HEADER, CONSULTATION_HEADER, csv_bytes
 
 CENTER = "福岡県ひきこもり地域支援センター"
@@ -34,24 +39,52 @@ def test_a_supervisor_previews_then_confirms(supervisor_client, supervisor):
     assert not PendingImport.objects.exists()
 
 
-def test_errors_are_listed_on_the_page_and_nothing_is_stored(admin_client_):
+def test_errors_are_listed_on_the_page_and_nothing_is_stored(supervisor_client):
     bad = [CLIENT_HEADER, ["K-001", "", "", "男の子", "", "", CENTER, "", "", ""]]
-    html = upload(admin_client_, bad).content.decode()
+    html = upload(supervisor_client, bad).content.decode()
     assert "何も登録していません" in html
     assert "行 2: 氏名: : 必須です" in html
     assert "行 2: 性別: 男の子: 次のいずれかにしてください: 男性、女性、その他、不明" in html
     assert not PendingImport.objects.exists() and Client.objects.count() == 0
 
 
-def test_another_users_pending_import_cannot_be_confirmed(supervisor_client, admin_client_):
-    upload(admin_client_, ROWS)
+def test_another_users_pending_import_cannot_be_confirmed(supervisor_client, center):
+    other = logged_in(make_user("super2", roles=[Role.SUPERVISOR], offices=[center]))
+    upload(other, ROWS)
     pending = PendingImport.objects.get()
-    assert supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk])).status_code == 404
+    response = supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk]), follow=True)
+    assert "確認の期限（1時間）が過ぎたか" in response.content.decode()
     assert Client.objects.count() == 0
 
 
-def test_coordinators_cannot_import(coordinator_client):
-    assert upload(coordinator_client, ROWS).status_code == 403
+def test_only_supervisors_import_case_data(coordinator_client, admin_client_, supervisor_client):
+    """Admins manage accounts and master data; the preview would tell them which ケース番号 exist."""
+    from tests.records import make_client
+
+    existing = make_client(Office.objects.get(name=CENTER), case_number="K-001", name="元の 名前")
+    for http in (coordinator_client, admin_client_):
+        assert upload(http, ROWS).status_code == 403
+        assert http.get(reverse("reports:import")).status_code == 403
+    assert not PendingImport.objects.exists()
+    existing.refresh_from_db()
+    assert existing.name == "元の 名前"
+
+
+def test_a_preview_is_audited_with_the_files_hash_and_counts(supervisor_client, supervisor):
+    upload(supervisor_client, ROWS)
+    event = AuditEvent.objects.get(action="import_preview")
+    assert event.user == supervisor and event.target == "clients"
+    assert event.detail["sha256"] == hashlib.sha256(csv_bytes(ROWS, "cp932")).hexdigest()
+    assert event.detail["counts"]["利用者"]["created"] == 1 and event.detail["rows"] == 1
+
+
+def test_an_unconfirmed_import_expires_after_an_hour(supervisor_client):
+    upload(supervisor_client, ROWS)
+    pending = PendingImport.objects.get()
+    PendingImport.objects.filter(pk=pending.pk).update(at=timezone.now() - dt.timedelta(minutes=61))
+    response = supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk]), follow=True)
+    assert "確認の期限（1時間）が過ぎたか" in response.content.decode()
+    assert Client.objects.count() == 0 and not PendingImport.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
