@@ -75,3 +75,22 @@ def audit(action: str, *, user=None, target: str = "", target_id="", request=Non
         detail=detail,
         ip_address=client_ip(request),
     )
+
+
+def filters_used(filterset) -> dict:
+    """The filters of a list or export as the audit log keeps them: which were used, with their
+    chosen values, but never free text typed into them (a searched name stays out of the log)."""
+    from django_filters import CharFilter
+
+    form = filterset.form
+    data = form.cleaned_data if form.is_valid() else {}
+    used = {}
+    for name, flt in filterset.filters.items():
+        value = data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(flt, CharFilter):
+            used[name] = "（入力あり）"
+        else:
+            used[name] = str(getattr(value, "pk", value))
+    return used

@@ -75,6 +75,7 @@ def client_create(request):
 @require_case_access
 def client_edit(request, pk):
     client = get_for_user(Client.objects.current(), request.user, pk=pk)
+    audit(AuditEvent.Action.VIEW, user=request.user, target="client", target_id=client.pk, request=request, form="edit")
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():

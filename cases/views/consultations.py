@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hikikomori.audit import audit
+from hikikomori.audit import audit, filters_used
 from hikikomori.exports import export_response
 from hikikomori.models import AuditEvent
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_office_ids
@@ -87,6 +87,7 @@ def consultation_detail(request, pk):
         request.user,
         pk=pk,
     )
+    audit(AuditEvent.Action.VIEW, user=request.user, target="consultation", target_id=consultation.pk, request=request)
     history = consultation.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
@@ -193,5 +194,6 @@ def consultation_export(request, fmt):
             ]
 
     count = filterset.qs.count()
-    audit(AuditEvent.Action.EXPORT, user=request.user, target="consultations", request=request, rows=count, format=fmt, filters=request.GET.dict())
+    audit(AuditEvent.Action.EXPORT, user=request.user, target="consultations", request=request, rows=count, format=fmt,
+          filters=filters_used(filterset))
     return export_response(generate(), filename=f"相談記録_{timezone.localdate():%Y%m%d}", fmt=fmt, title="相談記録")
