@@ -6,15 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hikikomori.limits import accepts_upload
 from hikikomori.models import Role
 from hikikomori.scoping import require_role
 
-from .forms import ImportForm
+from .forms import MAX_UPLOAD_BYTES, ImportForm
 from .importing.kinds import COLUMNS, LABELS
 from .importing.runner import run_import
 from .models import ImportRun, PendingImport
 
 
+@accepts_upload(MAX_UPLOAD_BYTES)
 @require_role(Role.SUPERVISOR)
 def import_upload(request):
     PendingImport.objects.expired().delete()

@@ -9,9 +9,13 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-# An .xlsx is a zip: refuse files that would unpack to something absurd (a zip bomb).
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-MAX_ROWS = 2_000_000
+# An .xlsx is a zip: refuse files that would unpack to something absurd (a zip bomb). openpyxl
+# holds every shared string in memory, so their part has a limit of its own.
+MAX_UNPACKED_BYTES = 120 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 48 * 1024 * 1024
+# Rows are counted whether empty or not, so a sheet padded with empty rows stops early.
+MAX_ROWS = 300_000
+MAX_COLUMNS = 50
 
 
 class ReadError(ValueError):
@@ -59,13 +63,15 @@ def _read_csv(content: bytes) -> Table:
         raise ReadError("ファイルが空です") from exc
     except csv.Error as exc:
         raise ReadError(f"CSVとして読めません: {exc}") from exc
+    _check_columns(headers)
     rows = []
     try:
         for number, values in enumerate(reader, start=2):
+            if number > MAX_ROWS + 1:
+                raise ReadError(f"行数が多すぎます（空の行も含めて{MAX_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+            values = values[: MAX_COLUMNS + 1]
             if any(v.strip() for v in values):
                 rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise ReadError(f"行数が多すぎます（{MAX_ROWS:,}行まで）")
     except csv.Error as exc:
         raise ReadError(f"CSVとして読めません（{reader.line_num}行目付近）: {exc}") from exc
     return Table(headers=headers, rows=rows)
@@ -76,30 +82,50 @@ def _read_xlsx(content: bytes) -> Table:
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ReadError("ファイルの展開後のサイズが大きすぎます")
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES or any(
+                info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS_BYTES
+                for info in infos
+            ):
+                raise ReadError("ファイルの展開後のサイズが大きすぎます。ファイルを分けて取り込んでください")
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ReadError("Excelファイルとして読めません（.xlsx 形式で保存してください）") from exc
     sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
+    # The declared size (e.g. A1:XFD1048576) is the file's word, not its content: read only
+    # the rows the file holds, and only as many columns as the header has.
+    sheet.reset_dimensions()
     try:
-        headers = [cell for cell in next(rows_iter)]
+        headers = list(next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True)))
     except StopIteration as exc:
         raise ReadError("ファイルが空です") from exc
+    except Exception as exc:
+        raise ReadError("Excelファイルとして読めません（.xlsx 形式で保存してください）") from exc
     while headers and headers[-1] in (None, ""):
         headers.pop()
+    _check_columns(headers)
     rows = []
-    for number, values in enumerate(rows_iter, start=2):
-        values = [_cell(v) for v in values]
-        if any(v != "" for v in values):
-            rows.append((number, values))
-        if len(rows) > MAX_ROWS:
-            raise ReadError(f"行数が多すぎます（{MAX_ROWS:,}行まで）")
-    workbook.close()
+    try:
+        for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=max(len(headers), 1), values_only=True), start=2):
+            if number > MAX_ROWS + 1:
+                raise ReadError(f"行数が多すぎます（空の行も含めて{MAX_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+            values = [_cell(v) for v in values]
+            if any(v != "" for v in values):
+                rows.append((number, values))
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError("Excelファイルとして読めません（.xlsx 形式で保存してください）") from exc
+    finally:
+        workbook.close()
     return Table(headers=[str(h or "") for h in headers], rows=rows)
+
+
+def _check_columns(headers) -> None:
+    if len(headers) > MAX_COLUMNS:
+        raise ReadError(f"列が多すぎます（{MAX_COLUMNS}列まで）。1行目には取り込む列の見出しだけを置いてください")
 
 
 def _cell(value):

@@ -19,6 +19,7 @@ from .kinds import LABELS, PLANNERS
 from .reading import ReadError, read_table
 
 KINDS = tuple(PLANNERS)
+MAX_ERROR_LINES = 200
 
 
 @dataclass
@@ -34,8 +35,18 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors and not self.file_error
 
-    def error_lines(self) -> list[str]:
-        return [self.file_error] if self.file_error else [str(e) for e in self.errors]
+    @property
+    def error_count(self) -> int:
+        return 1 if self.file_error else len(self.errors)
+
+    def error_lines(self, limit: int = MAX_ERROR_LINES) -> list[str]:
+        """The first `limit` errors, then one line saying how many more there are."""
+        if self.file_error:
+            return [self.file_error]
+        lines = [str(e) for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            lines.append(f"ほか {len(self.errors) - limit:,} 件")
+        return lines
 
     def summary_lines(self) -> list[str]:
         return [

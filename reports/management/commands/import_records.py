@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not result.ok:
             for line in result.error_lines():
                 self.stderr.write(line)
-            raise CommandError(f"{len(result.error_lines())} error(s); nothing was imported.")
+            raise CommandError(f"{result.error_count} error(s); nothing was imported.")
         if dry_run:
             self.stdout.write(f"Dry run: {result.rows} rows are valid; nothing was written. It would do:")
         for line in result.summary_lines():
