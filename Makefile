@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 HOST ?= 127.0.0.1:8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint check browser serve-prod clean
+.PHONY: run test test-fast lint check system-packages serve-prod clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,15 +24,16 @@ run: $(VENV)/.installed
 	@echo "Open http://$(HOST)/ and log in with an account printed above."
 	$(PY) manage.py runserver $(HOST)
 
-## Browser tests drive Debian's chromium; install it when missing.
-browser:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing chromium for the browser tests"; \
+## Debian packages the tests use: chromium (browser tests), nginx (the proxy in deploy/).
+SYSTEM_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard /usr/sbin/nginx),,nginx-light)
+system-packages:
+	@test -z "$(strip $(SYSTEM_PACKAGES))" || { \
+	  echo "Installing $(strip $(SYSTEM_PACKAGES)) for the tests"; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES); }
 
 ## Run the whole test suite (unit, views, permissions, browser).
-test: $(VENV)/.installed-dev browser
+test: $(VENV)/.installed-dev system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Everything but the browser tests.
@@ -51,7 +52,7 @@ check: $(VENV)/.installed-dev
 serve-prod: $(VENV)/.installed
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn hikikomori.wsgi --workers 2 --bind $(HOST)
+	HOST=$(HOST) DJANGO_DEBUG=0 $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py hikikomori.wsgi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -46,5 +46,6 @@ class RequestSizeLimitMiddleware:
             context = {"limit_mb": max(limit // (1024 * 1024), 1)}
             response = render(request, "413.html", context, status=413)
             response["Connection"] = "close"
+            response["X-Frame-Options"] = "DENY"  # answered before the clickjacking middleware
             return response
         return self.get_response(request)
