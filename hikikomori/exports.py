@@ -1,7 +1,9 @@
-"""One renderer for tabular exports: CSV for Japanese Excel, or XLSX.
+"""One renderer for tabular exports (CSV for Japanese Excel, or XLSX) and the one writer of
+spreadsheet cells.
 
-An export is an iterable of rows, header first. Cells that a spreadsheet would read as a
-formula are written as text.
+An export is an iterable of rows, header first. Every text cell of every workbook and CSV goes
+through `safe_cell` (CSV) or `text_safe` (XLSX): text that a spreadsheet would read as a formula
+(a name typed as `=HYPERLINK(…)` in 管理, say) is written as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -28,6 +30,19 @@ def safe_cell(value):
     return value
 
 
+def text_safe(cell, value):
+    """Set an openpyxl cell (normal or write-only): text stays text, even when it starts with =."""
+    cell.value = value
+    if isinstance(value, str) and cell.data_type != "s":
+        cell.data_type = "s"
+    return cell
+
+
+def write_cell(sheet, row: int, column: int, value):
+    """The workbook writer's cell setter: `sheet.cell(..., value=…)` through `text_safe`."""
+    return text_safe(sheet.cell(row=row, column=column), value)
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -51,9 +66,7 @@ def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
     for index, row in enumerate(rows):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-                cell.data_type = "s"  # stored as text, never evaluated as a formula
+            cell = text_safe(WriteOnlyCell(sheet), value)
             if index == 0:
                 cell.font = bold
             cells.append(cell)

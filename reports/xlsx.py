@@ -10,6 +10,8 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from hikikomori.exports import write_cell
+
 from .tables import Ratio, Report, Table
 
 TITLE_ROW, HEADER_ROW = 1, 3
@@ -40,10 +42,9 @@ def render_workbook(report: Report) -> bytes:
 
 def _sheet(workbook: Workbook, table: Table) -> None:
     sheet = workbook.create_sheet(table.sheet[:31])
-    sheet["A1"] = table.title
-    sheet["A1"].font = Font(bold=True, size=14)
+    write_cell(sheet, TITLE_ROW, 1, table.title).font = Font(bold=True, size=14)
     for col, label in enumerate(table.header, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=col, value=label)
+        cell = write_cell(sheet, HEADER_ROW, col, label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -51,7 +52,7 @@ def _sheet(workbook: Workbook, table: Table) -> None:
     for r, values in enumerate(table.rows, start=HEADER_ROW + 1):
         is_total = values[0] == "合計"
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=float(value) if isinstance(value, Ratio) else value)
+            cell = write_cell(sheet, r, c, float(value) if isinstance(value, Ratio) else value)
             cell.border = BORDER
             if isinstance(value, Ratio) or (value is None and c > table.labels):
                 cell.number_format = RATIO_FORMAT
@@ -64,7 +65,7 @@ def _sheet(workbook: Workbook, table: Table) -> None:
                 cell.fill = TOTAL_FILL
     last = HEADER_ROW + len(table.rows)
     for offset, note in enumerate(table.notes, start=2):
-        sheet.cell(row=last + offset, column=1, value=note).alignment = Alignment(wrap_text=False)
+        write_cell(sheet, last + offset, 1, note).alignment = Alignment(wrap_text=False)
     for c in range(1, len(table.header) + 1):
         widest = max([_width(table.header[c - 1])] + [_width(row[c - 1]) for row in table.rows if c - 1 < len(row)])
         sheet.column_dimensions[get_column_letter(c)].width = min(max(widest + 2, 8), 40)
