@@ -122,7 +122,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
             if AxesProxyHandler.is_locked(self.request, credentials):
                 logout(self.request)
-                return render(self.request, "registration/locked_out.html", status=403)
+                return render(self.request, "registration/locked_out.html", status=429)
         return super().form_invalid(form)
 
     def form_valid(self, form):
