@@ -42,3 +42,22 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
 class StaffSingleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
+
+
+class SearchForm(forms.Form):
+    """Free text typed into a search box, parsed like any other form input (no NUL bytes, a
+    sensible length)."""
+
+    q = forms.CharField(label=_("検索"), required=False, max_length=100)
+
+
+def search_text(request, *names: str) -> str:
+    """The first of the GET parameters `names` that is filled in, parsed by SearchForm; a value
+    no form would accept answers 400 with a Japanese message."""
+    from django.core.exceptions import BadRequest
+
+    value = next((request.GET[name] for name in names if request.GET.get(name)), "")
+    form = SearchForm({"q": value})
+    if not form.is_valid():
+        raise BadRequest(" ".join(form.errors["q"]))
+    return form.cleaned_data["q"]

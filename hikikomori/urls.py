@@ -26,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "hikikomori.views.bad_request"
 handler403 = "hikikomori.views.permission_denied"

@@ -25,3 +25,9 @@ def permission_denied(request, exception=None):
     """403, recorded in the audit log."""
     audit(AuditEvent.Action.DENIED, user=request.user, target=request.path[:100], request=request)
     return render(request, "403.html", status=403)
+
+
+def bad_request(request, exception=None):
+    """400 with the reason in Japanese where a form gave one."""
+    reason = str(exception) if exception is not None and str(exception).isprintable() else ""
+    return render(request, "400.html", {"reason": reason[:300]}, status=400)

@@ -5,9 +5,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def safe_next(request, default: str) -> str:
-    """Where to return after a form: `next` from the request if it stays on this site."""
+    """Where to return after a form: `next` from the request if it is a path on this site."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (
+        target
+        and len(target) <= 2000
+        and target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return default
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ from hikikomori.forms import JapaneseDateField
 from hikikomori.models import Municipality, Office
 from hikikomori.scoping import visible_offices
 
-from .models import EventParticipants, MunicipalDay, OutreachEvent, Program, Session
+from .models import EventParticipants, HostType, MunicipalDay, OutreachEvent, Program, Session
 from .rules import RuleError, parse_rule
 
 TIME = forms.TimeInput(attrs={"placeholder": "14:00"}, format="%H:%M")
@@ -145,3 +146,34 @@ class EventForm(ScopedOfficeMixin, forms.ModelForm):
 ParticipantFormSet = inlineformset_factory(
     OutreachEvent, EventParticipants, fields=["category", "count"], extra=4, can_delete=True
 )
+
+
+class ListFilterForm(forms.Form):
+    """The query of the outreach lists (?fy=2024&office=1&program=2&host_type=…), parsed: a value
+    that is not a choice is reported in Japanese and the list falls back to its default."""
+
+    fy = forms.IntegerField(label=_("年度"), required=False, min_value=1989)
+    office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.none(), required=False)
+    program = forms.ModelChoiceField(label=_("プログラム"), queryset=Program.objects.all(), required=False)
+    host_type = forms.ChoiceField(label=_("形態"), choices=[("", "")] + list(HostType.choices), required=False)
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        from django.utils import timezone
+
+        from hikikomori.fiscal import fiscal_year_of
+
+        self.current_year = fiscal_year_of(timezone.localdate())
+        self.fields["fy"].validators.append(MaxValueValidator(self.current_year + 1))
+        self.fields["office"].queryset = visible_offices(user)
+        self.is_valid()
+
+    def value(self, name):
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.value("fy") or self.current_year
+
+    def error_text(self) -> str:
+        return " ".join(f"{self.fields[name].label}: {error}" for name, errors in self.errors.items() for error in errors)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hikikomori.audit import audit
+from hikikomori.forms import search_text
 from hikikomori.models import AuditEvent, Role
 from hikikomori.scoping import get_for_user, require_case_access, require_role, scope
 from hikikomori.web import add_form_errors, form_error_text
@@ -52,7 +53,7 @@ def client_list(request):
 @require_case_access
 def client_suggest(request):
     """htmx: <option>s for the client search box (name, フリガナ or case number)."""
-    text = request.GET.get("client") or request.GET.get("q") or ""
+    text = search_text(request, "client", "q")
     found = client_queryset(request.user).search(text).select_related("office").order_by("kana_key")
     clients = found[:15] if text.strip() else []
     return render(request, "includes/_client_options.html", {"clients": clients})

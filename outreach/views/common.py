@@ -1,14 +1,17 @@
+from django.contrib import messages
 from django.utils import timezone
 
-from hikikomori.fiscal import fiscal_year_label, fiscal_year_of, recent_fiscal_years
+from hikikomori.fiscal import fiscal_year_label, recent_fiscal_years
+
+from ..forms import ListFilterForm
 
 
-def chosen_fiscal_year(request) -> int:
-    """The 年度 asked for (?fy=2024), else the current one."""
-    try:
-        return int(request.GET.get("fy", ""))
-    except ValueError:
-        return fiscal_year_of(timezone.localdate())
+def list_filters(request) -> ListFilterForm:
+    """The list's query parsed by its form; bad values are reported and ignored."""
+    form = ListFilterForm(request.GET, user=request.user)
+    if form.errors:
+        messages.error(request, form.error_text())
+    return form
 
 
 def year_choices() -> list[tuple[int, str]]:
@@ -18,3 +21,8 @@ def year_choices() -> list[tuple[int, str]]:
 def year_context(fiscal_year: int) -> dict:
     """What the 年度 picker of a list needs."""
     return {"fiscal_year": fiscal_year, "fiscal_year_label": fiscal_year_label(fiscal_year), "years": year_choices()}
+
+
+def pk_text(instance) -> str:
+    """A chosen record as the picker compares it (the pk as text), or ""."""
+    return str(instance.pk) if instance is not None else ""

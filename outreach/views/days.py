@@ -12,7 +12,7 @@ from hikikomori.web import form_error_text
 from .. import services
 from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
 from ..models import HostType, MunicipalDay, Reservation
-from .common import chosen_fiscal_year, year_context
+from .common import list_filters, pk_text, year_context
 
 
 def day_queryset(user):
@@ -21,11 +21,12 @@ def day_queryset(user):
 
 @require_case_access
 def day_list(request):
-    fiscal_year = chosen_fiscal_year(request)
+    filters = list_filters(request)
+    fiscal_year = filters.fiscal_year
     days = day_queryset(request.user).in_fiscal_year(fiscal_year).select_related("municipality", "office").order_by("date")
-    office, host_type = request.GET.get("office"), request.GET.get("host_type")
+    office, host_type = filters.value("office"), filters.value("host_type")
     if office:
-        days = days.filter(office_id=office)
+        days = days.filter(office=office)
     if host_type:
         days = days.filter(host_type=host_type)
     totals = {
@@ -39,11 +40,11 @@ def day_list(request):
         "totals": totals,
         **year_context(fiscal_year),
         "offices": visible_offices(request.user),
-        "office": office,
+        "office": pk_text(office),
         "host_types": HostType.choices,
         "host_type": host_type,
     }
-    return render(request, "outreach/day_list.html", context)
+    return render(request, "outreach/day_list.html", context, status=400 if filters.errors else 200)
 
 
 @require_case_access

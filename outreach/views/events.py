@@ -10,7 +10,7 @@ from hikikomori.scoping import get_for_user, require_case_access, scope
 
 from ..forms import EventForm, ParticipantFormSet
 from ..models import OutreachEvent
-from .common import chosen_fiscal_year, year_context
+from .common import list_filters, year_context
 
 
 def event_queryset(user):
@@ -19,7 +19,8 @@ def event_queryset(user):
 
 @require_case_access
 def event_list(request):
-    fiscal_year = chosen_fiscal_year(request)
+    filters = list_filters(request)
+    fiscal_year = filters.fiscal_year
     events = (
         event_queryset(request.user)
         .in_fiscal_year(fiscal_year)
@@ -32,7 +33,7 @@ def event_list(request):
         "total": sum(e.participants or 0 for e in events),
         **year_context(fiscal_year),
     }
-    return render(request, "outreach/event_list.html", context)
+    return render(request, "outreach/event_list.html", context, status=400 if filters.errors else 200)
 
 
 def _edit(request, event=None):

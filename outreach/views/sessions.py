@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 from cases.models import Client, FamilyMember
 from cases.services import family_member_add
 from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
+from hikikomori.forms import search_text
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
 from hikikomori.web import form_error_text
 
 from .. import services
 from ..forms import AddFamilyAttendeeForm, CancelForm, GenerateForm, SessionForm
 from ..models import Attendance, Program, Session
-from .common import chosen_fiscal_year, year_choices, year_context
+from .common import list_filters, pk_text, year_choices, year_context
 
 
 def session_queryset(user):
@@ -26,7 +27,8 @@ def session_queryset(user):
 
 @require_case_access
 def session_list(request):
-    fiscal_year = chosen_fiscal_year(request)
+    filters = list_filters(request)
+    fiscal_year = filters.fiscal_year
     sessions = (
         session_queryset(request.user)
         .in_fiscal_year(fiscal_year)
@@ -34,11 +36,11 @@ def session_list(request):
         .annotate(attendance_count=Count("attendances"))
         .order_by("date", "program__sort_order")
     )
-    program, office = request.GET.get("program"), request.GET.get("office")
+    program, office = filters.value("program"), filters.value("office")
     if program:
-        sessions = sessions.filter(program_id=program)
+        sessions = sessions.filter(program=program)
     if office:
-        sessions = sessions.filter(office_id=office)
+        sessions = sessions.filter(office=office)
     months: dict[str, list] = {}
     for session in sessions:
         months.setdefault(f"{session.date.year}年{session.date.month}月", []).append(session)
@@ -46,11 +48,11 @@ def session_list(request):
         "months": months,
         **year_context(fiscal_year),
         "programs": Program.objects.all(),
-        "program": program,
+        "program": pk_text(program),
         "offices": visible_offices(request.user),
-        "office": office,
+        "office": pk_text(office),
     }
-    return render(request, "outreach/session_list.html", context)
+    return render(request, "outreach/session_list.html", context, status=400 if filters.errors else 200)
 
 
 @require_case_access
@@ -120,7 +122,7 @@ def session_detail(request, pk):
 @require_case_access
 def attendance_search(request, pk):
     session = get_for_user(session_queryset(request.user).select_related("program"), request.user, pk=pk)
-    rows = _attendance_rows(session, request.user, request.GET.get("q", "").strip())
+    rows = _attendance_rows(session, request.user, search_text(request, "q"))
     return render(request, "outreach/_attendance_rows.html", {"session": session, "rows": rows})
 
 
@@ -196,7 +198,7 @@ def session_reopen(request, pk):
 def session_generate(request):
     """Generate a fiscal year's sessions from a rule: preview first, then create."""
     years = year_choices()
-    initial = {"fiscal_year": chosen_fiscal_year(request), "rule": "第2・第4火曜日 14:00-16:00"}
+    initial = {"fiscal_year": list_filters(request).fiscal_year, "rule": "第2・第4火曜日 14:00-16:00"}
     form = GenerateForm(request.POST or None, initial=initial, user=request.user, fiscal_years=years)
     plan = None
     if request.method == "POST" and form.is_valid():
