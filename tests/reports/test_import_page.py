@@ -125,3 +125,19 @@ def test_a_lost_connection_midway_leaves_no_partial_data(master_data):
     connection.close()
     assert Consultation.objects.count() == 0
     assert ImportRun.objects.count() == 0
+
+
+def test_the_purge_command_deletes_only_expired_pending_imports(supervisor_client):
+    import io
+
+    from django.core.management import call_command
+
+    upload(supervisor_client, ROWS)
+    upload(supervisor_client, [CLIENT_HEADER, ["K-002", "佐藤 花子", "サトウ ハナコ", "女性", "", "春日市", CENTER, "", "", ""]])
+    kept = PendingImport.objects.get()
+    stale = PendingImport.objects.create(kind="clients", file_name="old.csv", content=b"x", by=kept.by)
+    PendingImport.objects.filter(pk=stale.pk).update(at=timezone.now() - dt.timedelta(hours=2))
+    out = io.StringIO()
+    call_command("purge_pending_imports", stdout=out)
+    assert list(PendingImport.objects.all()) == [kept]
+    assert "Deleted 1 expired" in out.getvalue()
