@@ -54,7 +54,10 @@ class EnrolForm(TokenForm):
     def __init__(self, *args, replacing: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["token"].label = gettext_lazy("新しく登録するアプリの確認コード（6桁）") if replacing else self.fields["token"].label
-        if not replacing:
+        if replacing:
+            self.fields["current_token"].widget.attrs["data-autofocus"] = "true"
+            del self.fields["token"].widget.attrs["data-autofocus"]
+        else:
             del self.fields["current_token"]
 
     def clean_current_token(self):
