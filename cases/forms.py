@@ -18,6 +18,7 @@ from .models import (
     Method,
     ReferralDestination,
     ReferralRoute,
+    normalize_case_number,
 )
 
 
@@ -58,7 +59,7 @@ class ClientLookupField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return None
-        case_number = text.split()[0]
+        case_number = normalize_case_number(text.split()[0])
         client = scope(Client.objects.current(), self.user).filter(case_number=case_number).first()
         if client is None:
             matches = list(scope(Client.objects.current(), self.user).search(text)[:2])
@@ -175,6 +176,9 @@ class ClientForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             # The office changes only through a logged transfer.
             del self.fields["office"]
+
+    def clean_case_number(self):
+        return normalize_case_number(self.cleaned_data["case_number"])
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,15 @@ from .text import normalize_name
 ICE_AGE_BORN_FROM = dt.date(1970, 4, 2)
 ICE_AGE_BORN_TO = dt.date(1986, 4, 1)
 DORMANT_AFTER_DAYS = 183  # 長期未接触: no consultation for six months while 支援中
+
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－ｰー", "-"))
+
+
+def normalize_case_number(text) -> str:
+    """ケース番号 the way it is stored and compared: full-width letters, digits and dashes folded,
+    so Ｋ－０００１ (typed with the IME on, or from a Japanese Excel file) is K-0001."""
+    return unicodedata.normalize("NFKC", str(text or "")).translate(_DASHES).strip()
 
 
 class AgeGroup(models.TextChoices):
@@ -130,7 +140,7 @@ class ClientQuerySet(models.QuerySet):
         key = normalize_name(text)
         if not key:
             return self
-        return self.filter(Q(search_key__contains=key) | Q(case_number__icontains=text.strip()))
+        return self.filter(Q(search_key__contains=key) | Q(case_number__icontains=normalize_case_number(text)))
 
     def with_last_contact(self):
         # A correlated subquery on the (client, date) index: evaluated only for the rows

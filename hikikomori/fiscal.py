@@ -110,6 +110,9 @@ _KANJI_YMD = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$")
 _ERA_FULL = re.compile(r"^(令和|平成|昭和|大正|明治)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日?$")
 _ERA_SHORT = re.compile(r"^([RHSTM])(元|\d{1,2})[./\-](\d{1,2})[./\-](\d{1,2})$", re.IGNORECASE)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# A weekday written after the date, as Japanese calendars and Excel formats show it: (月), （月曜日）.
+_WEEKDAY = re.compile(r"^(.*?)[(（]([月火水木金土日])(?:曜日?)?[)）]$")
+WEEKDAYS = "月火水木金土日"
 
 
 def normalize_text(value: str) -> str:
@@ -129,6 +132,13 @@ def parse_japanese_date(value: str | dt.date | dt.datetime) -> dt.date:
     text = normalize_text(str(value))
     if not text:
         raise DateParseError("日付が空です")
+    if weekday := _WEEKDAY.match(text):
+        day = parse_japanese_date(weekday[1])
+        if WEEKDAYS[day.weekday()] != weekday[2]:
+            raise DateParseError(
+                f"曜日が日付と合いません（{day.year}/{day.month}/{day.day} は{WEEKDAYS[day.weekday()]}曜日です）"
+            )
+        return day
     if m := _ISO_OR_SLASH.match(text) or _KANJI_YMD.match(text) or _COMPACT.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]))
     m = _ERA_FULL.match(text) or _ERA_SHORT.match(text)

@@ -75,6 +75,13 @@ class Row:
             self.error(column, value, f"{max_length}文字以内にしてください")
         return value
 
+    def case_number(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
+        """A ケース番号 folded as stored (Ｋ－０００１ is K-0001): the same key as the prefetch."""
+        from cases.models import normalize_case_number
+
+        value = normalize_case_number(self.text(column, required=required, max_length=max_length))
+        return value
+
     def date(self, column: str, *, required: bool = False, not_future: bool = False) -> dt.date | None:
         value = self.raw(column)
         if value in ("", None):

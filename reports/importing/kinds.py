@@ -19,6 +19,7 @@ from cases.models import (
     Relationship,
     Sex,
     WithdrawalPeriod,
+    normalize_case_number,
 )
 from hikikomori.models import Municipality, Office, User
 from outreach.models import HOST_SYMBOLS, Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
@@ -105,13 +106,13 @@ def plan_clients(table: Table, by: User | None) -> Plan:
     if plan.errors:
         return plan
     offices, municipalities, routes = _by_name(Office), _by_name(Municipality), _by_name(ReferralRoute, "label")
-    numbers = [str(v[positions["ケース番号"]]).strip() for _, v in table.rows if positions["ケース番号"] < len(v)]
+    numbers = [normalize_case_number(v[positions["ケース番号"]]) for _, v in table.rows if positions["ケース番号"] < len(v)]
     existing = {c.case_number: c for c in Client.objects.filter(case_number__in=numbers)}
     seen: dict[str, int] = {}
     creates, updates = [], []
     counts = plan.count("利用者")
     for row in rows_of(table, positions, plan.errors):
-        number = row.text("ケース番号", required=True, max_length=30)
+        number = row.case_number("ケース番号", required=True, max_length=30)
         values = {
             "name": row.text("氏名", required=True, max_length=100),
             "kana": row.text("フリガナ", max_length=100),
@@ -169,7 +170,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     case_numbers, record_numbers = set(), set()
     for _, values in table.rows:
         if "ケース番号" in positions and positions["ケース番号"] < len(values):
-            case_numbers.add(str(values[positions["ケース番号"]]).strip())
+            case_numbers.add(normalize_case_number(values[positions["ケース番号"]]))
         if "記録番号" in positions and positions["記録番号"] < len(values):
             record_numbers.add(str(values[positions["記録番号"]]).strip())
     clients = {}
@@ -190,7 +191,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
         if progress and index % 10000 == 0:
             progress(index)
         record_number = row.text("記録番号", max_length=50)
-        case_number = row.text("ケース番号")
+        case_number = row.case_number("ケース番号")
         client = clients.get(case_number) if case_number else None
         if case_number and client is None:
             row.error("ケース番号", case_number, "登録されていない利用者です（先に利用者を取り込んでください）")
@@ -304,7 +305,7 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
         return plan
     programs, offices = _by_name(Program), _by_name(Office)
     sessions = {(s.program_id, s.office_id, s.date): s for s in Session.objects.all()}
-    numbers = {str(v[positions["ケース番号"]]).strip() for _, v in table.rows if positions["ケース番号"] < len(v)}
+    numbers = {normalize_case_number(v[positions["ケース番号"]]) for _, v in table.rows if positions["ケース番号"] < len(v)}
     clients = {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers)}
     members = {(m.client_id, m.name): m for m in FamilyMember.objects.filter(client__in=clients.values())}
     present = set(
@@ -319,7 +320,7 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
         program = row.choice("プログラム", programs, required=True, hint="プログラムの一覧にありません")
         office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
         date = row.date("開催日", required=True)
-        number = row.text("ケース番号", required=True)
+        number = row.case_number("ケース番号", required=True)
         client = clients.get(number)
         if number and client is None:
             row.error("ケース番号", number, "登録されていない利用者です")

@@ -89,6 +89,7 @@ def _read_xlsx(content: bytes) -> Table:
             ):
                 raise ReadError("ファイルの展開後のサイズが大きすぎます。ファイルを分けて取り込んでください")
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        _know_japanese_date_formats(workbook)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -123,6 +124,20 @@ def _read_xlsx(content: bytes) -> Table:
     return Table(headers=[str(h or "") for h in headers], rows=rows)
 
 
+# Japanese Excel's built-in number formats that openpyxl does not know: 和暦 (ggge年m月d日,
+# ge.m.d), yyyy年m月d日, m月d日, and times such as h時mm分 (ids 27–36 and 50–58). Cells with them
+# hold a serial number that the user sees as a date or time.
+JAPANESE_DATE_FORMAT_IDS = frozenset(range(27, 37)) | frozenset(range(50, 59))
+
+
+def _know_japanese_date_formats(workbook) -> None:
+    """Mark the cell styles using those formats as dates, as openpyxl does for the ones it knows
+    (it reads `_date_formats` when it parses the sheet)."""
+    for index, style in enumerate(getattr(workbook, "_cell_styles", [])):
+        if style.numFmtId in JAPANESE_DATE_FORMAT_IDS:
+            workbook._date_formats.add(index)
+
+
 def _check_columns(headers) -> None:
     if len(headers) > MAX_COLUMNS:
         raise ReadError(f"列が多すぎます（{MAX_COLUMNS}列まで）。1行目には取り込む列の見出しだけを置いてください")
@@ -133,8 +148,11 @@ def _cell(value):
         return ""
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time(0) else value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # A formula's cached value carries binary noise: 24.999999999999996 minutes is 25.
+        value = round(value, 9)
+        if value.is_integer():
+            return str(int(value))
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, dt.time | dt.date):
