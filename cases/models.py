@@ -407,7 +407,10 @@ class ClientLog(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="logs")
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("日時"), default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("実施者"), on_delete=models.PROTECT, related_name="+")
+    # Empty only for changes made by a command (an import from the command line).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("実施者"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(_("理由"), blank=True)
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
 

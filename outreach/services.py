@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Client, Consultation, Consulter, FamilyMember, Method
-from cases.services import consultation_record
+from cases.services import IMPORT_REASON, consultation_record
+from hikikomori import bulk
 from hikikomori.models import Office, User
 
 from .models import Attendance, ClosurePeriod, MunicipalDay, Program, Reservation, Session, SessionStatus
@@ -163,3 +164,20 @@ def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> Mu
     day.notes = "\n".join(filter(None, [day.notes, notes]))
     day.save(update_fields=["case_conference", "notes"])
     return day
+
+
+def sessions_import(*, by: User | None, creates: list[Session], updates: list[Session], fields: list[str]) -> None:
+    """An import's sessions, validated by its plan, with change history like the screens."""
+    bulk.create_many(Session, creates, by=by, reason=IMPORT_REASON)
+    bulk.update_many(Session, updates, fields, by=by, reason=IMPORT_REASON)
+
+
+def attendance_import(*, by: User | None, members: list[FamilyMember], attendances: list[Attendance]) -> None:
+    """New family members first (the attendances name them), then the attendances."""
+    bulk.create_many(FamilyMember, members, by=by, reason=IMPORT_REASON)
+    bulk.create_many(Attendance, attendances, by=by, reason=IMPORT_REASON)
+
+
+def municipal_days_import(*, by: User | None, creates: list[MunicipalDay], updates: list[MunicipalDay], fields: list[str]) -> None:
+    bulk.create_many(MunicipalDay, creates, by=by, reason=IMPORT_REASON)
+    bulk.update_many(MunicipalDay, updates, fields, by=by, reason=IMPORT_REASON)

@@ -56,6 +56,10 @@ class Row:
         self.errors = errors
         self.ok = True
 
+    def filled(self, column: str) -> bool:
+        """The file has this column and the cell is not blank: only then may an update change it."""
+        return column in self.values and self.raw(column) not in ("", None)
+
     def raw(self, column: str):
         value = self.values.get(column, "")
         if isinstance(value, str):
@@ -153,10 +157,20 @@ class Plan:
 
     errors: list[RowError] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)  # each update as 「キー: 項目: 旧 → 新」
     apply: Callable[[], None] | None = None
 
     def count(self, label: str) -> Counts:
         return self.counts.setdefault(label, Counts())
+
+
+def rule_errors(row: Row, exc, columns: dict[str, str]) -> None:
+    """A service's ValidationError as errors of this row, on the column of each field."""
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for name, texts in messages.items():
+        column = columns.get(name, "")
+        for text in texts:
+            row.error(column, row.raw(column) if column else "", text)
 
 
 def check_headers(table: Table, columns: dict[str, bool], errors: list[RowError]) -> dict[str, int]:

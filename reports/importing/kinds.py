@@ -3,10 +3,12 @@ plan's `apply` then writes in bulk (the caller holds the transaction)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import (
@@ -21,13 +23,13 @@ from cases.models import (
     WithdrawalPeriod,
     normalize_case_number,
 )
-from hikikomori.models import Municipality, Office, User
+from cases.services import check_consultation_rules, clients_import, consultations_import
+from hikikomori.models import Membership, Municipality, Office, User
 from outreach.models import HOST_SYMBOLS, Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
+from outreach.services import attendance_import, municipal_days_import, sessions_import
 
-from .base import Choices, Counts, Plan, check_headers, rows_of
+from .base import Choices, Counts, Plan, check_headers, rows_of, rule_errors
 from .reading import Table
-
-BATCH = 2000
 
 COLUMNS: dict[str, dict[str, bool]] = {
     "clients": {
@@ -66,15 +68,51 @@ HOST_LOOKUP = Choices(
 CONSULTERS = Choices({c.value: c.value for c in Consulter} | {r.value: Consulter.FAMILY for r in Relationship if r != Relationship.OTHER})
 
 
-def _update(obj, values: dict, counts: Counts, *, also_changed: bool = False) -> bool:
-    """Apply `values` to an existing record when anything differs; count it as updated or unchanged."""
-    if not (also_changed or _changed(obj, values)):
+def _display(value) -> str:
+    if value is None or value == "":
+        return "（空欄）"
+    if isinstance(value, dt.date):
+        return f"{value.year}/{value.month}/{value.day}"
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _update(obj, values: dict, counts: Counts, plan: Plan, *, key: str, columns: dict[str, str],
+            extra: list[tuple[str, object, object]] = ()) -> bool:
+    """Apply `values` (the file's filled cells only) to an existing record where they differ;
+    count it as updated or unchanged and list each change as 「キー: 項目: 旧 → 新」."""
+    changes = list(extra)
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation and name == field.name:
+            if getattr(obj, field.attname) != (value.pk if value is not None else None):
+                changes.append((columns[name], getattr(obj, name), value))
+        elif getattr(obj, field.attname) != value and name in columns:
+            changes.append((columns[name], getattr(obj, field.attname), value))
+        elif getattr(obj, field.attname) != value:
+            changes.append(("", None, None))  # a derived field follows a listed one
+    if not changes:
         counts.unchanged += 1
         return False
     for name, value in values.items():
         setattr(obj, name, value)
     counts.updated += 1
+    plan.changes += [f"{key}: {column}: {_display(old)} → {_display(new)}" for column, old, new in changes if column]
     return True
+
+
+def _validate(obj) -> None:
+    """The model's field rules, as the screens' full_clean applies them, without a query per row:
+    related records come from the import's own lookups, and the database keeps uniqueness."""
+    relations = [f.name for f in obj._meta.get_fields() if f.is_relation]
+    obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
+
+def _given(row, values: dict, columns: dict[str, str]) -> dict:
+    """For an update: only the values whose cells the file fills (a blank or absent column keeps
+    the stored value)."""
+    return {name: value for name, value in values.items() if name in columns and row.filled(columns[name])}
 
 
 def municipality_of(text: str, lookup: Choices):
@@ -88,16 +126,10 @@ def _by_name(model, field="name") -> Choices:
     return Choices({getattr(obj, field): obj for obj in model.objects.all()})
 
 
-def _changed(obj, values: dict) -> bool:
-    """Whether any value differs; relations compare by id, so nothing is fetched."""
-    for name, value in values.items():
-        field = obj._meta.get_field(name)
-        if field.is_relation and name == field.name:
-            if getattr(obj, field.attname) != (value.pk if value is not None else None):
-                return True
-        elif getattr(obj, field.attname) != value:
-            return True
-    return False
+CLIENT_COLUMNS = {
+    "name": "氏名", "kana": "フリガナ", "sex": "性別", "birth_date": "生年月日", "municipality": "居住市町村",
+    "office": "担当拠点", "referral_route": "相談経路", "withdrawal_period": "ひきこもり期間", "registered_on": "登録日",
+}
 
 
 def plan_clients(table: Table, by: User | None) -> Plan:
@@ -107,9 +139,15 @@ def plan_clients(table: Table, by: User | None) -> Plan:
         return plan
     offices, municipalities, routes = _by_name(Office), _by_name(Municipality), _by_name(ReferralRoute, "label")
     numbers = [normalize_case_number(v[positions["ケース番号"]]) for _, v in table.rows if positions["ケース番号"] < len(v)]
-    existing = {c.case_number: c for c in Client.objects.filter(case_number__in=numbers)}
+    # Locked until the import's transaction ends: no screen can change them between plan and write.
+    existing = {
+        c.case_number: c
+        for c in Client.objects.select_for_update(of=("self",))
+        .select_related("office", "municipality", "referral_route")
+        .filter(case_number__in=numbers)
+    }
     seen: dict[str, int] = {}
-    creates, updates = [], []
+    creates, updates, transfers = [], [], {}
     counts = plan.count("利用者")
     for row in rows_of(table, positions, plan.errors):
         number = row.case_number("ケース番号", required=True, max_length=30)
@@ -122,8 +160,8 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             "office": row.choice("担当拠点", offices, required=True, hint="拠点の一覧にありません"),
             "referral_route": row.choice("相談経路", routes, hint="相談経路の一覧にありません（管理画面で追加できます）"),
             "withdrawal_period": row.choice("ひきこもり期間", {w.value: w.value for w in WithdrawalPeriod}, default=WithdrawalPeriod.UNKNOWN),
+            "registered_on": row.date("登録日", not_future=True),
         }
-        registered = row.date("登録日", not_future=True)
         if number in seen:
             row.error("ケース番号", number, f"{seen[number]}行目と重複しています")
         seen.setdefault(number, row.number)
@@ -131,22 +169,29 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             continue
         client = existing.get(number)
         if client is None:
-            client = Client(case_number=number, registered_on=registered or timezone.localdate(), **values)
-            client.refresh_search_keys()
+            values["registered_on"] = values["registered_on"] or timezone.localdate()
+            client = Client(case_number=number, **values)
+        else:
+            office = client.office
+            if not _update(client, _given(row, values, CLIENT_COLUMNS), counts, plan, key=number, columns=CLIENT_COLUMNS):
+                continue
+            if client.office_id != office.pk:
+                transfers[client.pk] = office
+        try:  # the model's own rules, as the screens apply them
+            _validate(client)
+        except ValidationError as exc:
+            rule_errors(row, exc, CLIENT_COLUMNS)
+            continue
+        client.refresh_search_keys()
+        if client.pk is None:
             creates.append(client)
             counts.created += 1
         else:
-            if registered:
-                values["registered_on"] = registered
-            if _update(client, values, counts):
-                client.refresh_search_keys()
-                updates.append(client)
+            updates.append(client)
 
     def apply():
-        Client.objects.bulk_create(creates, batch_size=BATCH)
-        fields = ["name", "kana", "sex", "birth_date", "municipality", "office", "referral_route",
-                  "withdrawal_period", "registered_on", "search_key", "kana_key"]
-        Client.objects.bulk_update(updates, fields, batch_size=BATCH)
+        clients_import(by=by, creates=creates, updates=updates, transfers=transfers,
+                       fields=[*CLIENT_COLUMNS, "search_key", "kana_key"])
 
     plan.apply = apply
     return plan
@@ -161,18 +206,26 @@ def _staff_lookup() -> dict[str, User]:
     return lookup
 
 
+CONSULTATION_COLUMNS = {
+    "date": "相談日", "office": "拠点", "method": "相談方法", "consulter": "相談者", "client": "ケース番号",
+    "duration_minutes": "所要時間（分）", "content": "内容", "staff_names": "担当者",
+}
+RULE_COLUMNS = CONSULTATION_COLUMNS | {"staff": "担当者", "family_member": "相談者"}
+
+
 def plan_consultations(table: Table, by: User | None, progress: Callable[[int], None] | None = None) -> Plan:
     plan = Plan()
     positions = check_headers(table, COLUMNS["consultations"], plan.errors)
     if plan.errors:
         return plan
     offices, staff_lookup = _by_name(Office), _staff_lookup()
+    memberships = set(Membership.objects.values_list("user_id", "office_id"))
     case_numbers, record_numbers = set(), set()
     for _, values in table.rows:
         if "ケース番号" in positions and positions["ケース番号"] < len(values):
             case_numbers.add(normalize_case_number(values[positions["ケース番号"]]))
         if "記録番号" in positions and positions["記録番号"] < len(values):
-            record_numbers.add(str(values[positions["記録番号"]]).strip())
+            record_numbers.add(unicodedata.normalize("NFKC", str(values[positions["記録番号"]])).strip())
     clients = {}
     numbers = sorted(case_numbers - {""})
     for start in range(0, len(numbers), 5000):
@@ -181,12 +234,18 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     existing = {}
     records = sorted(record_numbers - {""})
     for start in range(0, len(records), 5000):
-        chunk = Consultation.objects.filter(record_number__in=records[start : start + 5000]).prefetch_related("staff")
+        chunk = (
+            Consultation.objects.select_for_update(of=("self",))
+            .filter(record_number__in=records[start : start + 5000])
+            .select_related("office", "client")
+            .prefetch_related("staff")
+        )
         existing.update({c.record_number: c for c in chunk})
     seen: dict[str, int] = {}
     creates: list[tuple[Consultation, list[User]]] = []
-    updates: list[tuple[Consultation, list[User]]] = []
+    updates: list[tuple[Consultation, list[User] | None]] = []
     counts = plan.count("相談記録")
+    today = timezone.localdate()
     for index, row in enumerate(rows_of(table, positions, plan.errors), start=1):
         if progress and index % 10000 == 0:
             progress(index)
@@ -212,7 +271,6 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             "method": row.choice("相談方法", METHOD_LOOKUP, required=True),
             "consulter": row.choice("相談者", CONSULTERS, required=True),
             "client": client,
-            "municipality_id": client.municipality_id if client else None,
             "duration_minutes": row.integer("所要時間（分）"),
             "content": row.text("内容"),
             "staff_names": "、".join(unmatched)[:200],
@@ -225,29 +283,48 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             continue
         current = existing.get(record_number) if record_number else None
         if current is None:
-            creates.append((Consultation(record_number=record_number or None, created_by=by, **values), staff))
+            consultation = Consultation(record_number=record_number or None, created_by=by, **values)
+            consultation.municipality_id = client.municipality_id if client else None
+            new_staff: list[User] | None = staff
+        else:
+            consultation = current
+            given = _given(row, values, CONSULTATION_COLUMNS)
+            if "client" in given:
+                given["municipality_id"] = client.municipality_id if client else None
+            new_staff = staff if row.filled("担当者") else None
+            old_staff = sorted(u.display_name for u in current.staff.all())
+            extra = []
+            if new_staff is not None and {u.pk for u in current.staff.all()} != {u.pk for u in staff}:
+                extra.append(("担当者", "、".join(old_staff), "、".join(u.display_name for u in staff)))
+            if not _update(current, given, counts, plan, key=record_number, columns=CONSULTATION_COLUMNS, extra=extra):
+                continue
+        try:  # the same rules as the screens
+            check_consultation_rules(
+                date=consultation.date, office=consultation.office, duration_minutes=consultation.duration_minutes,
+                staff=new_staff if new_staff is not None else list(consultation.staff.all()), today=today,
+                memberships=memberships,
+            )
+            _validate(consultation)
+        except ValidationError as exc:
+            rule_errors(row, exc, RULE_COLUMNS)
+            continue
+        if current is None:
+            creates.append((consultation, new_staff))
             counts.created += 1
-        elif _update(current, values, counts, also_changed={u.pk for u in current.staff.all()} != {u.pk for u in staff}):
-            updates.append((current, staff))
+        else:
+            updates.append((consultation, new_staff))
 
     def apply():
-        through = Consultation.staff.through
-        for start in range(0, len(creates), BATCH):
-            batch = creates[start : start + BATCH]
-            made = Consultation.objects.bulk_create([c for c, _ in batch])
-            through.objects.bulk_create(
-                [through(consultation_id=c.pk, user_id=u.pk) for c, (_, staff) in zip(made, batch, strict=True) for u in staff]
-            )
-            if progress:
-                progress(-(start + len(batch)))
-        fields = ["date", "office", "method", "consulter", "client", "municipality_id", "duration_minutes", "content", "staff_names"]
-        Consultation.objects.bulk_update([c for c, _ in updates], fields, batch_size=BATCH)
-        if updates:
-            through.objects.filter(consultation__in=[c for c, _ in updates]).delete()
-            through.objects.bulk_create([through(consultation_id=c.pk, user_id=u.pk) for c, staff in updates for u in staff])
+        consultations_import(by=by, creates=creates, updates=updates,
+                             fields=[*CONSULTATION_COLUMNS, "municipality_id"])
+        if progress:
+            progress(-(len(creates) + len(updates)))
 
     plan.apply = apply
     return plan
+
+
+SESSION_COLUMNS = {"start_time": "開始時刻", "end_time": "終了時刻", "theme": "テーマ", "status": "状態", "cancel_reason": "中止理由"}
 
 
 def plan_sessions(table: Table, by: User | None) -> Plan:
@@ -287,12 +364,12 @@ def plan_sessions(table: Table, by: User | None) -> Plan:
         if session is None:
             creates.append(Session(program=program, office=office, date=date, **values))
             counts.created += 1
-        elif _update(session, values, counts):
+        elif _update(session, _given(row, values, SESSION_COLUMNS), counts, plan,
+                     key=f"{program} {_display(date)} {office}", columns=SESSION_COLUMNS):
             updates.append(session)
 
     def apply():
-        Session.objects.bulk_create(creates, batch_size=BATCH)
-        Session.objects.bulk_update(updates, ["start_time", "end_time", "theme", "status", "cancel_reason"], batch_size=BATCH)
+        sessions_import(by=by, creates=creates, updates=updates, fields=list(SESSION_COLUMNS))
 
     plan.apply = apply
     return plan
@@ -362,15 +439,18 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
         attendance_counts.created += 1
 
     def apply():
-        for member in FamilyMember.objects.bulk_create(list(new_members.values())):
-            members[(member.client_id, member.name)] = member
-        Attendance.objects.bulk_create(
-            [Attendance(session=s, client=c, family_member=members[k] if k else None, created_by=by) for s, c, k in creates],
-            batch_size=BATCH,
+        members.update(new_members)
+        attendance_import(
+            by=by, members=list(new_members.values()),
+            attendances=[Attendance(session=s, client=c, family_member=members[k] if k else None, created_by=by)
+                         for s, c, k in creates],
         )
 
     plan.apply = apply
     return plan
+
+
+DAY_COLUMNS = {"host_type": "形態", "slots": "予約枠", "reserved": "予約数", "consulted": "相談件数"}
 
 
 def plan_municipal_days(table: Table, by: User | None) -> Plan:
@@ -407,12 +487,12 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
         if day is None:
             creates.append(MunicipalDay(municipality=municipality, date=date, office=office, **values))
             counts.created += 1
-        elif _update(day, values, counts):
+        elif _update(day, _given(row, values, DAY_COLUMNS), counts, plan,
+                     key=f"{municipality} {_display(date)}", columns=DAY_COLUMNS):
             updates.append(day)
 
     def apply():
-        MunicipalDay.objects.bulk_create(creates, batch_size=BATCH)
-        MunicipalDay.objects.bulk_update(updates, ["host_type", "slots", "reserved", "consulted"], batch_size=BATCH)
+        municipal_days_import(by=by, creates=creates, updates=updates, fields=list(DAY_COLUMNS))
 
     plan.apply = apply
     return plan

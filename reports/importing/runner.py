@@ -28,6 +28,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     file_error: str = ""
     counts: dict[str, Counts] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
     rows: int = 0
     written: bool = False
 
@@ -46,6 +47,13 @@ class ImportResult:
         lines = [str(e) for e in self.errors[:limit]]
         if len(self.errors) > limit:
             lines.append(f"ほか {len(self.errors) - limit:,} 件")
+        return lines
+
+    def change_lines(self, limit: int = MAX_ERROR_LINES) -> list[str]:
+        """Each update as 「キー: 項目: 旧 → 新」, the first `limit` of them."""
+        lines = self.changes[:limit]
+        if len(self.changes) > limit:
+            lines.append(f"ほか {len(self.changes) - limit:,} 件")
         return lines
 
     def summary_lines(self) -> list[str]:
@@ -81,7 +89,7 @@ def run_import(
     with transaction.atomic():
         planner = PLANNERS[kind]
         plan = planner(table, by, progress) if kind == "consultations" else planner(table, by)
-        result.errors, result.counts = plan.errors, plan.counts
+        result.errors, result.counts, result.changes = plan.errors, plan.counts, plan.changes
         if not result.ok or dry_run:
             if dry_run:
                 audit(

@@ -36,4 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: {result.rows} rows are valid; nothing was written. It would do:")
         for line in result.summary_lines():
             self.stdout.write(line)
+        if dry_run and result.changes:
+            self.stdout.write("Changes (項目: 旧 → 新):")
+            for line in result.change_lines():
+                self.stdout.write(f"  {line}")
         sys.stdout.flush()
