@@ -90,6 +90,19 @@ def attendance_set(*, by: User, session: Session, client: Client, family_member:
 
 
 @transaction.atomic
+def attendance_add_family_member(*, by: User, session: Session, client: Client, name: str, relationship: str) -> FamilyMember:
+    """A family member not yet registered joins a session: registered and ticked together, or
+    neither (a refused attendance leaves no new member behind)."""
+    from cases.services import family_member_add
+
+    member = FamilyMember.objects.filter(client=client, name=name).first() or family_member_add(
+        by=by, client=client, name=name, relationship=relationship
+    )
+    attendance_set(by=by, session=session, client=client, family_member=member, present=True)
+    return member
+
+
+@transaction.atomic
 def reservation_book(*, by: User, day: MunicipalDay, time: dt.time, client: Client | None = None,
                      by_family: bool = False, name: str = "") -> Reservation:
     """Book a slot; never more reservations than slots, even when two people book at once.
@@ -115,6 +128,8 @@ def reservation_book(*, by: User, day: MunicipalDay, time: dt.time, client: Clie
 @transaction.atomic
 def reservation_cancel(*, by: User, reservation: Reservation) -> None:
     day = MunicipalDay.objects.select_for_update().get(pk=reservation.day_id)
+    # Re-read under the day's lock: a double submit must see what the first one did.
+    reservation = Reservation.objects.get(pk=reservation.pk)
     if reservation.consultation_id:
         raise ValidationError(_("相談を記録した予約は取り消せません。"))
     if reservation.cancelled_at is None:
@@ -129,6 +144,8 @@ def reservation_record_consultation(*, by: User, reservation: Reservation, conte
                                     staff=()) -> Consultation:
     """The reserved consultation took place: one Consultation (来所 at the municipality) and the day's count."""
     day = MunicipalDay.objects.select_for_update().get(pk=reservation.day_id)
+    # Re-read under the day's lock: a double submit must see what the first one did.
+    reservation = Reservation.objects.select_related("client", "family_member").get(pk=reservation.pk)
     if reservation.consultation_id:
         raise ValidationError(_("この予約の相談はすでに記録されています。"))
     if reservation.cancelled_at:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Client, FamilyMember
-from cases.services import family_member_add
 from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
 from hikikomori.forms import search_text
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
@@ -153,12 +152,11 @@ def attendance_add_family(request, pk):
     session = get_for_user(session_queryset(request.user).select_related("program"), request.user, pk=pk)
     form = AddFamilyAttendeeForm(request.POST, user=request.user)
     if form.is_valid():
-        client = form.cleaned_data["client"]
-        member = FamilyMember.objects.filter(client=client, name=form.cleaned_data["name"]).first() or family_member_add(
-            by=request.user, client=client, name=form.cleaned_data["name"], relationship=form.cleaned_data["relationship"]
-        )
         try:
-            services.attendance_set(by=request.user, session=session, client=client, family_member=member, present=True)
+            member = services.attendance_add_family_member(
+                by=request.user, session=session, client=form.cleaned_data["client"], name=form.cleaned_data["name"],
+                relationship=form.cleaned_data["relationship"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -52,6 +52,18 @@ def test_an_unregistered_family_member_is_added_from_the_attendance_screen(coord
     assert Attendance.objects.filter(session=session, family_member=member).exists()
 
 
+def test_a_family_member_refused_at_a_cancelled_session_is_not_registered(coordinator_client, coordinator, center):
+    make_client(center)
+    session = make_session(center, "2024-05-16", program="家族のつどい")
+    services.session_cancel(by=coordinator, session=session, reason="台風のため")
+    response = coordinator_client.post(
+        reverse("outreach:attendance_add_family", args=[session.pk]), {"client": "C-0001", "name": "山田 洋子", "relationship": "母"},
+        follow=True,
+    )
+    assert "中止した回には参加を記録できません" in response.content.decode()
+    assert not FamilyMember.objects.filter(name="山田 洋子").exists()
+
+
 def test_a_cancelled_session_needs_a_reason_and_takes_no_attendance(coordinator_client, coordinator, center):
     client = make_client(center)
     session = make_session(center, "2024-06-20", program="家族のつどい")
@@ -175,3 +187,55 @@ def test_a_reservation_for_the_family_records_a_family_consultation_without_gues
     coordinator_client.post(reverse("outreach:reservation_outcome", args=[reservation.pk]), {})
     consultation = Consultation.objects.get()
     assert (consultation.consulter, consultation.client, consultation.family_member) == ("家族", client, None)
+
+
+def _twice_at_once(action, reservation) -> list[str]:
+    """Run `action` in two connections released at the same moment (a double submit), each with
+    its own copy of the reservation as its page loaded it."""
+    barrier = threading.Barrier(2)
+    results = []
+    copies = [Reservation.objects.get(pk=reservation.pk) for _ in range(2)]
+
+    def run():
+        from django.db import connection as thread_connection
+
+        try:
+            stale = copies.pop()
+            barrier.wait()
+            action(stale)
+            results.append("done")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submitted_outcome_records_one_consultation(coordinator, center):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL (CI runs it)")
+    day = make_day(center, "2024-07-10")
+    reservation = services.reservation_book(by=coordinator, day=day, time=dt.time(10))
+    outcome = _twice_at_once(lambda stale: services.reservation_record_consultation(by=coordinator, reservation=stale), reservation)
+    assert outcome == ["done", "refused"]
+    day.refresh_from_db()
+    assert day.consulted == 1 == Consultation.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submitted_cancel_counts_once(coordinator, center):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL (CI runs it)")
+    day = make_day(center, "2024-07-10")
+    services.reservation_book(by=coordinator, day=day, time=dt.time(10))
+    kept = services.reservation_book(by=coordinator, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(11))
+    _twice_at_once(lambda stale: services.reservation_cancel(by=coordinator, reservation=stale), kept)
+    day.refresh_from_db()
+    assert day.reserved == 1 == Reservation.objects.filter(cancelled_at__isnull=True).count()
