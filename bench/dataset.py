@@ -48,7 +48,9 @@ def ensure_database() -> None:
     import psycopg2
 
     settings = connection.settings_dict
-    admin = psycopg2.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname="postgres")
+    admin = psycopg2.connect(
+        host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname="postgres"
+    )
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute("select 1 from pg_database where datname = %s", [settings["NAME"]])
@@ -73,7 +75,10 @@ def staff() -> dict[int, list[int]]:
     by_office: dict[int, list[int]] = {}
     for office in Office.objects.all():
         for n in range(3):
-            user, _ = User.objects.get_or_create(username=f"bench-{office.pk}-{n}", defaults={"last_name": "職員", "first_name": f"{office.pk}-{n}"})
+            user, _ = User.objects.get_or_create(
+                username=f"bench-{office.pk}-{n}",
+                defaults={"last_name": "職員", "first_name": f"{office.pk}-{n}"},
+            )
             Membership.objects.get_or_create(user=user, office=office)
             by_office.setdefault(office.pk, []).append(user.pk)
     return by_office
@@ -82,7 +87,9 @@ def staff() -> dict[int, list[int]]:
 def load(seed: int = 7) -> None:
     rng = random.Random(seed)
     started = time.perf_counter()
-    municipalities = list(Municipality.objects.exclude(jurisdiction=None).values_list("pk", "jurisdiction_id"))
+    municipalities = list(
+        Municipality.objects.exclude(jurisdiction=None).values_list("pk", "jurisdiction_id")
+    )
     staff_by_office = staff()
     first_fy = LAST_FY - YEARS + 1
     first_day = fiscal_year_range(first_fy)[0]
@@ -92,19 +99,57 @@ def load(seed: int = 7) -> None:
         for n in range(CLIENTS):
             kana = "".join(rng.choice(KANA) for _ in range(6))
             municipality, office = rng.choice(municipalities)
-            birth = None if rng.random() < 0.1 else dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 16000))
+            birth = (
+                None if rng.random() < 0.1 else dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 16000))
+            )
             registered = first_day + dt.timedelta(days=rng.randint(0, span))
             key = normalize_name(kana)
-            yield (f"B-{n:06d}", f"利用者{n}", kana, f"{key}|{normalize_name(f'利用者{n}')}", key, rng.choice(["男性", "女性"]),
-                   birth, municipality, office, "不明", "支援中", registered, "", 1, "now()", "now()")
+            yield (
+                f"B-{n:06d}",
+                f"利用者{n}",
+                kana,
+                f"{key}|{normalize_name(f'利用者{n}')}",
+                key,
+                rng.choice(["男性", "女性"]),
+                birth,
+                municipality,
+                office,
+                "不明",
+                "支援中",
+                registered,
+                "",
+                1,
+                "now()",
+                "now()",
+            )
 
     copy_rows(
         "cases_client",
-        ["case_number", "name", "kana", "search_key", "kana_key", "sex", "birth_date", "municipality_id", "office_id",
-         "withdrawal_period", "status", "registered_on", "notes", "version", "created_at", "updated_at"],
+        [
+            "case_number",
+            "name",
+            "kana",
+            "search_key",
+            "kana_key",
+            "sex",
+            "birth_date",
+            "municipality_id",
+            "office_id",
+            "withdrawal_period",
+            "status",
+            "registered_on",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
         clients(),
     )
-    client_rows = list(Client.objects.filter(case_number__startswith="B-").values_list("pk", "office_id", "municipality_id", "registered_on"))
+    client_rows = list(
+        Client.objects.filter(case_number__startswith="B-").values_list(
+            "pk", "office_id", "municipality_id", "registered_on"
+        )
+    )
     print(f"clients: {len(client_rows)} ({time.perf_counter() - started:.1f}s)")
     methods, weights = zip(*METHODS, strict=True)
     with connection.cursor() as cur:
@@ -120,20 +165,52 @@ def load(seed: int = 7) -> None:
                 client_id, office, municipality = None, rng.choice(list(staff_by_office)), None
             else:
                 client_id, office, municipality, _ = rng.choice(eligible)
-            rows.append((next_id, date, rng.choice([10, 20, 30, 60]), office, rng.choices(methods, weights)[0],
-                         rng.choice(CONSULTERS) if client_id else "家族", client_id, municipality, "相談内容", "", False, 1, "now()", "now()"))
+            rows.append(
+                (
+                    next_id,
+                    date,
+                    rng.choice([10, 20, 30, 60]),
+                    office,
+                    rng.choices(methods, weights)[0],
+                    rng.choice(CONSULTERS) if client_id else "家族",
+                    client_id,
+                    municipality,
+                    "相談内容",
+                    "",
+                    False,
+                    1,
+                    "now()",
+                    "now()",
+                )
+            )
             links.append((next_id, rng.choice(staff_by_office[office])))
             next_id += 1
         copy_rows(
             "cases_consultation",
-            ["id", "date", "duration_minutes", "office_id", "method", "consulter", "client_id", "municipality_id", "content", "agency",
-             "follow_up_done", "version", "created_at", "updated_at"],
+            [
+                "id",
+                "date",
+                "duration_minutes",
+                "office_id",
+                "method",
+                "consulter",
+                "client_id",
+                "municipality_id",
+                "content",
+                "agency",
+                "follow_up_done",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
             rows,
         )
         copy_rows("cases_consultation_staff", ["consultation_id", "user_id"], links)
         print(f"FY{fy}: {len(rows)} consultations ({time.perf_counter() - started:.1f}s)")
     with connection.cursor() as cur:
-        cur.execute("select setval(pg_get_serial_sequence('cases_consultation', 'id'), (select max(id) from cases_consultation))")
+        cur.execute(
+            "select setval(pg_get_serial_sequence('cases_consultation', 'id'), (select max(id) from cases_consultation))"
+        )
         cur.execute("analyze")
     print(f"loaded in {time.perf_counter() - started:.1f}s; consultations now {Consultation.objects.count()}")
 

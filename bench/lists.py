@@ -18,7 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hikikomori.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hikikomori_bench")
-os.environ.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789", ALLOWED_HOSTS="testserver")
+os.environ.update(
+    DJANGO_DEBUG="0",
+    DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
+    ALLOWED_HOSTS="testserver",
+)
 
 import django  # noqa: E402
 
@@ -59,12 +63,28 @@ def main() -> None:
     supervisor = persona("bench-supervisor", "supervisor", center)
     coordinator = persona("bench-coordinator", "coordinator", center)
     cases = [
-        ("相談記録, supervisor, current FY (default), page 1", supervisor, "/cases/consultations/?fiscal_year=2025"),
+        (
+            "相談記録, supervisor, current FY (default), page 1",
+            supervisor,
+            "/cases/consultations/?fiscal_year=2025",
+        ),
         ("相談記録, supervisor, all 10 years, page 1", supervisor, "/cases/consultations/?fiscal_year=all"),
-        ("相談記録, supervisor, FY2025, page 1000", supervisor, "/cases/consultations/?fiscal_year=2025&page=1000"),
-        ("相談記録, coordinator, one office, FY2025, page 1", coordinator, "/cases/consultations/?fiscal_year=2025"),
+        (
+            "相談記録, supervisor, FY2025, page 1000",
+            supervisor,
+            "/cases/consultations/?fiscal_year=2025&page=1000",
+        ),
+        (
+            "相談記録, coordinator, one office, FY2025, page 1",
+            coordinator,
+            "/cases/consultations/?fiscal_year=2025",
+        ),
         ("相談記録, FY2024 + 来所, page 1", supervisor, "/cases/consultations/?fiscal_year=2024&method=来所"),
-        ("相談記録, one month, page 3", supervisor, "/cases/consultations/?fiscal_year=2024&date_from=2024/6/1&date_to=2024/6/30&page=3"),
+        (
+            "相談記録, one month, page 3",
+            supervisor,
+            "/cases/consultations/?fiscal_year=2024&date_from=2024/6/1&date_to=2024/6/30&page=3",
+        ),
         ("利用者 search 'アイ' (kana)", coordinator, "/cases/clients/?q=アイ"),
         ("client suggestions 'あいう'", coordinator, "/cases/clients/suggest/?client=あいう"),
         ("利用者 list, page 1", supervisor, "/cases/clients/"),

@@ -97,7 +97,9 @@ def prepare(users: int) -> None:
 def coordinator(n: int, deadline: float, stats: dict, lock: threading.Lock) -> None:
     browser = Browser()
     _, html = browser.request("/login/")
-    status, _ = browser.request("/login/", {"csrfmiddlewaretoken": browser.csrf(html), "username": f"load{n}", "password": PASSWORD})
+    status, _ = browser.request(
+        "/login/", {"csrfmiddlewaretoken": browser.csrf(html), "username": f"load{n}", "password": PASSWORD}
+    )
     record(stats, lock, "login", status == 302, 0)
     user_id = None
     while time.time() < deadline:
@@ -110,13 +112,22 @@ def coordinator(n: int, deadline: float, stats: dict, lock: threading.Lock) -> N
             user_id = re.search(r'<option value="(\d+)" selected>負荷', html).group(1)
         office = re.search(r'name="office"[^>]*>\s*<option value="(\d+)"', html).group(1)
         form = {
-            "csrfmiddlewaretoken": browser.csrf(html), "date": time.strftime("%Y/%m/%d"), "office": office,
-            "method": "電話", "consulter": "家族", "client": "", "staff": user_id, "duration_minutes": "10",
-            "content": f"load-{n}", "version": "",
+            "csrfmiddlewaretoken": browser.csrf(html),
+            "date": time.strftime("%Y/%m/%d"),
+            "office": office,
+            "method": "電話",
+            "consulter": "家族",
+            "client": "",
+            "staff": user_id,
+            "duration_minutes": "10",
+            "content": f"load-{n}",
+            "version": "",
         }
         started = time.perf_counter()
         status, _ = browser.request("/cases/consultations/new/", form)
-        record(stats, lock, "POST 相談を記録", status == 302, time.perf_counter() - started, saved=status == 302)
+        record(
+            stats, lock, "POST 相談を記録", status == 302, time.perf_counter() - started, saved=status == 302
+        )
         for path, label in (("/cases/consultations/", "GET 相談記録"), ("/cases/clients/", "GET 利用者")):
             started = time.perf_counter()
             status, _ = browser.request(path)
@@ -138,15 +149,27 @@ def main() -> None:
     args = parser.parse_args()
     prepare(args.users)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "hikikomori.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=ENV,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "hikikomori.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
     )
     try:
         time.sleep(3)
         stats: dict = defaultdict(lambda: {"ok": 0, "error": 0, "times": [], "count": 0})
         lock = threading.Lock()
         deadline = time.time() + args.seconds
-        threads = [threading.Thread(target=coordinator, args=(n, deadline, stats, lock)) for n in range(args.users)]
+        threads = [
+            threading.Thread(target=coordinator, args=(n, deadline, stats, lock)) for n in range(args.users)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -155,8 +178,20 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     count = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DB, "-tAc", "select count(*) from cases_consultation where content like 'load-%'"],
-        capture_output=True, text=True, check=True,
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            DB,
+            "-tAc",
+            "select count(*) from cases_consultation where content like 'load-%'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     print(f"{args.users} coordinators for {args.seconds}s against gunicorn (2 workers) on loopback")
     print(f"{'request':18} {'ok':>7} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}")
@@ -165,7 +200,9 @@ def main() -> None:
             continue
         times = sorted(s["times"])
         p95 = times[max(0, int(len(times) * 0.95) - 1)]
-        print(f"{label:18} {s['ok']:7d} {s['error']:7d} {statistics.median(times) * 1000:8.1f} {p95 * 1000:8.1f}")
+        print(
+            f"{label:18} {s['ok']:7d} {s['error']:7d} {statistics.median(times) * 1000:8.1f} {p95 * 1000:8.1f}"
+        )
     print(f"confirmed saves: {stats['saved']['count']}, consultations in the database: {count}")
 
 

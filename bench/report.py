@@ -20,7 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hikikomori.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hikikomori_bench")
-os.environ.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789", ALLOWED_HOSTS="testserver")
+os.environ.update(
+    DJANGO_DEBUG="0",
+    DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
+    ALLOWED_HOSTS="testserver",
+)
 
 import django  # noqa: E402
 
@@ -36,7 +40,15 @@ from reports.queries import Scope  # noqa: E402
 from reports.tables import build_report  # noqa: E402
 from reports.xlsx import render_workbook  # noqa: E402
 
-FY, START, END, PREV_START, PREV_END, FIVE_START, FOUR_START = 2024, "2024-04-01", "2025-03-31", "2023-04-01", "2024-03-31", "2020-04-01", "2021-04-01"
+FY, START, END, PREV_START, PREV_END, FIVE_START, FOUR_START = (
+    2024,
+    "2024-04-01",
+    "2025-03-31",
+    "2023-04-01",
+    "2024-03-31",
+    "2020-04-01",
+    "2021-04-01",
+)
 REPEAT = 9
 
 # The report's aggregations, by hand.

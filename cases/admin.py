@@ -9,5 +9,3 @@ from .models import ClosureReason, ReferralDestination, ReferralRoute
 class ChoiceListAdmin(RoleAdmin):
     list_display = ["label", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
-
-

@@ -33,13 +33,45 @@ from .models import (
 )
 
 SURNAMES = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("松本", "マツモト"), ("井上", "イノウエ"), ("木村", "キムラ"),
-    ("古賀", "コガ"), ("江口", "エグチ"), ("原田", "ハラダ"), ("堤", "ツツミ"), ("末永", "スエナガ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("古賀", "コガ"),
+    ("江口", "エグチ"),
+    ("原田", "ハラダ"),
+    ("堤", "ツツミ"),
+    ("末永", "スエナガ"),
 ]
-MALE_NAMES = [("太郎", "タロウ"), ("健太", "ケンタ"), ("翔", "ショウ"), ("大輔", "ダイスケ"), ("誠", "マコト"), ("拓也", "タクヤ"), ("浩二", "コウジ")]
-FEMALE_NAMES = [("花子", "ハナコ"), ("美咲", "ミサキ"), ("由美", "ユミ"), ("愛", "アイ"), ("恵", "メグミ"), ("彩", "アヤ"), ("陽子", "ヨウコ")]
+MALE_NAMES = [
+    ("太郎", "タロウ"),
+    ("健太", "ケンタ"),
+    ("翔", "ショウ"),
+    ("大輔", "ダイスケ"),
+    ("誠", "マコト"),
+    ("拓也", "タクヤ"),
+    ("浩二", "コウジ"),
+]
+FEMALE_NAMES = [
+    ("花子", "ハナコ"),
+    ("美咲", "ミサキ"),
+    ("由美", "ユミ"),
+    ("愛", "アイ"),
+    ("恵", "メグミ"),
+    ("彩", "アヤ"),
+    ("陽子", "ヨウコ"),
+]
 PARENT_NAMES = [("和子", "母"), ("洋子", "母"), ("節子", "母"), ("正男", "父"), ("博", "父"), ("茂", "父")]
 
 # Consultations per fiscal year, oldest first, and the share of each method.
@@ -72,7 +104,9 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
     with transaction.atomic():
         made_clients = _make_clients(rng, clients, today)
         families = _make_families(rng, made_clients)
-        stdout.write(f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}")
+        stdout.write(
+            f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}"
+        )
         _make_consultations(rng, made_clients, families, today, stdout)
 
 
@@ -92,8 +126,12 @@ def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client
         office = municipality.jurisdiction or offices[0]
         age = rng.choices([17, 24, 33, 44, 53, 62], weights=[8, 45, 20, 17, 7, 3])[0] + rng.randint(0, 6)
         birth = None if rng.random() < 0.12 else today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
-        registered = fiscal_year_range(first_fy)[0] + dt.timedelta(days=rng.randint(0, (today - fiscal_year_range(first_fy)[0]).days))
-        status = rng.choices([ClientStatus.ACTIVE, ClientStatus.CLOSED, ClientStatus.SUSPENDED], weights=[75, 18, 7])[0]
+        registered = fiscal_year_range(first_fy)[0] + dt.timedelta(
+            days=rng.randint(0, (today - fiscal_year_range(first_fy)[0]).days)
+        )
+        status = rng.choices(
+            [ClientStatus.ACTIVE, ClientStatus.CLOSED, ClientStatus.SUSPENDED], weights=[75, 18, 7]
+        )[0]
         closed_on = None
         if status != ClientStatus.ACTIVE:
             closed_on = min(today, registered + dt.timedelta(days=rng.randint(60, 700)))
@@ -152,7 +190,9 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
         end = min(end, today)
         if fy == current_fy:  # the current year so far
             volume = int(volume * ((end - start).days + 1) / 365)
-        eligible = [c for c in clients if c.registered_on <= end and (c.closed_on is None or c.closed_on >= start)]
+        eligible = [
+            c for c in clients if c.registered_on <= end and (c.closed_on is None or c.closed_on >= start)
+        ]
         rows = []
         for _ in range(volume):
             anonymous = rng.random() < 0.12 or not eligible
@@ -161,8 +201,16 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
             high = min(end, client.closed_on) if client and client.closed_on else end
             date = low + dt.timedelta(days=rng.randint(0, max(0, (high - low).days)))
             method = rng.choices(methods, weights=weights)[0]
-            consulter = Consulter.FAMILY if method == Method.PHONE and rng.random() < 0.6 else rng.choice(list(Consulter))
-            if client is None and consulter == Consulter.CLIENT and method in (Method.HOME_VISIT, Method.ACCOMPANY):
+            consulter = (
+                Consulter.FAMILY
+                if method == Method.PHONE and rng.random() < 0.6
+                else rng.choice(list(Consulter))
+            )
+            if (
+                client is None
+                and consulter == Consulter.CLIENT
+                and method in (Method.HOME_VISIT, Method.ACCOMPANY)
+            ):
                 method = Method.PHONE
             family = families.get(client.pk) if client else None
             rows.append(
@@ -177,7 +225,9 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
                     client=client,
                     municipality=client.municipality if client else None,
                     content=rng.choice(CONTENTS),
-                    referral_destination=rng.choice(destinations) if destinations and rng.random() < 0.08 else None,
+                    referral_destination=rng.choice(destinations)
+                    if destinations and rng.random() < 0.08
+                    else None,
                     follow_up_on=date + dt.timedelta(days=14) if rng.random() < 0.05 else None,
                     follow_up_done=date + dt.timedelta(days=14) < today - dt.timedelta(days=30),
                 )

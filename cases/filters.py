@@ -24,12 +24,21 @@ class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("検索"), method="filter_text")
     office = django_filters.ModelChoiceFilter(label=_("担当拠点"), queryset=Office.objects.none())
     status = django_filters.ChoiceFilter(label=_("状態"), choices=ClientStatus.choices)
-    municipality = django_filters.ModelChoiceFilter(label=_("居住市町村"), queryset=Municipality.objects.all())
-    age_group = django_filters.ChoiceFilter(label=_("年代"), choices=AgeGroup.choices, method="filter_age_group")
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("居住市町村"), queryset=Municipality.objects.all()
+    )
+    age_group = django_filters.ChoiceFilter(
+        label=_("年代"), choices=AgeGroup.choices, method="filter_age_group"
+    )
     dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant")
     ordering = django_filters.OrderingFilter(
         label=_("並び順"),
-        fields=(("case_number", "case_number"), ("kana_key", "kana"), ("registered_on", "registered_on"), ("last_contact", "last_contact")),
+        fields=(
+            ("case_number", "case_number"),
+            ("kana_key", "kana"),
+            ("registered_on", "registered_on"),
+            ("last_contact", "last_contact"),
+        ),
         field_labels={
             "case_number": _("ケース番号"),
             "kana_key": _("フリガナ"),
@@ -61,13 +70,18 @@ ALL_YEARS = "all"
 
 
 def fiscal_year_choices():
-    return [(ALL_YEARS, _("全期間")), *((str(fy), label) for fy, label in recent_fiscal_years(timezone.localdate()))]
+    return [
+        (ALL_YEARS, _("全期間")),
+        *((str(fy), label) for fy, label in recent_fiscal_years(timezone.localdate())),
+    ]
 
 
 class ConsultationFilter(django_filters.FilterSet):
     """Filters of 相談記録; without a chosen year it shows the current fiscal year."""
 
-    fiscal_year = django_filters.ChoiceFilter(label=_("年度"), choices=fiscal_year_choices, method="filter_fiscal_year", empty_label=None)
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("年度"), choices=fiscal_year_choices, method="filter_fiscal_year", empty_label=None
+    )
     date_from = JapaneseDateFilter(label=_("期間（から）"), field_name="date", lookup_expr="gte")
     date_to = JapaneseDateFilter(label=_("期間（まで）"), field_name="date", lookup_expr="lte")
     office = django_filters.ModelChoiceFilter(label=_("拠点"), queryset=Office.objects.none())
@@ -79,7 +93,17 @@ class ConsultationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Consultation
-        fields = ["fiscal_year", "date_from", "date_to", "office", "method", "consulter", "staff", "client", "anonymous"]
+        fields = [
+            "fiscal_year",
+            "date_from",
+            "date_to",
+            "office",
+            "method",
+            "consulter",
+            "staff",
+            "client",
+            "anonymous",
+        ]
 
     def __init__(self, data=None, *args, user, **kwargs):
         data = data.copy() if data is not None else QueryDict(mutable=True)

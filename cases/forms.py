@@ -66,7 +66,9 @@ class ClientLookupField(forms.CharField):
             if len(matches) == 1:
                 return matches[0]
             raise forms.ValidationError(
-                _("該当する利用者が見つかりません。候補から選ぶか、ケース番号を入力してください（空欄は匿名）。")
+                _(
+                    "該当する利用者が見つかりません。候補から選ぶか、ケース番号を入力してください（空欄は匿名）。"
+                )
             )
         return client
 
@@ -217,9 +219,7 @@ class TransferForm(forms.Form):
 class AttachClientForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"] = ClientLookupField(
-            user=user, label=_("利用者"), widget=client_search_widget()
-        )
+        self.fields["client"] = ClientLookupField(user=user, label=_("利用者"), widget=client_search_widget())
 
     def clean_client(self):
         client = self.cleaned_data["client"]

@@ -16,7 +16,9 @@ def follow_ups_and_recent(user, today):
     if not can_read_cases(user):
         return None
     mine = scope(Consultation.objects.current(), user).filter(staff=user).select_related("client", "office")
-    due = mine.filter(follow_up_on__isnull=False, follow_up_on__lte=today, follow_up_done=False).order_by("follow_up_on")[:20]
+    due = mine.filter(follow_up_on__isnull=False, follow_up_on__lte=today, follow_up_done=False).order_by(
+        "follow_up_on"
+    )[:20]
     upcoming = mine.filter(follow_up_on__gt=today, follow_up_done=False).order_by("follow_up_on")[:10]
     recent = mine.order_by("-date", "-id")[:10]
     return {
@@ -24,7 +26,9 @@ def follow_ups_and_recent(user, today):
         "due": due,
         "upcoming": upcoming,
         "recent": recent,
-        "actions": [{"url": reverse("cases:consultation_create"), "label": _("相談を記録"), "accesskey": "n"}],
+        "actions": [
+            {"url": reverse("cases:consultation_create"), "label": _("相談を記録"), "accesskey": "n"}
+        ],
     }
 
 
@@ -32,7 +36,9 @@ def follow_ups_and_recent(user, today):
 def dormant_clients(user, today):
     if not can_read_cases(user):
         return None
-    dormant = scope(Client.objects.current(), user).dormant(today).with_last_contact().order_by("last_contact")
+    dormant = (
+        scope(Client.objects.current(), user).dormant(today).with_last_contact().order_by("last_contact")
+    )
     return {
         "template": "cases/_home_dormant.html",
         "clients": dormant[:DORMANT_SHOWN],

@@ -140,19 +140,27 @@ class ClientQuerySet(models.QuerySet):
         key = normalize_name(text)
         if not key:
             return self
-        return self.filter(Q(search_key__contains=key) | Q(case_number__icontains=normalize_case_number(text)))
+        return self.filter(
+            Q(search_key__contains=key) | Q(case_number__icontains=normalize_case_number(text))
+        )
 
     def with_last_contact(self):
         # A correlated subquery on the (client, date) index: evaluated only for the rows
         # returned, so a paginated list does not aggregate every consultation.
-        latest = Consultation.objects.filter(client=models.OuterRef("pk"), archived_at__isnull=True).order_by("-date")
+        latest = Consultation.objects.filter(client=models.OuterRef("pk"), archived_at__isnull=True).order_by(
+            "-date"
+        )
         return self.annotate(last_contact=models.Subquery(latest.values("date")[:1]))
 
     def dormant(self, today: dt.date):
         """支援中 with no consultation for six months (registered long enough ago)."""
         cutoff = today - dt.timedelta(days=DORMANT_AFTER_DAYS)
-        recent = Consultation.objects.filter(client=models.OuterRef("pk"), date__gt=cutoff, archived_at__isnull=True)
-        return self.filter(status=ClientStatus.ACTIVE, registered_on__lte=cutoff).exclude(models.Exists(recent))
+        recent = Consultation.objects.filter(
+            client=models.OuterRef("pk"), date__gt=cutoff, archived_at__isnull=True
+        )
+        return self.filter(status=ClientStatus.ACTIVE, registered_on__lte=cutoff).exclude(
+            models.Exists(recent)
+        )
 
     def in_age_group(self, group: str, on: dt.date):
         if group == AgeGroup.UNKNOWN:
@@ -173,16 +181,25 @@ class Client(models.Model):
     sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("居住市町村"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Municipality,
+        verbose_name=_("居住市町村"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    office = models.ForeignKey(Office, verbose_name=_("担当拠点"), on_delete=models.PROTECT, related_name="clients")
+    office = models.ForeignKey(
+        Office, verbose_name=_("担当拠点"), on_delete=models.PROTECT, related_name="clients"
+    )
     referral_route = models.ForeignKey(
         ReferralRoute, verbose_name=_("相談経路"), on_delete=models.PROTECT, null=True, blank=True
     )
     withdrawal_period = models.CharField(
         _("ひきこもり期間"), max_length=20, choices=WithdrawalPeriod.choices, default=WithdrawalPeriod.UNKNOWN
     )
-    status = models.CharField(_("状態"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
     closed_on = models.DateField(_("終結日"), null=True, blank=True)
     closure_reason = models.ForeignKey(
         ClosureReason, verbose_name=_("終結理由"), on_delete=models.PROTECT, null=True, blank=True
@@ -190,7 +207,12 @@ class Client(models.Model):
     registered_on = models.DateField(_("登録日"), default=timezone.localdate)
     notes = models.TextField(_("備考"), blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("統合先"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+        "self",
+        verbose_name=_("統合先"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
     )
     archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -247,7 +269,9 @@ class Relationship(models.TextChoices):
 
 
 class FamilyMember(models.Model):
-    client = models.ForeignKey(Client, verbose_name=_("利用者"), on_delete=models.PROTECT, related_name="family")
+    client = models.ForeignKey(
+        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, related_name="family"
+    )
     name = models.CharField(_("氏名"), max_length=100)
     relationship = models.CharField(_("続柄"), max_length=10, choices=Relationship.choices)
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
@@ -297,7 +321,12 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(date__gte=start, date__lte=end)
 
     def due_follow_ups(self, user, today: dt.date):
-        return self.current().filter(staff=user, follow_up_on__isnull=False, follow_up_on__lte=today + dt.timedelta(days=7), follow_up_done=False)
+        return self.current().filter(
+            staff=user,
+            follow_up_on__isnull=False,
+            follow_up_on__lte=today + dt.timedelta(days=7),
+            follow_up_done=False,
+        )
 
 
 class Consultation(models.Model):
@@ -306,15 +335,27 @@ class Consultation(models.Model):
     date = models.DateField(_("相談日"))
     start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(_("所要時間（分）"), null=True, blank=True)
-    office = models.ForeignKey(Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="consultations")
+    office = models.ForeignKey(
+        Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="consultations"
+    )
     method = models.CharField(_("相談方法"), max_length=10, choices=Method.choices)
     consulter = models.CharField(_("相談者"), max_length=10, choices=Consulter.choices)
     family_member = models.ForeignKey(
-        FamilyMember, verbose_name=_("相談した家族"), on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+        FamilyMember,
+        verbose_name=_("相談した家族"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     agency = models.CharField(_("関係機関名"), max_length=100, blank=True)
     client = models.ForeignKey(
-        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+        Client,
+        verbose_name=_("利用者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -325,7 +366,9 @@ class Consultation(models.Model):
         blank=True,
         related_name="+",
     )
-    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("担当者"), related_name="consultations", blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("担当者"), related_name="consultations", blank=True
+    )
     staff_names = models.CharField(
         _("担当者（記録上の氏名）"),
         max_length=200,
@@ -342,7 +385,12 @@ class Consultation(models.Model):
     archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -357,7 +405,11 @@ class Consultation(models.Model):
             models.Index(fields=["office", "date"]),
             # A client's consultations in date order: timelines, dormancy, the report's spans
             # (index-only scans on PostgreSQL).
-            models.Index(fields=["client", "date"], condition=Q(archived_at__isnull=True), name="consultation_client_date"),
+            models.Index(
+                fields=["client", "date"],
+                condition=Q(archived_at__isnull=True),
+                name="consultation_client_date",
+            ),
             # Orders and ranges the 相談記録 list, and covers its totals and the yearly report
             # on PostgreSQL (index-only scans; SQLite ignores the included columns).
             models.Index(
@@ -409,7 +461,12 @@ class ClientLog(models.Model):
     at = models.DateTimeField(_("日時"), default=timezone.now)
     # Empty only for changes made by a command (an import from the command line).
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("実施者"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("実施者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("理由"), blank=True)
     detail = models.JSONField(_("詳細"), default=dict, blank=True)

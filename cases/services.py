@@ -35,7 +35,12 @@ def _save_with_version(instance, expected_version: int | None, fields: Iterable[
 
 
 def check_consultation_rules(
-    *, date: dt.date, office: Office, staff: Iterable[User], duration_minutes, today=None,
+    *,
+    date: dt.date,
+    office: Office,
+    staff: Iterable[User],
+    duration_minutes,
+    today=None,
     memberships: set[tuple[int, int]] | None = None,
 ) -> None:
     """Rules every consultation obeys, whatever screen or import it comes from. An import passes
@@ -46,6 +51,7 @@ def check_consultation_rules(
         errors["date"] = _("未来の日付は記録できません。")
     if duration_minutes is not None and duration_minutes < 0:
         errors["duration_minutes"] = _("所要時間は0分以上で入力してください。")
+
     def belongs(user) -> bool:
         if memberships is not None:
             return (user.pk, office.pk) in memberships
@@ -73,7 +79,9 @@ def consultation_record(
     **fields,
 ) -> Consultation:
     staff = list(staff) or [by]
-    check_consultation_rules(date=date, office=office, staff=staff, duration_minutes=fields.get("duration_minutes"))
+    check_consultation_rules(
+        date=date, office=office, staff=staff, duration_minutes=fields.get("duration_minutes")
+    )
     if family_member is not None and (client is None or family_member.client_id != client.pk):
         raise ValidationError({"family_member": _("この利用者の家族を選んでください。")})
     if fields.get("municipality") is None and client is not None:
@@ -95,12 +103,17 @@ def consultation_record(
 
 
 @transaction.atomic
-def consultation_update(*, by: User, consultation: Consultation, version: int, staff: Iterable[User], **fields) -> Consultation:
+def consultation_update(
+    *, by: User, consultation: Consultation, version: int, staff: Iterable[User], **fields
+) -> Consultation:
     staff = list(staff)
     for name, value in fields.items():
         setattr(consultation, name, value)
     check_consultation_rules(
-        date=consultation.date, office=consultation.office, staff=staff, duration_minutes=consultation.duration_minutes
+        date=consultation.date,
+        office=consultation.office,
+        staff=staff,
+        duration_minutes=consultation.duration_minutes,
     )
     consultation.full_clean(exclude=["staff"])
     _save_with_version(consultation, version, fields)
@@ -131,7 +144,9 @@ def consultation_attach_client(*, by: User, consultation: Consultation, client: 
     if consultation.municipality_id is None:
         consultation.municipality = client.municipality
     consultation.save(update_fields=["client", "municipality", "updated_at"])
-    ClientLog.objects.create(client=client, kind=ClientLog.Kind.LINKED, by=by, detail={"consultation": consultation.pk})
+    ClientLog.objects.create(
+        client=client, kind=ClientLog.Kind.LINKED, by=by, detail={"consultation": consultation.pk}
+    )
     return consultation
 
 
@@ -166,7 +181,11 @@ def client_close(
     _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
     kind = ClientLog.Kind.CLOSED if status == ClientStatus.CLOSED else ClientLog.Kind.SUSPENDED
     ClientLog.objects.create(
-        client=client, kind=kind, by=by, reason=note, detail={"closed_on": closed_on.isoformat(), "reason": str(reason or "")}
+        client=client,
+        kind=kind,
+        by=by,
+        reason=note,
+        detail={"closed_on": closed_on.isoformat(), "reason": str(reason or "")},
     )
     return client
 
@@ -178,7 +197,9 @@ def client_reopen(*, by: User, client: Client, reason: str) -> Client:
     previous = client.status
     client.status, client.closed_on, client.closure_reason = ClientStatus.ACTIVE, None, None
     _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
-    ClientLog.objects.create(client=client, kind=ClientLog.Kind.REOPENED, by=by, reason=reason, detail={"from": previous})
+    ClientLog.objects.create(
+        client=client, kind=ClientLog.Kind.REOPENED, by=by, reason=reason, detail={"from": previous}
+    )
     return client
 
 
@@ -228,7 +249,9 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
         "family": moved_family,
     }
     ClientLog.objects.create(client=survivor, kind=ClientLog.Kind.MERGED, by=by, reason=reason, detail=detail)
-    ClientLog.objects.create(client=duplicate, kind=ClientLog.Kind.MERGED, by=by, reason=reason, detail=detail)
+    ClientLog.objects.create(
+        client=duplicate, kind=ClientLog.Kind.MERGED, by=by, reason=reason, detail=detail
+    )
     audit(AuditEvent.Action.MERGE, user=by, target="client", target_id=survivor.pk, duplicate=duplicate.pk)
     return survivor
 
@@ -262,32 +285,58 @@ def family_member_add(*, by: User, client: Client, **fields) -> FamilyMember:
 IMPORT_REASON = "一括登録"
 
 
-def clients_import(*, by: User | None, creates: list[Client], updates: list[Client], fields: list[str],
-                   transfers: dict[int, Office]) -> None:
+def clients_import(
+    *,
+    by: User | None,
+    creates: list[Client],
+    updates: list[Client],
+    fields: list[str],
+    transfers: dict[int, Office],
+) -> None:
     """An import's clients, validated by its plan: history and versions like the screens, and a
     transfer log for each client the file moved to another office (`transfers`: old office)."""
     bulk.create_many(Client, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(Client, updates, fields, by=by, reason=IMPORT_REASON)
-    ClientLog.objects.bulk_create([
-        ClientLog(client=client, kind=ClientLog.Kind.TRANSFERRED, by=by, reason=IMPORT_REASON,
-                  detail={"from": transfers[client.pk].name, "to": client.office.name, "via": "import"})
-        for client in updates if client.pk in transfers
-    ], batch_size=bulk.BATCH)
+    ClientLog.objects.bulk_create(
+        [
+            ClientLog(
+                client=client,
+                kind=ClientLog.Kind.TRANSFERRED,
+                by=by,
+                reason=IMPORT_REASON,
+                detail={"from": transfers[client.pk].name, "to": client.office.name, "via": "import"},
+            )
+            for client in updates
+            if client.pk in transfers
+        ],
+        batch_size=bulk.BATCH,
+    )
 
 
-def consultations_import(*, by: User | None, creates: list[tuple[Consultation, list[User]]],
-                         updates: list[tuple[Consultation, list[User] | None]], fields: list[str]) -> None:
+def consultations_import(
+    *,
+    by: User | None,
+    creates: list[tuple[Consultation, list[User]]],
+    updates: list[tuple[Consultation, list[User] | None]],
+    fields: list[str],
+) -> None:
     """An import's consultations, checked by `check_consultation_rules` in its plan: history,
     versions and staff like the screens. An update's staff None leaves its staff unchanged."""
     through = Consultation.staff.through
     made = bulk.create_many(Consultation, [c for c, _ in creates], by=by, reason=IMPORT_REASON)
     through.objects.bulk_create(
-        [through(consultation_id=c.pk, user_id=u.pk) for c, (_, staff) in zip(made, creates, strict=True) for u in staff],
+        [
+            through(consultation_id=c.pk, user_id=u.pk)
+            for c, (_, staff) in zip(made, creates, strict=True)
+            for u in staff
+        ],
         batch_size=bulk.BATCH,
     )
     bulk.update_many(Consultation, [c for c, _ in updates], fields, by=by, reason=IMPORT_REASON)
     restaffed = [(c, staff) for c, staff in updates if staff is not None]
     if restaffed:
         through.objects.filter(consultation__in=[c for c, _ in restaffed]).delete()
-        through.objects.bulk_create([through(consultation_id=c.pk, user_id=u.pk) for c, staff in restaffed for u in staff],
-                                    batch_size=bulk.BATCH)
+        through.objects.bulk_create(
+            [through(consultation_id=c.pk, user_id=u.pk) for c, staff in restaffed for u in staff],
+            batch_size=bulk.BATCH,
+        )

@@ -11,7 +11,11 @@ urlpatterns = [
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation_detail"),
     path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),
     path("consultations/<int:pk>/archive/", consultations.consultation_archive, name="consultation_archive"),
-    path("consultations/<int:pk>/follow-up-done/", consultations.consultation_follow_up_done, name="consultation_follow_up_done"),
+    path(
+        "consultations/<int:pk>/follow-up-done/",
+        consultations.consultation_follow_up_done,
+        name="consultation_follow_up_done",
+    ),
     path("consultations/<int:pk>/attach/", consultations.consultation_attach, name="consultation_attach"),
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),

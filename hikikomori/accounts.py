@@ -53,7 +53,11 @@ class EnrolForm(TokenForm):
 
     def __init__(self, *args, replacing: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["token"].label = gettext_lazy("新しく登録するアプリの確認コード（6桁）") if replacing else self.fields["token"].label
+        self.fields["token"].label = (
+            gettext_lazy("新しく登録するアプリの確認コード（6桁）")
+            if replacing
+            else self.fields["token"].label
+        )
         if replacing:
             self.fields["current_token"].widget.attrs["data-autofocus"] = "true"
             del self.fields["token"].widget.attrs["data-autofocus"]
@@ -71,10 +75,17 @@ def two_factor_setup(request):
     device = twofactor.pending_device(request)
     form = EnrolForm(request.POST or None, replacing=replacing)
     if request.method == "POST" and form.is_valid():
-        if twofactor.enrol(request, form.cleaned_data["token"], current_token=form.cleaned_data.get("current_token", "")):
-            messages.success(request, _("認証アプリを登録し直しました。") if replacing else _("2段階認証を有効にしました。"))
+        if twofactor.enrol(
+            request, form.cleaned_data["token"], current_token=form.cleaned_data.get("current_token", "")
+        ):
+            messages.success(
+                request,
+                _("認証アプリを登録し直しました。") if replacing else _("2段階認証を有効にしました。"),
+            )
             return redirect(safe_next(request, reverse("home")))
-        form.add_error(None, _("確認コードが正しくありません。アプリに表示されている最新のコードを入力してください。"))
+        form.add_error(
+            None, _("確認コードが正しくありません。アプリに表示されている最新のコードを入力してください。")
+        )
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5)
     context = {
@@ -94,7 +105,11 @@ def two_factor_verify(request):
         if twofactor.verify(request, form.cleaned_data["token"]):
             return redirect(safe_next(request, reverse("home")))
         form.add_error("token", _("確認コードが正しくありません。"))
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": safe_next(request, reverse("home"))})
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": safe_next(request, reverse("home"))},
+    )
 
 
 class NewPasswordChangeForm(PasswordChangeForm):

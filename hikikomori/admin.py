@@ -92,7 +92,10 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (_("氏名・連絡先"), {"fields": ["last_name", "first_name", "email"]}),
         (_("役割"), {"fields": ["is_active", "groups"]}),
-        (_("ログイン"), {"fields": ["must_change_password", "two_factor_required", "last_login", "date_joined"]}),
+        (
+            _("ログイン"),
+            {"fields": ["must_change_password", "two_factor_required", "last_login", "date_joined"]},
+        ),
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
@@ -115,7 +118,11 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             twofactor.reset(user, by=request.user, request=request)
-        self.message_user(request, _("%(count)d 人の認証アプリをリセットしました。") % {"count": len(queryset)}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("%(count)d 人の認証アプリをリセットしました。") % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("役割"))
     def role_names(self, obj):

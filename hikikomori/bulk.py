@@ -16,7 +16,9 @@ def create_many(model, objects: Sequence, *, by=None, reason: str = "") -> list:
     """Insert `objects` with one history row each; returns them with their ids."""
     if not objects:
         return []
-    return bulk_create_with_history(list(objects), model, batch_size=BATCH, default_user=by, default_change_reason=reason)
+    return bulk_create_with_history(
+        list(objects), model, batch_size=BATCH, default_user=by, default_change_reason=reason
+    )
 
 
 def update_many(model, objects: Sequence, fields: Iterable[str], *, by=None, reason: str = "") -> None:
@@ -33,5 +35,11 @@ def update_many(model, objects: Sequence, fields: Iterable[str], *, by=None, rea
         if "updated_at" in names:
             obj.updated_at = now
     extra = [name for name in ("version", "updated_at") if name in names and name not in fields]
-    bulk_update_with_history(list(objects), model, [*fields, *extra], batch_size=BATCH, default_user=by,
-                             default_change_reason=reason)
+    bulk_update_with_history(
+        list(objects),
+        model,
+        [*fields, *extra],
+        batch_size=BATCH,
+        default_user=by,
+        default_change_reason=reason,
+    )

@@ -83,7 +83,13 @@ def download_response(content: bytes, *, filename: str, content_type: str) -> Ht
     return response
 
 
-def export_response(rows: Iterable[Sequence], *, filename: str, fmt: str, title: str = "Sheet1") -> HttpResponse:
+def export_response(
+    rows: Iterable[Sequence], *, filename: str, fmt: str, title: str = "Sheet1"
+) -> HttpResponse:
     if fmt == "xlsx":
-        return download_response(render_xlsx(rows, title), filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
-    return download_response(render_csv(rows), filename=f"{filename}.csv", content_type="text/csv; charset=utf-8")
+        return download_response(
+            render_xlsx(rows, title), filename=f"{filename}.xlsx", content_type=XLSX_TYPE
+        )
+    return download_response(
+        render_csv(rows), filename=f"{filename}.csv", content_type="text/csv; charset=utf-8"
+    )

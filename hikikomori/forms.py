@@ -10,7 +10,9 @@ class JapaneseDateInput(forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__({"placeholder": "2024/4/1", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+        super().__init__(
+            {"placeholder": "2024/4/1", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        )
 
     def format_value(self, value):
         if hasattr(value, "strftime"):

@@ -99,12 +99,8 @@ class Municipality(models.Model):
     """A municipality (市町村) with the center's region and the office serving it."""
 
     name = models.CharField(_("市町村名"), max_length=50, unique=True)
-    code = models.CharField(
-        _("地方公共団体コード"), max_length=6, unique=True, null=True, blank=True
-    )
-    region = models.ForeignKey(
-        Region, verbose_name=_("居住地域"), on_delete=models.PROTECT, related_name="+"
-    )
+    code = models.CharField(_("地方公共団体コード"), max_length=6, unique=True, null=True, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("居住地域"), on_delete=models.PROTECT, related_name="+")
     official_region = models.CharField(_("県の地域区分"), max_length=50, blank=True)
     health_area = models.ForeignKey(
         HealthArea,
@@ -144,7 +140,9 @@ class User(AbstractUser):
     two_factor_required = models.BooleanField(
         _("2段階認証が必要"),
         default=False,
-        help_text=_("役割によらず認証アプリでの確認を求めます（認証アプリのリセット後は自動で設定されます）。"),
+        help_text=_(
+            "役割によらず認証アプリでの確認を求めます（認証アプリのリセット後は自動で設定されます）。"
+        ),
     )
     offices = models.ManyToManyField(
         Office,

@@ -196,7 +196,15 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts during a lockout do not restart it: otherwise anyone could keep any account locked.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Never keep what was typed into these fields in the lockout records.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2", "token", "current_token"]
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "token",
+    "current_token",
+]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 

@@ -37,7 +37,9 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # Only the username: never the password, even masked.
-    audit(AuditEvent.Action.LOGIN_FAILED, request=request, username=str(credentials.get("username", ""))[:150])
+    audit(
+        AuditEvent.Action.LOGIN_FAILED, request=request, username=str(credentials.get("username", ""))[:150]
+    )
 
 
 @receiver(pre_save, sender=User)
@@ -55,18 +57,38 @@ def on_rights_saved(sender, instance, created, **kwargs):
         if not created and field in before and before[field] != getattr(instance, field)
     }
     if created:
-        changes = {field: [None, getattr(instance, field)] for field in WATCHED_FIELDS if getattr(instance, field)}
-        audit(AuditEvent.Action.CREATE, target="user", target_id=instance.pk, username=instance.username, **changes)
+        changes = {
+            field: [None, getattr(instance, field)] for field in WATCHED_FIELDS if getattr(instance, field)
+        }
+        audit(
+            AuditEvent.Action.CREATE,
+            target="user",
+            target_id=instance.pk,
+            username=instance.username,
+            **changes,
+        )
     elif changes:
-        audit(AuditEvent.Action.ACCOUNT_CHANGE, target="user", target_id=instance.pk, username=instance.username, **changes)
+        audit(
+            AuditEvent.Action.ACCOUNT_CHANGE,
+            target="user",
+            target_id=instance.pk,
+            username=instance.username,
+            **changes,
+        )
     instance._rights_before = None
 
 
 def _m2m_audit(target: str, field: str):
     def handler(sender, instance, action, pk_set, **kwargs):
         if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, User):
-            audit(AuditEvent.Action.UPDATE, target=target, target_id=instance.pk, username=instance.username,
-                  change=action, **{field: sorted(pk_set or [])})
+            audit(
+                AuditEvent.Action.UPDATE,
+                target=target,
+                target_id=instance.pk,
+                username=instance.username,
+                change=action,
+                **{field: sorted(pk_set or [])},
+            )
 
     return handler
 
@@ -74,15 +96,29 @@ def _m2m_audit(target: str, field: str):
 on_roles_changed = _m2m_audit("permissions", "groups")
 on_user_permissions_changed = _m2m_audit("user_permissions", "permissions")
 m2m_changed.connect(on_roles_changed, sender=User.groups.through, dispatch_uid="audit_groups")
-m2m_changed.connect(on_user_permissions_changed, sender=User.user_permissions.through, dispatch_uid="audit_user_perms")
+m2m_changed.connect(
+    on_user_permissions_changed, sender=User.user_permissions.through, dispatch_uid="audit_user_perms"
+)
 
 
 @receiver(post_save, sender=Membership)
 def on_membership_saved(sender, instance, created, **kwargs):
-    audit(AuditEvent.Action.UPDATE, target="membership", target_id=instance.user_id, office=instance.office.name,
-          added=created, primary=instance.is_primary)
+    audit(
+        AuditEvent.Action.UPDATE,
+        target="membership",
+        target_id=instance.user_id,
+        office=instance.office.name,
+        added=created,
+        primary=instance.is_primary,
+    )
 
 
 @receiver(post_delete, sender=Membership)
 def on_membership_removed(sender, instance, **kwargs):
-    audit(AuditEvent.Action.UPDATE, target="membership", target_id=instance.user_id, office_id=instance.office_id, removed=True)
+    audit(
+        AuditEvent.Action.UPDATE,
+        target="membership",
+        target_id=instance.user_id,
+        office_id=instance.office_id,
+        removed=True,
+    )

@@ -82,7 +82,13 @@ def enrol(request, token: str, *, current_token: str = "") -> bool:
     user = request.user
     replacing = has_confirmed_device(user)
     if replacing and not current_device_accepts(user, current_token):
-        audit(AuditEvent.Action.LOGIN_FAILED, user=user, target="two_factor", request=request, step="current_device")
+        audit(
+            AuditEvent.Action.LOGIN_FAILED,
+            user=user,
+            target="two_factor",
+            request=request,
+            step="current_device",
+        )
         return False
     device = pending_device(request)
     if not _token_matches(device, token):
@@ -120,8 +126,15 @@ def reset(user, *, by, request=None) -> int:
     user.two_factor_required = True
     user.save(update_fields=["two_factor_required"])
     end_sessions(user)
-    audit(AuditEvent.Action.TWO_FACTOR_RESET, user=by, target="user", target_id=user.pk, request=request,
-          username=user.username, devices=removed)
+    audit(
+        AuditEvent.Action.TWO_FACTOR_RESET,
+        user=by,
+        target="user",
+        target_id=user.pk,
+        request=request,
+        username=user.username,
+        devices=removed,
+    )
     return removed
 
 

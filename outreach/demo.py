@@ -17,7 +17,14 @@ from .models import Attendance, HostType, MunicipalDay, Program, Session, Sessio
 from .rules import parse_rule
 from .services import sessions_generate
 
-THEMES = ["ひきこもりの基礎知識", "医師講話", "対応のヒント", "VR体験会", "社会資源の紹介（就労支援）", "当事者からのメッセージ"]
+THEMES = [
+    "ひきこもりの基礎知識",
+    "医師講話",
+    "対応のヒント",
+    "VR体験会",
+    "社会資源の紹介（就労支援）",
+    "当事者からのメッセージ",
+]
 ACTIVITIES = ["調理", "製作", "運動", "ボードゲーム", "音楽"]
 
 
@@ -39,7 +46,9 @@ def seed_outreach(*, stdout, seed: int = 2025) -> None:
         for fy in (fiscal_year_of(today) - 1, fiscal_year_of(today)):
             _programs(rng, fy, center, satellites, by, clients, members, today)
             _days(rng, fy, today)
-    stdout.write(f"Demo sessions: {Session.objects.count()}, attendances: {Attendance.objects.count()}, municipal days: {MunicipalDay.objects.count()}")
+    stdout.write(
+        f"Demo sessions: {Session.objects.count()}, attendances: {Attendance.objects.count()}, municipal days: {MunicipalDay.objects.count()}"
+    )
 
 
 def _programs(rng, fy, center, satellites, by, clients, members, today):
@@ -49,7 +58,12 @@ def _programs(rng, fy, center, satellites, by, clients, members, today):
     families = rng.sample(members, min(20, len(members)))
     for program, rule in ((free_space, "第2・第4火曜日 14:00-16:00"), (family, "第3木曜日 14:00-16:00")):
         sessions = sessions_generate(
-            by=by, program=program, office=center, fiscal_year=fy, rule=parse_rule(rule), venue="センター相談室",
+            by=by,
+            program=program,
+            office=center,
+            fiscal_year=fy,
+            rule=parse_rule(rule),
+            venue="センター相談室",
             online_offices=satellites if program == family else (),
         )
         for index, session in enumerate(sessions):
@@ -63,7 +77,9 @@ def _programs(rng, fy, center, satellites, by, clients, members, today):
                 session.theme = THEMES[index % len(THEMES)]
                 session.save(update_fields=["theme"])
                 for member in rng.sample(families, rng.randint(3, min(8, len(families)))):
-                    Attendance.objects.create(session=session, client=member.client, family_member=member, created_by=by)
+                    Attendance.objects.create(
+                        session=session, client=member.client, family_member=member, created_by=by
+                    )
             else:
                 session.theme = rng.choice(ACTIVITIES)
                 session.save(update_fields=["theme"])
@@ -80,7 +96,13 @@ def _days(rng, fy, today):
         host = rng.choices(list(HostType), weights=[6, 3, 1])[0]
         reserved = rng.randint(0, 3)
         MunicipalDay.objects.create(
-            date=date, municipality=municipality, host_type=host, office=municipality.jurisdiction, slots=3,
-            reserved=reserved, consulted=reserved, case_conference=reserved == 0,
+            date=date,
+            municipality=municipality,
+            host_type=host,
+            office=municipality.jurisdiction,
+            slots=3,
+            reserved=reserved,
+            consulted=reserved,
+            case_conference=reserved == 0,
             notes="予約がなかったため市町村職員とケース会議を実施" if reserved == 0 else "",
         )

@@ -28,7 +28,17 @@ class SessionForm(ScopedOfficeMixin, forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["program", "office", "date", "start_time", "end_time", "venue", "theme", "online_offices", "notes"]
+        fields = [
+            "program",
+            "office",
+            "date",
+            "start_time",
+            "end_time",
+            "venue",
+            "theme",
+            "online_offices",
+            "notes",
+        ]
         widgets = {
             "start_time": TIME,
             "end_time": TIME,
@@ -51,10 +61,16 @@ class GenerateForm(forms.Form):
     program = forms.ModelChoiceField(label=_("プログラム"), queryset=Program.objects.filter(is_active=True))
     office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.none(), empty_label=None)
     fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
-    rule = forms.CharField(label=_("開催ルール"), help_text=_("例: 第2・第4火曜日 14:00-16:00、第3木曜日 14:00-16:00、毎週水曜日"))
+    rule = forms.CharField(
+        label=_("開催ルール"),
+        help_text=_("例: 第2・第4火曜日 14:00-16:00、第3木曜日 14:00-16:00、毎週水曜日"),
+    )
     venue = forms.CharField(label=_("会場"), required=False)
     online_offices = forms.ModelMultipleChoiceField(
-        label=_("オンライン参加拠点"), queryset=Office.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("オンライン参加拠点"),
+        queryset=Office.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, user, fiscal_years, **kwargs):
@@ -104,7 +120,9 @@ class MunicipalDayForm(ScopedOfficeMixin, forms.ModelForm):
     def clean_slots(self):
         slots = self.cleaned_data["slots"]
         if self.instance.pk and slots < self.instance.reserved:
-            raise forms.ValidationError(_("予約済みの件数（%(n)s件）より少なくはできません。") % {"n": self.instance.reserved})
+            raise forms.ValidationError(
+                _("予約済みの件数（%(n)s件）より少なくはできません。") % {"n": self.instance.reserved}
+            )
         return slots
 
 
@@ -155,7 +173,9 @@ class ListFilterForm(forms.Form):
     fy = forms.IntegerField(label=_("年度"), required=False, min_value=1989)
     office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.none(), required=False)
     program = forms.ModelChoiceField(label=_("プログラム"), queryset=Program.objects.all(), required=False)
-    host_type = forms.ChoiceField(label=_("形態"), choices=[("", "")] + list(HostType.choices), required=False)
+    host_type = forms.ChoiceField(
+        label=_("形態"), choices=[("", "")] + list(HostType.choices), required=False
+    )
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -176,4 +196,6 @@ class ListFilterForm(forms.Form):
         return self.value("fy") or self.current_year
 
     def error_text(self) -> str:
-        return " ".join(f"{self.fields[name].label}: {error}" for name, errors in self.errors.items() for error in errors)
+        return " ".join(
+            f"{self.fields[name].label}: {error}" for name, errors in self.errors.items() for error in errors
+        )

@@ -47,12 +47,16 @@ class ClosurePeriod(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     start = models.DateField(_("開始日"))
     end = models.DateField(_("終了日"))
-    every_year = models.BooleanField(_("毎年繰り返す"), default=False, help_text=_("月日だけを見て毎年適用します。"))
+    every_year = models.BooleanField(
+        _("毎年繰り返す"), default=False, help_text=_("月日だけを見て毎年適用します。")
+    )
 
     class Meta:
         ordering = ["start"]
         verbose_name = verbose_name_plural = _("休業期間")
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="closure_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="closure_end_after_start")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -81,14 +85,20 @@ class SessionQuerySet(models.QuerySet):
 
 
 class Session(models.Model):
-    program = models.ForeignKey(Program, verbose_name=_("プログラム"), on_delete=models.PROTECT, related_name="sessions")
-    office = models.ForeignKey(Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="sessions")
+    program = models.ForeignKey(
+        Program, verbose_name=_("プログラム"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="sessions"
+    )
     date = models.DateField(_("開催日"))
     start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
     end_time = models.TimeField(_("終了時刻"), null=True, blank=True)
     venue = models.CharField(_("会場"), max_length=100, blank=True)
     theme = models.CharField(_("テーマ"), max_length=200, blank=True)
-    status = models.CharField(_("状態"), max_length=5, choices=SessionStatus.choices, default=SessionStatus.HELD)
+    status = models.CharField(
+        _("状態"), max_length=5, choices=SessionStatus.choices, default=SessionStatus.HELD
+    )
     cancel_reason = models.CharField(_("中止理由"), max_length=200, blank=True)
     online_offices = models.ManyToManyField(
         Office, verbose_name=_("オンライン参加拠点"), blank=True, related_name="online_sessions"
@@ -106,7 +116,9 @@ class Session(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "office", "date"], name="session_once_a_day"),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
                 name="session_ends_after_start",
             ),
         ]
@@ -122,13 +134,24 @@ class Session(models.Model):
 class Attendance(models.Model):
     """A person at a session: a client (フリースペース) or a family member with their client."""
 
-    session = models.ForeignKey(Session, verbose_name=_("開催"), on_delete=models.PROTECT, related_name="attendances")
-    client = models.ForeignKey(Client, verbose_name=_("利用者"), on_delete=models.PROTECT, related_name="attendances")
+    session = models.ForeignKey(
+        Session, verbose_name=_("開催"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, related_name="attendances"
+    )
     family_member = models.ForeignKey(
-        FamilyMember, verbose_name=_("家族"), on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+        FamilyMember,
+        verbose_name=_("家族"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -136,7 +159,9 @@ class Attendance(models.Model):
         verbose_name = verbose_name_plural = _("プログラム参加")
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "client"], condition=Q(family_member__isnull=True), name="attendance_client_once"
+                fields=["session", "client"],
+                condition=Q(family_member__isnull=True),
+                name="attendance_client_once",
             ),
             models.UniqueConstraint(
                 fields=["session", "family_member"],
@@ -164,9 +189,13 @@ class MunicipalDay(models.Model):
     """市町村相談会: a day of consultations by reservation at a municipality."""
 
     date = models.DateField(_("実施日"))
-    municipality = models.ForeignKey(Municipality, verbose_name=_("市町村"), on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("市町村"), on_delete=models.PROTECT, related_name="+"
+    )
     host_type = models.CharField(_("形態"), max_length=20, choices=HostType.choices)
-    office = models.ForeignKey(Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="municipal_days")
+    office = models.ForeignKey(
+        Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="municipal_days"
+    )
     slots = models.PositiveSmallIntegerField(_("予約枠"), default=3)
     reserved = models.PositiveSmallIntegerField(_("予約数"), default=0)
     consulted = models.PositiveSmallIntegerField(_("相談件数"), default=0)
@@ -183,7 +212,9 @@ class MunicipalDay(models.Model):
         verbose_name = verbose_name_plural = _("市町村相談会")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "date", "office"], name="municipal_day_once"),
-            models.CheckConstraint(condition=Q(reserved__lte=models.F("slots")), name="municipal_day_no_overbooking"),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=models.F("slots")), name="municipal_day_no_overbooking"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,16 +230,30 @@ class MunicipalDay(models.Model):
 
 
 class Reservation(models.Model):
-    day = models.ForeignKey(MunicipalDay, verbose_name=_("相談会"), on_delete=models.PROTECT, related_name="reservations")
+    day = models.ForeignKey(
+        MunicipalDay, verbose_name=_("相談会"), on_delete=models.PROTECT, related_name="reservations"
+    )
     time = models.TimeField(_("時間"))
-    client = models.ForeignKey(Client, verbose_name=_("利用者"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    client = models.ForeignKey(
+        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     family_member = models.ForeignKey(
-        FamilyMember, verbose_name=_("家族"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        FamilyMember,
+        verbose_name=_("家族"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     by_family = models.BooleanField(_("家族が相談する"), default=False)
     name = models.CharField(_("予約者（匿名・未登録）"), max_length=100, blank=True)
     consultation = models.OneToOneField(
-        Consultation, verbose_name=_("相談記録"), on_delete=models.PROTECT, null=True, blank=True, related_name="reservation"
+        Consultation,
+        verbose_name=_("相談記録"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservation",
     )
     cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -253,9 +298,16 @@ class OutreachEvent(models.Model):
     date = models.DateField(_("実施日"))
     title = models.CharField(_("名称"), max_length=200)
     format = models.CharField(_("形式"), max_length=10, choices=Format.choices, default=Format.IN_PERSON)
-    office = models.ForeignKey(Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="events")
+    office = models.ForeignKey(
+        Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="events"
+    )
     health_area = models.ForeignKey(
-        HealthArea, verbose_name=_("保健所圏域"), on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        HealthArea,
+        verbose_name=_("保健所圏域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
     )
     organizer = models.CharField(_("主催"), max_length=100, blank=True)
     notes = models.TextField(_("備考"), blank=True)

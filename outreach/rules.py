@@ -40,8 +40,14 @@ def parse_rule(text: str) -> Rule:
     cleaned = re.sub(r"\s+", "", cleaned).replace("から", "-")
     match = _RULE.match(cleaned)
     if not match:
-        raise RuleError("開催ルールを読めません（例: 第2・第4火曜日 14:00-16:00、第3木曜日、毎週水曜日 10:00-12:00）")
-    weeks = () if match["weeks"] == "毎週" else tuple(sorted({int(n) for n in re.findall(r"[1-5]", match["weeks"])}))
+        raise RuleError(
+            "開催ルールを読めません（例: 第2・第4火曜日 14:00-16:00、第3木曜日、毎週水曜日 10:00-12:00）"
+        )
+    weeks = (
+        ()
+        if match["weeks"] == "毎週"
+        else tuple(sorted({int(n) for n in re.findall(r"[1-5]", match["weeks"])}))
+    )
     start = _time(match["start"]) if match["start"] else None
     end = _time(match["end"]) if match["end"] else None
     if start and end and end <= start:
@@ -64,7 +70,9 @@ class PlannedDate:
     exists: bool = False
 
 
-def plan_dates(rule: Rule, fiscal_year: int, closures=(), existing: set[dt.date] = frozenset()) -> list[PlannedDate]:
+def plan_dates(
+    rule: Rule, fiscal_year: int, closures=(), existing: set[dt.date] = frozenset()
+) -> list[PlannedDate]:
     """Every date of the rule in the fiscal year, with the reason a date is skipped."""
     start, end = fiscal_year_range(fiscal_year)
     planned = []

@@ -25,7 +25,14 @@ def session_plan(*, program: Program, office: Office, fiscal_year: int, rule: Ru
 
 @transaction.atomic
 def sessions_generate(
-    *, by: User, program: Program, office: Office, fiscal_year: int, rule: Rule, venue: str = "", online_offices=()
+    *,
+    by: User,
+    program: Program,
+    office: Office,
+    fiscal_year: int,
+    rule: Rule,
+    venue: str = "",
+    online_offices=(),
 ) -> list[Session]:
     """Create the sessions of a fiscal year from a rule; holidays, closures and existing dates are skipped."""
     created = []
@@ -64,7 +71,9 @@ def session_reopen(*, by: User, session: Session) -> Session:
 
 
 @transaction.atomic
-def attendance_set(*, by: User, session: Session, client: Client, family_member: FamilyMember | None = None, present: bool) -> bool:
+def attendance_set(
+    *, by: User, session: Session, client: Client, family_member: FamilyMember | None = None, present: bool
+) -> bool:
     """Tick or untick one participant; returns whether they are now present."""
     if session.is_cancelled:
         raise ValidationError(_("中止した回には参加を記録できません。"))
@@ -83,14 +92,18 @@ def attendance_set(*, by: User, session: Session, client: Client, family_member:
     if not existing.exists():
         try:
             with transaction.atomic():
-                Attendance.objects.create(session=session, client=client, family_member=family_member, created_by=by)
+                Attendance.objects.create(
+                    session=session, client=client, family_member=family_member, created_by=by
+                )
         except IntegrityError:
             pass  # ticked twice at once: once is enough
     return True
 
 
 @transaction.atomic
-def attendance_add_family_member(*, by: User, session: Session, client: Client, name: str, relationship: str) -> FamilyMember:
+def attendance_add_family_member(
+    *, by: User, session: Session, client: Client, name: str, relationship: str
+) -> FamilyMember:
     """A family member not yet registered joins a session: registered and ticked together, or
     neither (a refused attendance leaves no new member behind)."""
     from cases.services import family_member_add
@@ -103,8 +116,15 @@ def attendance_add_family_member(*, by: User, session: Session, client: Client, 
 
 
 @transaction.atomic
-def reservation_book(*, by: User, day: MunicipalDay, time: dt.time, client: Client | None = None,
-                     by_family: bool = False, name: str = "") -> Reservation:
+def reservation_book(
+    *,
+    by: User,
+    day: MunicipalDay,
+    time: dt.time,
+    client: Client | None = None,
+    by_family: bool = False,
+    name: str = "",
+) -> Reservation:
     """Book a slot; never more reservations than slots, even when two people book at once.
 
     When the family comes, the family member is recorded only if the client has exactly one:
@@ -140,8 +160,9 @@ def reservation_cancel(*, by: User, reservation: Reservation) -> None:
 
 
 @transaction.atomic
-def reservation_record_consultation(*, by: User, reservation: Reservation, content: str = "", duration_minutes=None,
-                                    staff=()) -> Consultation:
+def reservation_record_consultation(
+    *, by: User, reservation: Reservation, content: str = "", duration_minutes=None, staff=()
+) -> Consultation:
     """The reserved consultation took place: one Consultation (来所 at the municipality) and the day's count."""
     day = MunicipalDay.objects.select_for_update().get(pk=reservation.day_id)
     # Re-read under the day's lock: a double submit must see what the first one did.
@@ -183,7 +204,9 @@ def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> Mu
     return day
 
 
-def sessions_import(*, by: User | None, creates: list[Session], updates: list[Session], fields: list[str]) -> None:
+def sessions_import(
+    *, by: User | None, creates: list[Session], updates: list[Session], fields: list[str]
+) -> None:
     """An import's sessions, validated by its plan, with change history like the screens."""
     bulk.create_many(Session, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(Session, updates, fields, by=by, reason=IMPORT_REASON)
@@ -195,6 +218,8 @@ def attendance_import(*, by: User | None, members: list[FamilyMember], attendanc
     bulk.create_many(Attendance, attendances, by=by, reason=IMPORT_REASON)
 
 
-def municipal_days_import(*, by: User | None, creates: list[MunicipalDay], updates: list[MunicipalDay], fields: list[str]) -> None:
+def municipal_days_import(
+    *, by: User | None, creates: list[MunicipalDay], updates: list[MunicipalDay], fields: list[str]
+) -> None:
     bulk.create_many(MunicipalDay, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(MunicipalDay, updates, fields, by=by, reason=IMPORT_REASON)

@@ -14,7 +14,9 @@ urlpatterns = [
     path("sessions/<int:pk>/reopen/", sessions.session_reopen, name="session_reopen"),
     path("sessions/<int:pk>/attendance/", sessions.attendance_toggle, name="attendance_toggle"),
     path("sessions/<int:pk>/attendance/search/", sessions.attendance_search, name="attendance_search"),
-    path("sessions/<int:pk>/attendance/family/", sessions.attendance_add_family, name="attendance_add_family"),
+    path(
+        "sessions/<int:pk>/attendance/family/", sessions.attendance_add_family, name="attendance_add_family"
+    ),
     path("days/", days.day_list, name="day_list"),
     path("days/new/", days.day_create, name="day_create"),
     path("days/<int:pk>/", days.day_detail, name="day_detail"),

@@ -30,7 +30,9 @@ class ReportForm(forms.Form):
 
     fy = forms.TypedChoiceField(label=_("年度"), coerce=int)
     as_of = JapaneseDateField(label=_("集計基準日（空欄は3月31日まで）"), required=False)
-    office = forms.ModelChoiceField(label=_("拠点"), queryset=Office.objects.all(), required=False, empty_label=_("全拠点"))
+    office = forms.ModelChoiceField(
+        label=_("拠点"), queryset=Office.objects.all(), required=False, empty_label=_("全拠点")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +42,11 @@ class ReportForm(forms.Form):
         data = super().clean()
         fy, as_of = data.get("fy"), data.get("as_of")
         if fy and as_of and as_of < fiscal_year_range(fy)[0]:
-            self.add_error("as_of", _("集計基準日は年度の開始日（%(start)s）以降にしてください。") % {"start": fiscal_year_range(fy)[0]})
+            self.add_error(
+                "as_of",
+                _("集計基準日は年度の開始日（%(start)s）以降にしてください。")
+                % {"start": fiscal_year_range(fy)[0]},
+            )
         return data
 
     def scope(self) -> Scope:

@@ -18,7 +18,12 @@ class ImportRun(models.Model):
     rows = models.PositiveIntegerField(_("行数"))
     counts = models.JSONField(_("件数"), default=dict)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("実施者"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("実施者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     at = models.DateTimeField(_("日時"), auto_now_add=True)
 
@@ -63,12 +68,19 @@ class FinalizedReport(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     as_of = models.DateField(_("集計基準日"), null=True, blank=True)
     office = models.ForeignKey(
-        "hikikomori.Office", verbose_name=_("拠点"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "hikikomori.Office",
+        verbose_name=_("拠点"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     label = models.CharField(_("年度の表示"), max_length=50)
     workbook = models.BinaryField(_("ワークブック"))
     figures = models.JSONField(_("数値"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("確定者"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("確定者"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("確定日時"), auto_now_add=True)
 
     class Meta:

@@ -100,7 +100,13 @@ def monthly_counts(scope: Scope, years: int = 5) -> dict[tuple[int, int], dict[s
     first = fiscal_year_range(scope.fiscal_year - years + 1)[0]
     # Grouped by day (an index-only scan in date order), folded into months here: cheaper than
     # extracting year and month from every row in SQL.
-    rows = scope.consultations().filter(date__gte=first).values("date", "method").annotate(n=Count("id")).order_by()
+    rows = (
+        scope.consultations()
+        .filter(date__gte=first)
+        .values("date", "method")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counts: dict[tuple[int, int], dict[str, int]] = {}
     for row in rows:
         day = row["date"]
@@ -114,7 +120,11 @@ def unique_counts(scope: Scope) -> dict[str, dict[str, int]]:
     """D3: 実件数 and 延件数 per category and in all, in one query."""
     qs = scope.consultations().filter(date__gte=scope.start)
     anonymous = Q(client__isnull=True)
-    aggregates = {"all_clients": Count("client", distinct=True), "all_anonymous": Count("id", filter=anonymous), "all_total": Count("id")}
+    aggregates = {
+        "all_clients": Count("client", distinct=True),
+        "all_anonymous": Count("id", filter=anonymous),
+        "all_total": Count("id"),
+    }
     for index, methods in enumerate(CATEGORIES.values()):
         in_category = Q(method__in=methods)
         aggregates[f"c{index}_clients"] = Count("client", distinct=True, filter=in_category)
@@ -145,7 +155,9 @@ def region_counts(scope: Scope, methods=(Method.PHONE, Method.VISIT)) -> dict[st
     # client's: registered with one, registered without one, anonymous.
     parts = (
         last.filter(municipality__isnull=False).values("method", region=F("municipality__region__name")),
-        last.filter(municipality__isnull=True).values("method", region=F("client__municipality__region__name")),
+        last.filter(municipality__isnull=True).values(
+            "method", region=F("client__municipality__region__name")
+        ),
         in_year.filter(client__isnull=True).values("method", region=F("municipality__region__name")),
     )
     result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
@@ -161,12 +173,19 @@ def new_interviewees(scope: Scope) -> list[dict]:
     (`region`; `home_region`, the client's registered one, where the interview recorded none)."""
     in_year = scope.consultations().filter(date__gte=scope.start)
     previous_start, previous_end = fiscal_year_range(scope.fiscal_year - 1)
-    before = scope.consultations().filter(client=OuterRef("client"), date__gte=previous_start, date__lte=previous_end)
+    before = scope.consultations().filter(
+        client=OuterRef("client"), date__gte=previous_start, date__lte=previous_end
+    )
     interviews = in_year.filter(method__in=INTERVIEW_METHODS, client__isnull=False)
     first_interview = interviews.filter(client=OuterRef("client")).order_by("date", "id")
     return list(
         interviews.filter(~Exists(before))
-        .values("client", sex=F("client__sex"), birth_date=F("client__birth_date"), home_region=F("client__municipality__region__name"))
+        .values(
+            "client",
+            sex=F("client__sex"),
+            birth_date=F("client__birth_date"),
+            home_region=F("client__municipality__region__name"),
+        )
         .annotate(
             first=Min("date"),
             region=first_interview.values("municipality__region__name")[:1],
@@ -206,7 +225,12 @@ def program_participants(scope: Scope) -> list[dict]:
     current = (scope.start, scope.end)
     return list(
         scope.attendances()
-        .values("client", "family_member", program_name=F("session__program__name"), birth_date=F("client__birth_date"))
+        .values(
+            "client",
+            "family_member",
+            program_name=F("session__program__name"),
+            birth_date=F("client__birth_date"),
+        )
         .annotate(
             first_ever=Min("session__date"),
             previous_count=Count("id", filter=Q(session__date__range=previous)),
@@ -240,7 +264,13 @@ def municipal_days(scope: Scope, years: int = 4) -> list[dict]:
 
 def consulter_counts(scope: Scope) -> dict[tuple[str, str], int]:
     """D10: consultations of the year per 相談者 and method."""
-    rows = scope.consultations().filter(date__gte=scope.start).values("consulter", "method").annotate(n=Count("id")).order_by()
+    rows = (
+        scope.consultations()
+        .filter(date__gte=scope.start)
+        .values("consulter", "method")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {(row["consulter"], row["method"]): row["n"] for row in rows}
 
 
@@ -259,13 +289,17 @@ def destination_counts(scope: Scope) -> dict[str, int]:
 def staff_counts(scope: Scope) -> list[dict]:
     """D10: consultations of the year per member of staff, and how many were 訪問・同行."""
     through = Consultation.staff.through.objects.filter(
-        consultation__archived_at__isnull=True, consultation__date__gte=scope.start, consultation__date__lte=scope.end
+        consultation__archived_at__isnull=True,
+        consultation__date__gte=scope.start,
+        consultation__date__lte=scope.end,
     )
     if scope.office:
         through = through.filter(consultation__office=scope.office)
     return list(
         through.values("user__username", "user__last_name", "user__first_name")
-        .annotate(total=Count("id"), visits=Count("id", filter=Q(consultation__method__in=CATEGORIES["訪問・同行"])))
+        .annotate(
+            total=Count("id"), visits=Count("id", filter=Q(consultation__method__in=CATEGORIES["訪問・同行"]))
+        )
         .order_by("user__last_name", "user__first_name", "user__username")
     )
 
@@ -288,9 +322,13 @@ def event_counts(scope: Scope) -> list[dict]:
     """D12: outreach events of the year per kind, with their participants."""
     from outreach.models import OutreachEvent
 
-    events = OutreachEvent.objects.filter(archived_at__isnull=True, date__gte=scope.start, date__lte=scope.end)
+    events = OutreachEvent.objects.filter(
+        archived_at__isnull=True, date__gte=scope.start, date__lte=scope.end
+    )
     if scope.office:
         events = events.filter(office=scope.office)
     return list(
-        events.values("kind").annotate(times=Count("id", distinct=True), participants=Sum("participant_counts__count")).order_by()
+        events.values("kind")
+        .annotate(times=Count("id", distinct=True), participants=Sum("participant_counts__count"))
+        .order_by()
     )

@@ -35,7 +35,13 @@ def report_finalize(*, by: User, scope: Scope) -> FinalizedReport:
         figures=figures(report),
         by=by,
     )
-    audit(AuditEvent.Action.FINALIZE, user=by, target="annual_report", target_id=finalized.pk, label=report.label)
+    audit(
+        AuditEvent.Action.FINALIZE,
+        user=by,
+        target="annual_report",
+        target_id=finalized.pk,
+        label=report.label,
+    )
     return finalized
 
 

@@ -20,7 +20,13 @@ from .queries import CATEGORIES, DEFINITIONS, Scope
 TOTAL = "合計"
 UNKNOWN = "不明"
 AGE_GROUPS = [g.value for g in AgeGroup]
-SPAN_BUCKETS = [("3ヶ月未満", 0, 3), ("3～6ヶ月未満", 3, 6), ("6ヶ月～1年未満", 6, 12), ("1年～3年未満", 12, 36), ("3年以上", 36, None)]
+SPAN_BUCKETS = [
+    ("3ヶ月未満", 0, 3),
+    ("3～6ヶ月未満", 3, 6),
+    ("6ヶ月～1年未満", 6, 12),
+    ("1年～3年未満", 12, 36),
+    ("3年以上", 36, None),
+]
 SPEC_PROGRAMS = ("フリースペース", "家族のつどい")
 
 
@@ -120,10 +126,19 @@ def monthly_table(scope: Scope, label: str, monthly) -> Table:
     totals = [sum(c.values()) for c in columns]
     rows.append([TOTAL, *totals, sum(totals)])
     visits = rows[list(CATEGORIES).index("訪問・同行")][1:]
-    rows.append(["訪問支援の割合", *[ratio(v, t) for v, t in zip(visits, [*totals, sum(totals)], strict=True)]])
+    rows.append(
+        ["訪問支援の割合", *[ratio(v, t) for v, t in zip(visits, [*totals, sum(totals)], strict=True)]]
+    )
     header = ["区分", *[f"{m}月" for m in FISCAL_MONTHS], TOTAL]
     chart = {"type": "monthly", "categories": list(CATEGORIES), "columns": header[1:-1]}
-    return Table("相談延件数（月別）", _title(label, "相談延件数（月別）", scope), header, rows, notes=notes("D1", "D2"), chart=chart)
+    return Table(
+        "相談延件数（月別）",
+        _title(label, "相談延件数（月別）", scope),
+        header,
+        rows,
+        notes=notes("D1", "D2"),
+        chart=chart,
+    )
 
 
 def trend_table(scope: Scope, label: str, monthly) -> Table:
@@ -136,16 +151,31 @@ def trend_table(scope: Scope, label: str, monthly) -> Table:
     rows = [[category, *[per_year[y][category] for y in years]] for category in CATEGORIES]
     totals = [sum(per_year[y].values()) for y in years]
     rows.append([TOTAL, *totals])
-    rows.append(["訪問支援の割合", *[ratio(per_year[y]["訪問・同行"], t) for y, t in zip(years, totals, strict=True)]])
+    rows.append(
+        ["訪問支援の割合", *[ratio(per_year[y]["訪問・同行"], t) for y, t in zip(years, totals, strict=True)]]
+    )
     header = ["区分", *[fiscal_year_label(y, scope.as_of) for y in years]]
     chart = {"type": "trend", "categories": list(CATEGORIES)}
-    return Table("相談延件数（推移）", _title(label, "相談延件数（推移）", scope), header, rows, notes=notes("D1", "D2"), chart=chart)
+    return Table(
+        "相談延件数（推移）",
+        _title(label, "相談延件数（推移）", scope),
+        header,
+        rows,
+        notes=notes("D1", "D2"),
+        chart=chart,
+    )
 
 
 def unique_table(scope: Scope, label: str) -> Table:
     counts = queries.unique_counts(scope)
     rows = [[name, counts[name]["persons"], counts[name]["total"]] for name in [*CATEGORIES, TOTAL]]
-    return Table("相談実件数", _title(label, "相談実件数", scope), ["区分", "実件数", "延件数"], rows, notes=notes("D1", "D3"))
+    return Table(
+        "相談実件数",
+        _title(label, "相談実件数", scope),
+        ["区分", "実件数", "延件数"],
+        rows,
+        notes=notes("D1", "D3"),
+    )
 
 
 def region_table(scope: Scope, label: str, regions: list[str]) -> Table:
@@ -156,9 +186,18 @@ def region_table(scope: Scope, label: str, regions: list[str]) -> Table:
     for region in [*regions, None]:
         p, v = phone.get(region, 0), visit.get(region, 0)
         rows.append([region or UNKNOWN, p, ratio(p, phone_total), v, ratio(v, visit_total)])
-    rows.append([TOTAL, phone_total, ratio(phone_total, phone_total), visit_total, ratio(visit_total, visit_total)])
+    rows.append(
+        [TOTAL, phone_total, ratio(phone_total, phone_total), visit_total, ratio(visit_total, visit_total)]
+    )
     header = ["地域", "電話（件数）", "電話（割合）", "来所（件数）", "来所（割合）"]
-    return Table("居住地域別割合", _title(label, "居住地域別割合", scope), header, rows, notes=notes("D3", "D4"), chart={"type": "regions"})
+    return Table(
+        "居住地域別割合",
+        _title(label, "居住地域別割合", scope),
+        header,
+        rows,
+        notes=notes("D3", "D4"),
+        chart={"type": "regions"},
+    )
 
 
 def new_interviewee_table(scope: Scope, label: str, regions: list[str]) -> Table:
@@ -175,7 +214,14 @@ def new_interviewee_table(scope: Scope, label: str, regions: list[str]) -> Table
     rows = [[TOTAL, TOTAL, total, ratio(total, total)]]
     for section, counts in (("性別", by_sex), ("年代", by_age), ("地域", by_region)):
         rows += [[section, item, n, ratio(n, total)] for item, n in counts.items()]
-    return Table("新規面談者", _title(label, "新規面談者", scope), ["区分", "項目", "人数", "割合"], rows, labels=2, notes=notes("D5"))
+    return Table(
+        "新規面談者",
+        _title(label, "新規面談者", scope),
+        ["区分", "項目", "人数", "割合"],
+        rows,
+        labels=2,
+        notes=notes("D5"),
+    )
 
 
 def span_table(scope: Scope, label: str) -> Table:
@@ -189,26 +235,61 @@ def span_table(scope: Scope, label: str) -> Table:
     total = sum(counts.values())
     rows = [[name, n, ratio(n, total)] for name, n in counts.items()]
     rows.append([TOTAL, total, ratio(total, total)])
-    return Table("継続支援期間", _title(label, "継続支援期間", scope), ["区分", "人数", "割合"], rows, notes=notes("D6"))
+    return Table(
+        "継続支援期間",
+        _title(label, "継続支援期間", scope),
+        ["区分", "人数", "割合"],
+        rows,
+        notes=notes("D6"),
+    )
 
 
-PROGRAM_HEADER = ["年度", "開催回数", "中止回数", "実人数", "延人数", "1回の参加人数", "新規参加者", "新規参加者の割合"]
+PROGRAM_HEADER = [
+    "年度",
+    "開催回数",
+    "中止回数",
+    "実人数",
+    "延人数",
+    "1回の参加人数",
+    "新規参加者",
+    "新規参加者の割合",
+]
 
 
 def program_table(scope: Scope, label: str, program: str, sessions, participants) -> Table:
     rows = []
     for fy in (scope.fiscal_year, scope.fiscal_year - 1):
-        held = [s for s in sessions if s["program_name"] == program and fiscal_year_of(s["date"]) == fy and s["status"] == SessionStatus.HELD]
-        cancelled = [s for s in sessions if s["program_name"] == program and fiscal_year_of(s["date"]) == fy and s["status"] == SessionStatus.CANCELLED]
+        held = [
+            s
+            for s in sessions
+            if s["program_name"] == program
+            and fiscal_year_of(s["date"]) == fy
+            and s["status"] == SessionStatus.HELD
+        ]
+        cancelled = [
+            s
+            for s in sessions
+            if s["program_name"] == program
+            and fiscal_year_of(s["date"]) == fy
+            and s["status"] == SessionStatus.CANCELLED
+        ]
         key = "current_count" if fy == scope.fiscal_year else "previous_count"
         people = [p for p in participants if p["program_name"] == program and p[key] > 0]
         new = [p for p in people if fiscal_year_of(p["first_ever"]) == fy]
         sizes = [s["participants"] for s in held]
         span = f"{min(sizes)}～{max(sizes)}" if sizes else ""
-        rows.append([
-            fiscal_year_label(fy, scope.as_of), len(held), len(cancelled), len(people), sum(p[key] for p in people),
-            span, len(new), ratio(len(new), len(people)),
-        ])
+        rows.append(
+            [
+                fiscal_year_label(fy, scope.as_of),
+                len(held),
+                len(cancelled),
+                len(people),
+                sum(p[key] for p in people),
+                span,
+                len(new),
+                ratio(len(new), len(people)),
+            ]
+        )
     return Table(program[:31], _title(label, program, scope), PROGRAM_HEADER, rows, notes=notes("D7"))
 
 
@@ -221,8 +302,13 @@ def age_table(scope: Scope, label: str, programs: list[str], participants) -> Ta
             counts[age_group(person["birth_date"], person["first_current"])] += 1
         rows += [[program, group, n, ratio(n, len(people))] for group, n in counts.items()]
     return Table(
-        "参加者の年代", _title(label, "参加者の年代", scope), ["プログラム", "年代", "人数", "割合"], rows, labels=2,
-        notes=notes("D8"), chart={"type": "ages", "programs": programs},
+        "参加者の年代",
+        _title(label, "参加者の年代", scope),
+        ["プログラム", "年代", "人数", "割合"],
+        rows,
+        labels=2,
+        notes=notes("D8"),
+        chart={"type": "ages", "programs": programs},
     )
 
 
@@ -235,35 +321,50 @@ def municipal_table(scope: Scope, label: str, days) -> Table:
     hosts: dict[int, dict[int, set[str]]] = {}
     info: dict[int, dict] = {}
     for day in days:
-        hosts.setdefault(day["municipality_id"], {}).setdefault(fiscal_year_of(day["date"]), set()).add(day["host_type"])
+        hosts.setdefault(day["municipality_id"], {}).setdefault(fiscal_year_of(day["date"]), set()).add(
+            day["host_type"]
+        )
         info[day["municipality_id"]] = day
     office_order = {name: order for name, order in Office.objects.values_list("name", "sort_order")}
     ordered = sorted(
         info.values(),
-        key=lambda d: (d["jurisdiction"] is None, office_order.get(d["jurisdiction"], 0), d["code"] or "", d["name"]),
+        key=lambda d: (
+            d["jurisdiction"] is None,
+            office_order.get(d["jurisdiction"], 0),
+            d["code"] or "",
+            d["name"],
+        ),
     )
     rows = []
     for day in ordered:
         per_year = hosts[day["municipality_id"]]
-        rows.append([day["jurisdiction"] or "管轄外", day["name"], *[_symbol(per_year.get(y, set())) for y in years]])
+        rows.append(
+            [day["jurisdiction"] or "管轄外", day["name"], *[_symbol(per_year.get(y, set())) for y in years]]
+        )
     rows.append([TOTAL, "", *[sum(1 for m in hosts.values() if m.get(y)) for y in years]])
     header = ["管轄", "市町村", *[fiscal_year_label(y, scope.as_of) for y in years]]
-    return Table("市町村相談会", _title(label, "市町村相談会", scope), header, rows, labels=2, notes=notes("D9"))
+    return Table(
+        "市町村相談会", _title(label, "市町村相談会", scope), header, rows, labels=2, notes=notes("D9")
+    )
 
 
 def municipal_results_table(scope: Scope, label: str, days) -> Table:
     rows = []
     for fy in range(scope.fiscal_year - 3, scope.fiscal_year + 1):
         in_year = [d for d in days if fiscal_year_of(d["date"]) == fy]
-        rows.append([
-            fiscal_year_label(fy, scope.as_of),
-            len({d["municipality_id"] for d in in_year}),
-            len(in_year),
-            sum(d["reserved"] for d in in_year),
-            sum(d["consulted"] for d in in_year),
-        ])
+        rows.append(
+            [
+                fiscal_year_label(fy, scope.as_of),
+                len({d["municipality_id"] for d in in_year}),
+                len(in_year),
+                sum(d["reserved"] for d in in_year),
+                sum(d["consulted"] for d in in_year),
+            ]
+        )
     header = ["年度", "実施市町村数", "実施日数", "予約数", "相談件数"]
-    return Table("市町村相談会（実績）", _title(label, "市町村相談会（実績）", scope), header, rows, notes=notes("D9"))
+    return Table(
+        "市町村相談会（実績）", _title(label, "市町村相談会（実績）", scope), header, rows, notes=notes("D9")
+    )
 
 
 def figures(report: Report) -> dict[str, object]:
@@ -273,7 +374,9 @@ def figures(report: Report) -> dict[str, object]:
         for row in table.rows:
             labels = " / ".join(str(v) for v in row[: table.labels])
             for column, value in zip(table.header[table.labels :], row[table.labels :], strict=True):
-                result[f"{table.sheet} | {labels} | {column}"] = float(value) if isinstance(value, Ratio) else value
+                result[f"{table.sheet} | {labels} | {column}"] = (
+                    float(value) if isinstance(value, Ratio) else value
+                )
     return result
 
 
@@ -285,7 +388,9 @@ def consulter_table(scope: Scope, label: str) -> Table:
         rows.append([consulter, *values, sum(values)])
     totals = [sum(row[i] for row in rows) for i in range(1, len(CATEGORIES) + 2)]
     rows.append([TOTAL, *totals])
-    return Table("相談者別", _title(label, "相談者別", scope), ["相談者", *CATEGORIES, TOTAL], rows, notes=notes("D10"))
+    return Table(
+        "相談者別", _title(label, "相談者別", scope), ["相談者", *CATEGORIES, TOTAL], rows, notes=notes("D10")
+    )
 
 
 def destination_table(scope: Scope, label: str) -> Table:
@@ -294,7 +399,9 @@ def destination_table(scope: Scope, label: str) -> Table:
     names += [name for name in counts if name not in names]
     rows = [[name, counts.get(name, 0)] for name in names]
     rows.append([TOTAL, sum(counts.values())])
-    return Table("つなぎ先別", _title(label, "つなぎ先別", scope), ["つなぎ先", "件数"], rows, notes=notes("D10"))
+    return Table(
+        "つなぎ先別", _title(label, "つなぎ先別", scope), ["つなぎ先", "件数"], rows, notes=notes("D10")
+    )
 
 
 def staff_table(scope: Scope, label: str) -> Table:
@@ -303,19 +410,43 @@ def staff_table(scope: Scope, label: str) -> Table:
         name = f"{row['user__last_name']} {row['user__first_name']}".strip() or row["user__username"]
         rows.append([name, row["total"], row["visits"]])
     rows.append([TOTAL, sum(r[1] for r in rows), sum(r[2] for r in rows)])
-    return Table("担当者別", _title(label, "担当者別", scope), ["担当者", "延件数", "訪問・同行"], rows, notes=notes("D10"))
+    return Table(
+        "担当者別",
+        _title(label, "担当者別", scope),
+        ["担当者", "延件数", "訪問・同行"],
+        rows,
+        notes=notes("D10"),
+    )
 
 
 def ice_age_table(scope: Scope, label: str) -> Table:
-    rows = [[r["office_name"], r["clients"], r["ice_age"], ratio(r["ice_age"], r["clients"])] for r in queries.ice_age_counts(scope)]
+    rows = [
+        [r["office_name"], r["clients"], r["ice_age"], ratio(r["ice_age"], r["clients"])]
+        for r in queries.ice_age_counts(scope)
+    ]
     clients, ice = sum(r[1] for r in rows), sum(r[2] for r in rows)
     rows.append([TOTAL, clients, ice, ratio(ice, clients)])
     header = ["拠点", "実人数", "うち就職氷河期世代", "割合"]
-    return Table("就職氷河期世代", _title(label, "就職氷河期世代（サテライトオフィス）", scope), header, rows, notes=notes("D11"))
+    return Table(
+        "就職氷河期世代",
+        _title(label, "就職氷河期世代（サテライトオフィス）", scope),
+        header,
+        rows,
+        notes=notes("D11"),
+    )
 
 
 def event_table(scope: Scope, label: str) -> Table:
     counts = {row["kind"]: row for row in queries.event_counts(scope)}
-    rows = [[kind, counts.get(kind, {}).get("times", 0), counts.get(kind, {}).get("participants") or 0] for kind in [k.value for k in OutreachEvent.Kind]]
+    rows = [
+        [kind, counts.get(kind, {}).get("times", 0), counts.get(kind, {}).get("participants") or 0]
+        for kind in [k.value for k in OutreachEvent.Kind]
+    ]
     rows.append([TOTAL, sum(r[1] for r in rows), sum(r[2] for r in rows)])
-    return Table("普及啓発・研修", _title(label, "普及啓発・研修", scope), ["種別", "回数", "参加人数"], rows, notes=notes("D12"))
+    return Table(
+        "普及啓発・研修",
+        _title(label, "普及啓発・研修", scope),
+        ["種別", "回数", "参加人数"],
+        rows,
+        notes=notes("D12"),
+    )

@@ -66,8 +66,14 @@ def annual_download(request):
         messages.error(request, form_error_text(form))
         return redirect("reports:annual")
     report = build_report(form.scope())
-    audit(AuditEvent.Action.EXPORT, user=request.user, target="annual_report", request=request, label=report.label,
-          office=str(form.scope().office or ""))
+    audit(
+        AuditEvent.Action.EXPORT,
+        user=request.user,
+        target="annual_report",
+        request=request,
+        label=report.label,
+        office=str(form.scope().office or ""),
+    )
     return _workbook_response(render_workbook(report), report.label)
 
 
@@ -88,5 +94,7 @@ def finalized_download(request, pk):
     finalized = FinalizedReport.objects.filter(pk=pk).first()
     if finalized is None:
         raise Http404
-    audit(AuditEvent.Action.EXPORT, user=request.user, target="finalized_report", target_id=pk, request=request)
+    audit(
+        AuditEvent.Action.EXPORT, user=request.user, target="finalized_report", target_id=pk, request=request
+    )
     return _workbook_response(bytes(finalized.workbook), f"{finalized.label}_確定版")

@@ -26,11 +26,15 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         kind = form.cleaned_data["kind"]
-        result = run_import(kind=kind, content=content, file_name=upload.name, by=request.user, dry_run=True, request=request)
+        result = run_import(
+            kind=kind, content=content, file_name=upload.name, by=request.user, dry_run=True, request=request
+        )
         context["result"] = result
         if result.ok:
             PendingImport.objects.filter(by=request.user).delete()
-            context["pending"] = PendingImport.objects.create(kind=kind, file_name=upload.name, content=content, by=request.user)
+            context["pending"] = PendingImport.objects.create(
+                kind=kind, file_name=upload.name, content=content, by=request.user
+            )
     context["runs"] = ImportRun.objects.select_related("by")[:20]
     return render(request, "reports/import.html", context)
 
@@ -41,15 +45,24 @@ def import_confirm(request, pk):
     PendingImport.objects.expired().delete()
     pending = PendingImport.objects.filter(pk=pk, by=request.user).first()
     if pending is None:
-        messages.error(request, _("確認の期限（1時間）が過ぎたか、取り込み済みです。もう一度ファイルを選んでください。"))
+        messages.error(
+            request, _("確認の期限（1時間）が過ぎたか、取り込み済みです。もう一度ファイルを選んでください。")
+        )
         return redirect("reports:import")
     with transaction.atomic():
         result = run_import(
-            kind=pending.kind, content=bytes(pending.content), file_name=pending.file_name, by=request.user, request=request
+            kind=pending.kind,
+            content=bytes(pending.content),
+            file_name=pending.file_name,
+            by=request.user,
+            request=request,
         )
         pending.delete()
     if result.ok:
         messages.success(request, _("取り込みました。") + " " + " / ".join(result.summary_lines()))
     else:
-        messages.error(request, _("取り込めませんでした。何も登録されていません。") + " " + " ".join(result.error_lines()[:20]))
+        messages.error(
+            request,
+            _("取り込めませんでした。何も登録されていません。") + " " + " ".join(result.error_lines()[:20]),
+        )
     return redirect("reports:import")

@@ -67,7 +67,9 @@ def _sheet(workbook: Workbook, table: Table) -> None:
     for offset, note in enumerate(table.notes, start=2):
         write_cell(sheet, last + offset, 1, note).alignment = Alignment(wrap_text=False)
     for c in range(1, len(table.header) + 1):
-        widest = max([_width(table.header[c - 1])] + [_width(row[c - 1]) for row in table.rows if c - 1 < len(row)])
+        widest = max(
+            [_width(table.header[c - 1])] + [_width(row[c - 1]) for row in table.rows if c - 1 < len(row)]
+        )
         sheet.column_dimensions[get_column_letter(c)].width = min(max(widest + 2, 8), 40)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=table.labels + 1)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -89,13 +91,19 @@ def _chart(sheet, table: Table, anchor_row: int) -> None:
         bars.type, bars.grouping, bars.overlap = "col", "stacked", 100
         bars.title = table.title
         last_col = len(table.header) - (1 if kind == "monthly" else 0)
-        data = Reference(sheet, min_col=1, max_col=last_col, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + categories)
+        data = Reference(
+            sheet, min_col=1, max_col=last_col, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + categories
+        )
         bars.add_data(data, from_rows=True, titles_from_data=True)
         bars.set_categories(Reference(sheet, min_col=2, max_col=last_col, min_row=HEADER_ROW))
         bars.y_axis.title = "件数"
         line = LineChart()
         ratio_row = HEADER_ROW + categories + 2
-        line.add_data(Reference(sheet, min_col=1, max_col=last_col, min_row=ratio_row), from_rows=True, titles_from_data=True)
+        line.add_data(
+            Reference(sheet, min_col=1, max_col=last_col, min_row=ratio_row),
+            from_rows=True,
+            titles_from_data=True,
+        )
         line.y_axis.axId = 200
         line.y_axis.title = "訪問支援の割合"
         line.y_axis.number_format = RATIO_FORMAT
@@ -107,7 +115,9 @@ def _chart(sheet, table: Table, anchor_row: int) -> None:
         pie = PieChart()
         pie.title = "電話（件数）の居住地域別割合"
         rows = len(table.rows) - 1
-        pie.add_data(Reference(sheet, min_col=2, min_row=HEADER_ROW, max_row=HEADER_ROW + rows), titles_from_data=True)
+        pie.add_data(
+            Reference(sheet, min_col=2, min_row=HEADER_ROW, max_row=HEADER_ROW + rows), titles_from_data=True
+        )
         pie.set_categories(Reference(sheet, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + rows))
         sheet.add_chart(pie, anchor)
     elif kind == "ages":
@@ -115,7 +125,11 @@ def _chart(sheet, table: Table, anchor_row: int) -> None:
         bars.type = "bar"
         bars.title = "参加者の年代（人数）"
         rows = len(table.rows)
-        bars.add_data(Reference(sheet, min_col=3, min_row=HEADER_ROW, max_row=HEADER_ROW + rows), titles_from_data=True)
-        bars.set_categories(Reference(sheet, min_col=1, max_col=2, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + rows))
+        bars.add_data(
+            Reference(sheet, min_col=3, min_row=HEADER_ROW, max_row=HEADER_ROW + rows), titles_from_data=True
+        )
+        bars.set_categories(
+            Reference(sheet, min_col=1, max_col=2, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + rows)
+        )
         bars.height, bars.width = 10, 18
         sheet.add_chart(bars, anchor)

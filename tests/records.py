@@ -6,7 +6,9 @@ from cases.models import Client, Consultation, Consulter, FamilyMember, Method
 from hikikomori.models import Municipality
 
 
-def make_client(office, case_number="C-0001", name="山田 太郎", kana="ヤマダ タロウ", municipality=None, **fields) -> Client:
+def make_client(
+    office, case_number="C-0001", name="山田 太郎", kana="ヤマダ タロウ", municipality=None, **fields
+) -> Client:
     if municipality is not None and not isinstance(municipality, Municipality):
         municipality = Municipality.objects.get(name=municipality)
     fields.setdefault("registered_on", dt.date(2024, 4, 1))
@@ -15,7 +17,9 @@ def make_client(office, case_number="C-0001", name="山田 太郎", kana="ヤマ
     )
 
 
-def make_consultation(office, date, method=Method.PHONE, client=None, consulter=Consulter.FAMILY, staff=(), **fields) -> Consultation:
+def make_consultation(
+    office, date, method=Method.PHONE, client=None, consulter=Consulter.FAMILY, staff=(), **fields
+) -> Consultation:
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
     if client is not None and "municipality" not in fields:
@@ -39,7 +43,9 @@ def world(*, coordinator, center, chikuho) -> dict:
     from outreach.models import OutreachEvent, Reservation
 
     reservation = Reservation.objects.create(day=day, time=dt.time(10), client=client)
-    event = OutreachEvent.objects.create(kind="講話", date=dt.date(2024, 8, 19), title="研修会での講話", office=center)
+    event = OutreachEvent.objects.create(
+        kind="講話", date=dt.date(2024, 8, 19), title="研修会での講話", office=center
+    )
     return {
         "session": session,
         "day": day,
@@ -60,7 +66,9 @@ def make_session(office, date, program="フリースペース", **fields):
 
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
-    return Session.objects.create(program=Program.objects.get(name=program), office=office, date=date, **fields)
+    return Session.objects.create(
+        program=Program.objects.get(name=program), office=office, date=date, **fields
+    )
 
 
 def make_day(office, date, municipality="春日市", host_type="センター主催", **fields):
@@ -69,5 +77,9 @@ def make_day(office, date, municipality="春日市", host_type="センター主�
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
     return MunicipalDay.objects.create(
-        office=office, date=date, municipality=Municipality.objects.get(name=municipality), host_type=host_type, **fields
+        office=office,
+        date=date,
+        municipality=Municipality.objects.get(name=municipality),
+        host_type=host_type,
+        **fields,
     )

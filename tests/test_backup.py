@@ -17,14 +17,23 @@ RESTORED = "hikikomori_restore_check"
 
 def _psql_args():
     settings = connection.settings_dict
-    return ["-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres"]
+    return [
+        "-h",
+        settings["HOST"] or "127.0.0.1",
+        "-p",
+        str(settings["PORT"] or 5432),
+        "-U",
+        settings["USER"] or "postgres",
+    ]
 
 
 def _table_fingerprints(cursor) -> dict[str, tuple[int, str]]:
     cursor.execute("select tablename from pg_tables where schemaname = 'public' order by tablename")
     result = {}
     for (table,) in cursor.fetchall():
-        cursor.execute(f'select count(*), md5(coalesce(string_agg(t::text, \'|\' order by t::text), \'\')) from "{table}" t')
+        cursor.execute(
+            f"select count(*), md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from \"{table}\" t"
+        )
         result[table] = cursor.fetchone()
     return result
 
@@ -34,7 +43,9 @@ def _report_figures() -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_every_row_and_the_same_yearly_figures(master_data, tmp_path, coordinator, center, chikuho):
+def test_a_backup_restores_every_row_and_the_same_yearly_figures(
+    master_data, tmp_path, coordinator, center, chikuho
+):
     if connection.vendor != "postgresql":
         pytest.skip("backup and restore use pg_dump and pg_restore (CI runs PostgreSQL)")
     client = make_client(center, municipality="春日市")

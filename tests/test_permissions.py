@@ -73,7 +73,9 @@ MATRIX: dict[str, Row] = {
     "outreach:session_generate": Row(CASE_ROLES_ONLY),
     "outreach:session_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:session_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}),
-    "outreach:attendance_search": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}, query="?q=やまだ"),
+    "outreach:attendance_search": Row(
+        CENTER_RECORD, kwargs=lambda w: {"pk": w["session"].pk}, query="?q=やまだ"
+    ),
     "outreach:session_cancel": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:session_reopen": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:attendance_toggle": Row(everyone(405), kwargs=lambda w: {"pk": w["session"].pk}),
@@ -102,11 +104,19 @@ MATRIX: dict[str, Row] = {
 # form, so allowed roles get a redirect back; the scoping answers come first).
 POST_MATRIX: dict[str, Row] = {
     "cases:client_merge": Row(everyone(302, admin=403, outsider=403)),
-    "cases:family_add": Row(everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}),
-    "cases:client_close": Row(everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}),
-    "cases:client_reopen": Row(everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}),
+    "cases:family_add": Row(
+        everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}
+    ),
+    "cases:client_close": Row(
+        everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}
+    ),
+    "cases:client_reopen": Row(
+        everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["client"].pk}
+    ),
     "cases:client_transfer": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": w["client"].pk}),
-    "cases:consultation_attach": Row(everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["anonymous"].pk}),
+    "cases:consultation_attach": Row(
+        everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["anonymous"].pk}
+    ),
     "cases:consultation_archive": Row(
         everyone(302, satellite=404, admin=403, outsider=403),
         kwargs=lambda w: {"pk": records.make_consultation(w["center"], "2024-05-03").pk},

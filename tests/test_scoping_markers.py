@@ -23,16 +23,25 @@ def marked(center, coordinator):
     """Records of the center, each holding the marker, dated so that every panel and list shows them."""
     today = timezone.localdate()
     links = []
-    client = records.make_client(center, case_number="Z-9001", name=f"{MARKER} 太郎", kana="ヒョウシキ タロウ",
-                                 municipality="田川市")
-    dormant = records.make_client(center, case_number="Z-9002", name=f"{MARKER} 次郎", kana="ヒョウシキ ジロウ")
-    old = records.make_consultation(center, today - dt.timedelta(days=400), client=dormant, content=f"{MARKER}の古い相談")
-    links += [reverse("cases:client_detail", args=[client.pk]), reverse("cases:client_detail", args=[dormant.pk]),
-              reverse("cases:consultation_detail", args=[old.pk])]
+    client = records.make_client(
+        center, case_number="Z-9001", name=f"{MARKER} 太郎", kana="ヒョウシキ タロウ", municipality="田川市"
+    )
+    dormant = records.make_client(
+        center, case_number="Z-9002", name=f"{MARKER} 次郎", kana="ヒョウシキ ジロウ"
+    )
+    old = records.make_consultation(
+        center, today - dt.timedelta(days=400), client=dormant, content=f"{MARKER}の古い相談"
+    )
+    links += [
+        reverse("cases:client_detail", args=[client.pk]),
+        reverse("cases:client_detail", args=[dormant.pk]),
+        reverse("cases:consultation_detail", args=[old.pk]),
+    ]
     member = FamilyMember.objects.create(client=client, name=f"{MARKER} 花子", relationship="母")
     for day in (today, dt.date(2024, 5, 1)):
-        consultation = records.make_consultation(center, day, client=client, staff=[coordinator],
-                                                 content=f"{MARKER}の相談内容", follow_up_on=today)
+        consultation = records.make_consultation(
+            center, day, client=client, staff=[coordinator], content=f"{MARKER}の相談内容", follow_up_on=today
+        )
         links.append(reverse("cases:consultation_detail", args=[consultation.pk]))
     records.make_consultation(center, dt.date(2024, 5, 2), content=f"{MARKER}の匿名相談")
     for day in (today, dt.date(2024, 5, 14)):
@@ -42,8 +51,11 @@ def marked(center, coordinator):
         Attendance.objects.create(session=family, client=client, family_member=member, created_by=coordinator)
         municipal = records.make_day(center, day, municipality=DAY_MARKER, notes=f"{MARKER}のメモ")
         Reservation.objects.create(day=municipal, time=dt.time(10), name=f"{MARKER} 予約者")
-        links += [reverse("outreach:session_detail", args=[session.pk]), reverse("outreach:session_detail", args=[family.pk]),
-                  reverse("outreach:day_detail", args=[municipal.pk])]
+        links += [
+            reverse("outreach:session_detail", args=[session.pk]),
+            reverse("outreach:session_detail", args=[family.pk]),
+            reverse("outreach:day_detail", args=[municipal.pk]),
+        ]
     for day in (dt.date(2024, 8, 19), today):
         event = OutreachEvent.objects.create(kind="講話", date=day, title=f"{MARKER}研修", office=center)
         links.append(reverse("outreach:event_edit", args=[event.pk]))
@@ -56,8 +68,16 @@ def own(satellite_coordinator, chikuho, center):
     return records.world(coordinator=satellite_coordinator, center=chikuho, chikuho=center)
 
 
-QUERIES = ["", "?fy=2024", "?fiscal_year=2024", "?fiscal_year=all", "?q=ひょうしき", "?client=ひょうしき", "?dormant=true",
-           "?status=支援中&ordering=-last_contact"]
+QUERIES = [
+    "",
+    "?fy=2024",
+    "?fiscal_year=2024",
+    "?fiscal_year=all",
+    "?q=ひょうしき",
+    "?client=ひょうしき",
+    "?dormant=true",
+    "?status=支援中&ordering=-last_contact",
+]
 
 
 def test_no_page_shows_another_offices_records(marked, own, satellite_coordinator, center, coordinator):
@@ -87,8 +107,13 @@ def test_no_page_shows_another_offices_records(marked, own, satellite_coordinato
 
 def test_the_marker_is_visible_to_the_centers_own_coordinator(marked, coordinator_client):
     """The test's own check: the markers do reach the pages of the office that owns them."""
-    for url in ["/", reverse("cases:client_list"), reverse("cases:consultation_list") + "?fiscal_year=all",
-                reverse("outreach:session_list") + "?fy=2024", reverse("outreach:event_list") + "?fy=2024"]:
+    for url in [
+        "/",
+        reverse("cases:client_list"),
+        reverse("cases:consultation_list") + "?fiscal_year=all",
+        reverse("outreach:session_list") + "?fy=2024",
+        reverse("outreach:event_list") + "?fy=2024",
+    ]:
         assert MARKER in coordinator_client.get(url).content.decode(), url
     for url in ["/", reverse("outreach:day_list") + "?fy=2024"]:
         assert DAY_MARKER in coordinator_client.get(url).content.decode(), url

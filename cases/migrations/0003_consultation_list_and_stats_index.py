@@ -5,30 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_default_choice_lists'),
-        ('hikikomori', '0003_audit_event'),
+        ("cases", "0002_default_choice_lists"),
+        ("hikikomori", "0003_audit_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='consultation',
-            name='consultation_list_order',
+            model_name="consultation",
+            name="consultation_list_order",
         ),
         migrations.AlterField(
-            model_name='consultation',
-            name='date',
-            field=models.DateField(verbose_name='相談日'),
+            model_name="consultation",
+            name="date",
+            field=models.DateField(verbose_name="相談日"),
         ),
         migrations.AlterField(
-            model_name='historicalconsultation',
-            name='date',
-            field=models.DateField(verbose_name='相談日'),
+            model_name="historicalconsultation",
+            name="date",
+            field=models.DateField(verbose_name="相談日"),
         ),
         migrations.AddIndex(
-            model_name='consultation',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['date', 'id'], include=('id', 'office', 'method', 'consulter', 'client', 'municipality', 'duration_minutes'), name='consultation_stats_cover'),
+            model_name="consultation",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["date", "id"],
+                include=("id", "office", "method", "consulter", "client", "municipality", "duration_minutes"),
+                name="consultation_stats_cover",
+            ),
         ),
     ]

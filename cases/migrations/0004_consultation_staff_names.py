@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_consultation_list_and_stats_index'),
+        ("cases", "0003_consultation_list_and_stats_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consultation',
-            name='staff_names',
-            field=models.CharField(blank=True, help_text='取り込んだ記録の担当者のうち、職員アカウントに当たらない氏名（退職者など）。', max_length=200, verbose_name='担当者（記録上の氏名）'),
+            model_name="consultation",
+            name="staff_names",
+            field=models.CharField(
+                blank=True,
+                help_text="取り込んだ記録の担当者のうち、職員アカウントに当たらない氏名（退職者など）。",
+                max_length=200,
+                verbose_name="担当者（記録上の氏名）",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconsultation',
-            name='staff_names',
-            field=models.CharField(blank=True, help_text='取り込んだ記録の担当者のうち、職員アカウントに当たらない氏名（退職者など）。', max_length=200, verbose_name='担当者（記録上の氏名）'),
+            model_name="historicalconsultation",
+            name="staff_names",
+            field=models.CharField(
+                blank=True,
+                help_text="取り込んだ記録の担当者のうち、職員アカウントに当たらない氏名（退職者など）。",
+                max_length=200,
+                verbose_name="担当者（記録上の氏名）",
+            ),
         ),
     ]

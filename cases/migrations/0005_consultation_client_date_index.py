@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_consultation_staff_names'),
-        ('hikikomori', '0005_audit_log_append_only'),
+        ("cases", "0004_consultation_staff_names"),
+        ("hikikomori", "0005_audit_log_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='consultation',
-            name='cases_consu_client__9506ef_idx',
+            model_name="consultation",
+            name="cases_consu_client__9506ef_idx",
         ),
         migrations.AddIndex(
-            model_name='consultation',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['client', 'date'], name='consultation_client_date'),
+            model_name="consultation",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["client", "date"],
+                name="consultation_client_date",
+            ),
         ),
     ]

@@ -41,12 +41,20 @@ def client_list(request):
     query.pop("page", None)
     today = timezone.localdate()
     dormant_ids = set(
-        Client.objects.dormant(today).filter(pk__in=[c.pk for c in page.object_list]).values_list("pk", flat=True)
+        Client.objects.dormant(today)
+        .filter(pk__in=[c.pk for c in page.object_list])
+        .values_list("pk", flat=True)
     )
     return render(
         request,
         "cases/client_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "dormant_ids": dormant_ids, "today": today},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "dormant_ids": dormant_ids,
+            "today": today,
+        },
     )
 
 
@@ -76,7 +84,14 @@ def client_create(request):
 @require_case_access
 def client_edit(request, pk):
     client = get_for_user(Client.objects.current(), request.user, pk=pk)
-    audit(AuditEvent.Action.VIEW, user=request.user, target="client", target_id=client.pk, request=request, form="edit")
+    audit(
+        AuditEvent.Action.VIEW,
+        user=request.user,
+        target="client",
+        target_id=client.pk,
+        request=request,
+        form="edit",
+    )
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -101,9 +116,9 @@ def client_edit(request, pk):
 def client_detail(request, pk):
     family = FamilyMember.objects.filter(archived_at__isnull=True)
     client = get_for_user(
-        Client.objects.current().select_related("office", "municipality__region", "referral_route", "closure_reason").prefetch_related(
-            Prefetch("family", queryset=family)
-        ),
+        Client.objects.current()
+        .select_related("office", "municipality__region", "referral_route", "closure_reason")
+        .prefetch_related(Prefetch("family", queryset=family)),
         request.user,
         pk=pk,
     )
@@ -139,7 +154,9 @@ def family_add(request, pk):
         services.family_member_add(by=request.user, client=client, **form.cleaned_data)
         messages.success(request, _("家族を追加しました。"))
     else:
-        messages.error(request, _("家族を追加できませんでした: %(errors)s") % {"errors": form_error_text(form)})
+        messages.error(
+            request, _("家族を追加できませんでした: %(errors)s") % {"errors": form_error_text(form)}
+        )
     return redirect("cases:client_detail", pk=pk)
 
 
@@ -191,11 +208,18 @@ def client_transfer(request, pk):
     form = TransferForm(request.POST)
     if form.is_valid():
         try:
-            services.client_transfer(by=request.user, client=client, office=form.cleaned_data["office"], reason=form.cleaned_data["reason"])
+            services.client_transfer(
+                by=request.user,
+                client=client,
+                office=form.cleaned_data["office"],
+                reason=form.cleaned_data["reason"],
+            )
         except (ValidationError, services.ConflictError) as exc:
             messages.error(request, _message(exc))
         else:
-            messages.success(request, _("担当拠点を %(office)s に変更しました。") % {"office": form.cleaned_data["office"]})
+            messages.success(
+                request, _("担当拠点を %(office)s に変更しました。") % {"office": form.cleaned_data["office"]}
+            )
     else:
         messages.error(request, form_error_text(form))
     return redirect("cases:client_detail", pk=pk)
@@ -217,11 +241,15 @@ def client_merge(request):
     survivor = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["survivor"])
     duplicate = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["duplicate"])
     try:
-        services.client_merge(by=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"])
+        services.client_merge(
+            by=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as exc:
         messages.error(request, _message(exc))
         return redirect("cases:client_duplicates")
-    messages.success(request, _("%(dup)s を %(survivor)s に統合しました。") % {"dup": duplicate, "survivor": survivor})
+    messages.success(
+        request, _("%(dup)s を %(survivor)s に統合しました。") % {"dup": duplicate, "survivor": survivor}
+    )
     return redirect("cases:client_detail", pk=survivor.pk)
 
 
@@ -229,4 +257,3 @@ def _message(exc) -> str:
     if isinstance(exc, services.ConflictError):
         return _("他の職員が同時に更新しました。画面を開き直してください。")
     return " ".join(exc.messages)
-

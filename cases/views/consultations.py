@@ -37,7 +37,10 @@ def consultation_create(request):
     initial = {"date": timezone.localdate(), "office": user.primary_office, "staff": [user]}
     if client_id := request.GET.get("client"):
         client = get_for_user(Client.objects.current(), user, pk=client_id)
-        initial.update(client=client, office=client.office if client.office_id in visible_office_ids(user) else user.primary_office)
+        initial.update(
+            client=client,
+            office=client.office if client.office_id in visible_office_ids(user) else user.primary_office,
+        )
     form = ConsultationForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,11 +48,15 @@ def consultation_create(request):
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
-            messages.success(request, _("相談を記録しました（%(date)s %(method)s %(who)s）。") % {
-                "date": f"{consultation.date:%Y/%m/%d}",
-                "method": consultation.method,
-                "who": consultation.client.name if consultation.client else _("匿名"),
-            })
+            messages.success(
+                request,
+                _("相談を記録しました（%(date)s %(method)s %(who)s）。")
+                % {
+                    "date": f"{consultation.date:%Y/%m/%d}",
+                    "method": consultation.method,
+                    "who": consultation.client.name if consultation.client else _("匿名"),
+                },
+            )
             return redirect(safe_next(request, reverse("home")))
     return render(request, "cases/consultation_form.html", {"form": form, "next": safe_next(request, "")})
 
@@ -77,22 +84,36 @@ def consultation_edit(request, pk):
         if status is None:
             messages.success(request, _("相談記録を更新しました。"))
             return redirect("cases:consultation_detail", pk=pk)
-    return render(request, "cases/consultation_form.html", {"form": form, "consultation": consultation}, status=status)
+    return render(
+        request, "cases/consultation_form.html", {"form": form, "consultation": consultation}, status=status
+    )
 
 
 @require_case_access
 def consultation_detail(request, pk):
     consultation = get_for_user(
-        Consultation.objects.current().select_related("client", "office", "family_member", "referral_destination", "municipality"),
+        Consultation.objects.current().select_related(
+            "client", "office", "family_member", "referral_destination", "municipality"
+        ),
         request.user,
         pk=pk,
     )
-    audit(AuditEvent.Action.VIEW, user=request.user, target="consultation", target_id=consultation.pk, request=request)
+    audit(
+        AuditEvent.Action.VIEW,
+        user=request.user,
+        target="consultation",
+        target_id=consultation.pk,
+        request=request,
+    )
     history = consultation.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
         "cases/consultation_detail.html",
-        {"consultation": consultation, "history": history, "attach_form": AttachClientForm(user=request.user)},
+        {
+            "consultation": consultation,
+            "history": history,
+            "attach_form": AttachClientForm(user=request.user),
+        },
     )
 
 
@@ -104,11 +125,15 @@ def consultation_attach(request, pk):
     form = AttachClientForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            services.consultation_attach_client(by=request.user, consultation=consultation, client=form.cleaned_data["client"])
+            services.consultation_attach_client(
+                by=request.user, consultation=consultation, client=form.cleaned_data["client"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("相談を %(client)s に紐づけました。") % {"client": form.cleaned_data["client"]})
+            messages.success(
+                request, _("相談を %(client)s に紐づけました。") % {"client": form.cleaned_data["client"]}
+            )
     else:
         messages.error(request, form_error_text(form))
     return redirect("cases:consultation_detail", pk=pk)
@@ -164,7 +189,21 @@ def consultation_list(request):
     )
 
 
-EXPORT_HEADER = ["記録番号", "相談日", "開始時刻", "所要時間（分）", "拠点", "相談方法", "相談者", "ケース番号", "氏名", "担当者", "つなぎ先", "次回予定", "内容"]
+EXPORT_HEADER = [
+    "記録番号",
+    "相談日",
+    "開始時刻",
+    "所要時間（分）",
+    "拠点",
+    "相談方法",
+    "相談者",
+    "ケース番号",
+    "氏名",
+    "担当者",
+    "つなぎ先",
+    "次回予定",
+    "内容",
+]
 
 
 @require_case_access
@@ -172,7 +211,11 @@ def consultation_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     filterset = filtered_consultations(request)
-    rows = filterset.qs.select_related("client", "office", "referral_destination").prefetch_related("staff").order_by("date", "id")
+    rows = (
+        filterset.qs.select_related("client", "office", "referral_destination")
+        .prefetch_related("staff")
+        .order_by("date", "id")
+    )
 
     def generate():
         yield EXPORT_HEADER
@@ -194,6 +237,15 @@ def consultation_export(request, fmt):
             ]
 
     count = filterset.qs.count()
-    audit(AuditEvent.Action.EXPORT, user=request.user, target="consultations", request=request, rows=count, format=fmt,
-          filters=filters_used(filterset))
-    return export_response(generate(), filename=f"相談記録_{timezone.localdate():%Y%m%d}", fmt=fmt, title="相談記録")
+    audit(
+        AuditEvent.Action.EXPORT,
+        user=request.user,
+        target="consultations",
+        request=request,
+        rows=count,
+        format=fmt,
+        filters=filters_used(filterset),
+    )
+    return export_response(
+        generate(), filename=f"相談記録_{timezone.localdate():%Y%m%d}", fmt=fmt, title="相談記録"
+    )

@@ -18,7 +18,9 @@ def save_edit(form, save: Callable[[], object], what: str) -> int | None:
     except services.ConflictError:
         form.add_error(
             None,
-            _("%(what)sは、開いた後に他の職員が更新しました。入力内容は残っています。最新の内容を確認してから保存し直してください。")
+            _(
+                "%(what)sは、開いた後に他の職員が更新しました。入力内容は残っています。最新の内容を確認してから保存し直してください。"
+            )
             % {"what": what},
         )
         return 409

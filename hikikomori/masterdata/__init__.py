@@ -26,7 +26,9 @@ def load_master_data(get_model: Callable[[str, str], type], data: dict) -> dict[
 
     offices = {}
     for order, row in enumerate(data.get("offices", []), start=1):
-        defaults = {k: row.get(k, "") or "" for k in ("short_name", "kind", "location", "address", "operator")}
+        defaults = {
+            k: row.get(k, "") or "" for k in ("short_name", "kind", "location", "address", "operator")
+        }
         defaults.update(opened_on=row.get("opened_on"), closed_on=row.get("closed_on"), sort_order=order)
         offices[row["name"]], _ = Office.objects.update_or_create(name=row["name"], defaults=defaults)
     regions = {}

@@ -7,28 +7,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hikikomori', '0002_roles_and_default_master_data'),
+        ("hikikomori", "0002_roles_and_default_master_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='日時')),
-                ('action', models.CharField(choices=[('view', '閲覧'), ('create', '登録'), ('update', '変更'), ('archive', 'アーカイブ'), ('export', '出力'), ('import', '一括登録'), ('merge', '統合'), ('transfer', '担当拠点の変更'), ('login', 'ログイン'), ('login_failed', 'ログイン失敗'), ('logout', 'ログアウト'), ('denied', 'アクセス拒否'), ('finalize', '確定')], max_length=20, verbose_name='操作')),
-                ('target', models.CharField(blank=True, max_length=100, verbose_name='対象')),
-                ('target_id', models.CharField(blank=True, max_length=50, verbose_name='対象ID')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='詳細')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IPアドレス')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='職員')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="日時"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "閲覧"),
+                            ("create", "登録"),
+                            ("update", "変更"),
+                            ("archive", "アーカイブ"),
+                            ("export", "出力"),
+                            ("import", "一括登録"),
+                            ("merge", "統合"),
+                            ("transfer", "担当拠点の変更"),
+                            ("login", "ログイン"),
+                            ("login_failed", "ログイン失敗"),
+                            ("logout", "ログアウト"),
+                            ("denied", "アクセス拒否"),
+                            ("finalize", "確定"),
+                        ],
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("target", models.CharField(blank=True, max_length=100, verbose_name="対象")),
+                ("target_id", models.CharField(blank=True, max_length=50, verbose_name="対象ID")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="詳細")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IPアドレス"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="職員",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '監査ログ',
-                'verbose_name_plural': '監査ログ',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "監査ログ",
+                "verbose_name_plural": "監査ログ",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hikikomori', '0003_audit_event'),
+        ("hikikomori", "0003_audit_event"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, help_text='管理者が設定したパスワードは、本人が最初のログインで変更します。', verbose_name='次回ログイン時にパスワード変更'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(
+                default=False,
+                help_text="管理者が設定したパスワードは、本人が最初のログインで変更します。",
+                verbose_name="次回ログイン時にパスワード変更",
+            ),
         ),
     ]

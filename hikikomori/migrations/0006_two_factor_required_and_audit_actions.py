@@ -4,20 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hikikomori', '0005_audit_log_append_only'),
+        ("hikikomori", "0005_audit_log_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='two_factor_required',
-            field=models.BooleanField(default=False, help_text='役割によらず認証アプリでの確認を求めます（認証アプリのリセット後は自動で設定されます）。', verbose_name='2段階認証が必要'),
+            model_name="user",
+            name="two_factor_required",
+            field=models.BooleanField(
+                default=False,
+                help_text="役割によらず認証アプリでの確認を求めます（認証アプリのリセット後は自動で設定されます）。",
+                verbose_name="2段階認証が必要",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', '閲覧'), ('create', '登録'), ('update', '変更'), ('archive', 'アーカイブ'), ('export', '出力'), ('import', '一括登録'), ('merge', '統合'), ('transfer', '担当拠点の変更'), ('login', 'ログイン'), ('login_failed', 'ログイン失敗'), ('logout', 'ログアウト'), ('denied', 'アクセス拒否'), ('finalize', '確定'), ('import_preview', '一括登録の確認'), ('password_ok', 'パスワード認証'), ('two_factor_enrol', '認証アプリの登録'), ('two_factor_reenrol', '認証アプリの再登録'), ('two_factor_reset', '認証アプリのリセット'), ('password_change', 'パスワード変更'), ('account_change', 'アカウントの変更')], max_length=20, verbose_name='操作'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "閲覧"),
+                    ("create", "登録"),
+                    ("update", "変更"),
+                    ("archive", "アーカイブ"),
+                    ("export", "出力"),
+                    ("import", "一括登録"),
+                    ("merge", "統合"),
+                    ("transfer", "担当拠点の変更"),
+                    ("login", "ログイン"),
+                    ("login_failed", "ログイン失敗"),
+                    ("logout", "ログアウト"),
+                    ("denied", "アクセス拒否"),
+                    ("finalize", "確定"),
+                    ("import_preview", "一括登録の確認"),
+                    ("password_ok", "パスワード認証"),
+                    ("two_factor_enrol", "認証アプリの登録"),
+                    ("two_factor_reenrol", "認証アプリの再登録"),
+                    ("two_factor_reset", "認証アプリのリセット"),
+                    ("password_change", "パスワード変更"),
+                    ("account_change", "アカウントの変更"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
     ]

@@ -29,7 +29,8 @@ def load(apps, schema_editor):
             name=name, defaults={"participants": participants, "default_rule": rule, "sort_order": order}
         )
     ClosurePeriod.objects.get_or_create(
-        name="年末年始", defaults={"start": dt.date(2000, 12, 29), "end": dt.date(2001, 1, 3), "every_year": True}
+        name="年末年始",
+        defaults={"start": dt.date(2000, 12, 29), "end": dt.date(2001, 1, 3), "every_year": True},
     )
     for order, label in enumerate(CATEGORIES, start=1):
         AffiliationCategory.objects.get_or_create(label=label, defaults={"sort_order": order})

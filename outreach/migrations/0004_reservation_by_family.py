@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0003_reservation_history'),
+        ("outreach", "0003_reservation_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalreservation',
-            name='by_family',
-            field=models.BooleanField(default=False, verbose_name='家族が相談する'),
+            model_name="historicalreservation",
+            name="by_family",
+            field=models.BooleanField(default=False, verbose_name="家族が相談する"),
         ),
         migrations.AddField(
-            model_name='reservation',
-            name='by_family',
-            field=models.BooleanField(default=False, verbose_name='家族が相談する'),
+            model_name="reservation",
+            name="by_family",
+            field=models.BooleanField(default=False, verbose_name="家族が相談する"),
         ),
     ]

@@ -20,7 +20,11 @@ def year_choices() -> list[tuple[int, str]]:
 
 def year_context(fiscal_year: int) -> dict:
     """What the 年度 picker of a list needs."""
-    return {"fiscal_year": fiscal_year, "fiscal_year_label": fiscal_year_label(fiscal_year), "years": year_choices()}
+    return {
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": fiscal_year_label(fiscal_year),
+        "years": year_choices(),
+    }
 
 
 def pk_text(instance) -> str:

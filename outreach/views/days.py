@@ -23,7 +23,12 @@ def day_queryset(user):
 def day_list(request):
     filters = list_filters(request)
     fiscal_year = filters.fiscal_year
-    days = day_queryset(request.user).in_fiscal_year(fiscal_year).select_related("municipality", "office").order_by("date")
+    days = (
+        day_queryset(request.user)
+        .in_fiscal_year(fiscal_year)
+        .select_related("municipality", "office")
+        .order_by("date")
+    )
     office, host_type = filters.value("office"), filters.value("host_type")
     if office:
         days = days.filter(office=office)
@@ -70,8 +75,12 @@ def day_edit(request, pk):
 
 @require_case_access
 def day_detail(request, pk):
-    day = get_for_user(day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk)
-    reservations = day.reservations.filter(cancelled_at__isnull=True).select_related("client", "family_member", "consultation")
+    day = get_for_user(
+        day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
+    )
+    reservations = day.reservations.filter(cancelled_at__isnull=True).select_related(
+        "client", "family_member", "consultation"
+    )
     context = {
         "day": day,
         "reservations": reservations,
@@ -91,7 +100,11 @@ def reservation_add(request, pk):
         client = form.cleaned_data["client"]
         try:
             services.reservation_book(
-                by=request.user, day=day, time=form.cleaned_data["time"], client=client, by_family=form.cleaned_data["family"],
+                by=request.user,
+                day=day,
+                time=form.cleaned_data["time"],
+                client=client,
+                by_family=form.cleaned_data["family"],
                 name=form.cleaned_data["name"],
             )
         except ValidationError as exc:

@@ -82,29 +82,47 @@ def _attendance_rows(session, user, search: str = ""):
     """
     present = {(a.client_id, a.family_member_id) for a in session.attendances.all()}
     fy_start = fiscal_year_range(fiscal_year_of(session.date))[0]
-    recent = Attendance.objects.filter(session__program=session.program, session__date__gte=fy_start.replace(year=fy_start.year - 1))
+    recent = Attendance.objects.filter(
+        session__program=session.program, session__date__gte=fy_start.replace(year=fy_start.year - 1)
+    )
     clients = scope(Client.objects.current(), user)
     if session.program.for_family:
-        members = FamilyMember.objects.filter(archived_at__isnull=True, client__in=clients).select_related("client")
+        members = FamilyMember.objects.filter(archived_at__isnull=True, client__in=clients).select_related(
+            "client"
+        )
         here = Q(attendances__session=session)
         if search:
             matching = clients.search(search).values("pk")
             wanted = here | Q(client__in=matching) | Q(name__contains=search.strip())
         else:
             wanted = here | Q(pk__in=recent.values("family_member"))
-        rows = [{"client": m.client, "member": m, "present": (m.client_id, m.pk) in present} for m in members.filter(wanted).distinct()[:60]]
+        rows = [
+            {"client": m.client, "member": m, "present": (m.client_id, m.pk) in present}
+            for m in members.filter(wanted).distinct()[:60]
+        ]
     else:
         here = Q(attendances__session=session)
-        wanted = here | Q(pk__in=clients.search(search).values("pk")) if search else here | Q(pk__in=recent.values("client"))
-        rows = [{"client": c, "member": None, "present": (c.pk, None) in present} for c in clients.filter(wanted).distinct()[:60]]
-    return sorted(rows, key=lambda r: (not r["present"], r["client"].kana_key, r["member"].pk if r["member"] else 0))
+        wanted = (
+            here | Q(pk__in=clients.search(search).values("pk"))
+            if search
+            else here | Q(pk__in=recent.values("client"))
+        )
+        rows = [
+            {"client": c, "member": None, "present": (c.pk, None) in present}
+            for c in clients.filter(wanted).distinct()[:60]
+        ]
+    return sorted(
+        rows, key=lambda r: (not r["present"], r["client"].kana_key, r["member"].pk if r["member"] else 0)
+    )
 
 
 @require_case_access
 def session_detail(request, pk):
     """The attendance screen: tick participants, counts update live."""
     session = get_for_user(
-        session_queryset(request.user).select_related("program", "office").prefetch_related("attendances", "online_offices"),
+        session_queryset(request.user)
+        .select_related("program", "office")
+        .prefetch_related("attendances", "online_offices"),
         request.user,
         pk=pk,
     )
@@ -133,17 +151,25 @@ def attendance_toggle(request, pk):
     client = get_for_user(Client.objects.current(), request.user, pk=request.POST.get("client"))
     member = None
     if request.POST.get("member"):
-        member = get_for_user(FamilyMember.objects.all(), request.user, "client__office", pk=request.POST["member"])
+        member = get_for_user(
+            FamilyMember.objects.all(), request.user, "client__office", pk=request.POST["member"]
+        )
     error = ""
     try:
         present = services.attendance_set(
-            by=request.user, session=session, client=client, family_member=member, present=bool(request.POST.get("present"))
+            by=request.user,
+            session=session,
+            client=client,
+            family_member=member,
+            present=bool(request.POST.get("present")),
         )
     except ValidationError as exc:
         present, error = False, " ".join(exc.messages)
     row = {"client": client, "member": member, "present": present, "error": error}
     count = session.attendances.count()
-    return render(request, "outreach/_attendance_toggle.html", {"session": session, "row": row, "count": count})
+    return render(
+        request, "outreach/_attendance_toggle.html", {"session": session, "row": row, "count": count}
+    )
 
 
 @require_POST
@@ -154,7 +180,10 @@ def attendance_add_family(request, pk):
     if form.is_valid():
         try:
             member = services.attendance_add_family_member(
-                by=request.user, session=session, client=form.cleaned_data["client"], name=form.cleaned_data["name"],
+                by=request.user,
+                session=session,
+                client=form.cleaned_data["client"],
+                name=form.cleaned_data["name"],
                 relationship=form.cleaned_data["relationship"],
             )
         except ValidationError as exc:
@@ -173,7 +202,9 @@ def session_cancel(request, pk):
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.session_cancel(by=request.user, session=session, reason=form.cleaned_data["cancel_reason"])
+            services.session_cancel(
+                by=request.user, session=session, reason=form.cleaned_data["cancel_reason"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -212,6 +243,10 @@ def session_generate(request):
                 online_offices=data["online_offices"],
             )
             messages.success(request, _("%(n)s回の開催を登録しました。") % {"n": len(created)})
-            return redirect(f"{reverse('outreach:session_list')}?fy={data['fiscal_year']}&program={data['program'].pk}")
-        plan = services.session_plan(program=data["program"], office=data["office"], fiscal_year=data["fiscal_year"], rule=data["rule"])
+            return redirect(
+                f"{reverse('outreach:session_list')}?fy={data['fiscal_year']}&program={data['program'].pk}"
+            )
+        plan = services.session_plan(
+            program=data["program"], office=data["office"], fiscal_year=data["fiscal_year"], rule=data["rule"]
+        )
     return render(request, "outreach/session_generate.html", {"form": form, "plan": plan})

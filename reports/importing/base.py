@@ -129,8 +129,16 @@ class Row:
             return default
         return number
 
-    def choice(self, column: str, lookup: dict[str, object], *, required: bool = False, default=None, hint: str = "",
-               resolve=None):
+    def choice(
+        self,
+        column: str,
+        lookup: dict[str, object],
+        *,
+        required: bool = False,
+        default=None,
+        hint: str = "",
+        resolve=None,
+    ):
         """A value from a list, matched ignoring width, wave-dash variants and spaces."""
         value = self.text(column, required=required)
         if value == "":
@@ -142,7 +150,12 @@ class Row:
         if key not in normalized and resolve is not None and (found := resolve(key, lookup)) is not None:
             return found
         if key not in normalized:
-            self.error(column, self.raw(column), hint or f"次のいずれかにしてください: {'、'.join(dict.fromkeys(str(v) for v in lookup.values()))}")
+            self.error(
+                column,
+                self.raw(column),
+                hint
+                or f"次のいずれかにしてください: {'、'.join(dict.fromkeys(str(v) for v in lookup.values()))}",
+            )
             return default
         return normalized[key]
 

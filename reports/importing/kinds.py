@@ -33,20 +33,54 @@ from .reading import Table
 
 COLUMNS: dict[str, dict[str, bool]] = {
     "clients": {
-        "ケース番号": True, "氏名": True, "フリガナ": False, "性別": False, "生年月日": False, "居住市町村": False,
-        "担当拠点": True, "相談経路": False, "ひきこもり期間": False, "登録日": False,
+        "ケース番号": True,
+        "氏名": True,
+        "フリガナ": False,
+        "性別": False,
+        "生年月日": False,
+        "居住市町村": False,
+        "担当拠点": True,
+        "相談経路": False,
+        "ひきこもり期間": False,
+        "登録日": False,
     },
     "consultations": {
-        "記録番号": False, "相談日": True, "拠点": True, "相談方法": True, "相談者": True, "ケース番号": False,
-        "担当者": False, "所要時間（分）": False, "内容": False,
+        "記録番号": False,
+        "相談日": True,
+        "拠点": True,
+        "相談方法": True,
+        "相談者": True,
+        "ケース番号": False,
+        "担当者": False,
+        "所要時間（分）": False,
+        "内容": False,
     },
     "sessions": {
-        "プログラム": True, "開催日": True, "拠点": True, "開始時刻": False, "終了時刻": False, "テーマ": False,
-        "状態": False, "中止理由": False,
+        "プログラム": True,
+        "開催日": True,
+        "拠点": True,
+        "開始時刻": False,
+        "終了時刻": False,
+        "テーマ": False,
+        "状態": False,
+        "中止理由": False,
     },
-    "attendance": {"プログラム": True, "開催日": True, "拠点": True, "ケース番号": True, "参加者": False, "続柄": False},
+    "attendance": {
+        "プログラム": True,
+        "開催日": True,
+        "拠点": True,
+        "ケース番号": True,
+        "参加者": False,
+        "続柄": False,
+    },
     "municipal_days": {
-        "実施日": True, "市町村": True, "形態": True, "拠点": True, "予約枠": False, "予約数": False, "相談件数": False,
+        "実施日": True,
+        "市町村": True,
+        "形態": True,
+        "拠点": True,
+        "予約枠": False,
+        "予約数": False,
+        "相談件数": False,
     },
 }
 LABELS = {
@@ -58,14 +92,20 @@ LABELS = {
 }
 
 METHOD_LOOKUP = Choices(
-    {m.value: m.value for m in Method} | {"訪問・同行": Method.HOME_VISIT, "その他": Method.OTHER, "メール": Method.OTHER}
+    {m.value: m.value for m in Method}
+    | {"訪問・同行": Method.HOME_VISIT, "その他": Method.OTHER, "メール": Method.OTHER}
 )
 SEX_LOOKUP = Choices({s.value: s.value for s in Sex} | {"男": Sex.MALE, "女": Sex.FEMALE})
 HOST_LOOKUP = Choices(
-    {h.value: h.value for h in HostType} | {symbol: h.value for h, symbol in HOST_SYMBOLS.items()} | {"○": HostType.CENTER}
+    {h.value: h.value for h in HostType}
+    | {symbol: h.value for h, symbol in HOST_SYMBOLS.items()}
+    | {"○": HostType.CENTER}
 )
 # A relationship written where the consulter belongs (母, 父, …) means the family consulted.
-CONSULTERS = Choices({c.value: c.value for c in Consulter} | {r.value: Consulter.FAMILY for r in Relationship if r != Relationship.OTHER})
+CONSULTERS = Choices(
+    {c.value: c.value for c in Consulter}
+    | {r.value: Consulter.FAMILY for r in Relationship if r != Relationship.OTHER}
+)
 
 
 def _display(value) -> str:
@@ -78,8 +118,16 @@ def _display(value) -> str:
     return str(value)
 
 
-def _update(obj, values: dict, counts: Counts, plan: Plan, *, key: str, columns: dict[str, str],
-            extra: list[tuple[str, object, object]] = ()) -> bool:
+def _update(
+    obj,
+    values: dict,
+    counts: Counts,
+    plan: Plan,
+    *,
+    key: str,
+    columns: dict[str, str],
+    extra: list[tuple[str, object, object]] = (),
+) -> bool:
     """Apply `values` (the file's filled cells only) to an existing record where they differ;
     count it as updated or unchanged and list each change as 「キー: 項目: 旧 → 新」."""
     changes = list(extra)
@@ -98,7 +146,9 @@ def _update(obj, values: dict, counts: Counts, plan: Plan, *, key: str, columns:
     for name, value in values.items():
         setattr(obj, name, value)
     counts.updated += 1
-    plan.changes += [f"{key}: {column}: {_display(old)} → {_display(new)}" for column, old, new in changes if column]
+    plan.changes += [
+        f"{key}: {column}: {_display(old)} → {_display(new)}" for column, old, new in changes if column
+    ]
     return True
 
 
@@ -127,8 +177,15 @@ def _by_name(model, field="name") -> Choices:
 
 
 CLIENT_COLUMNS = {
-    "name": "氏名", "kana": "フリガナ", "sex": "性別", "birth_date": "生年月日", "municipality": "居住市町村",
-    "office": "担当拠点", "referral_route": "相談経路", "withdrawal_period": "ひきこもり期間", "registered_on": "登録日",
+    "name": "氏名",
+    "kana": "フリガナ",
+    "sex": "性別",
+    "birth_date": "生年月日",
+    "municipality": "居住市町村",
+    "office": "担当拠点",
+    "referral_route": "相談経路",
+    "withdrawal_period": "ひきこもり期間",
+    "registered_on": "登録日",
 }
 
 
@@ -137,8 +194,16 @@ def plan_clients(table: Table, by: User | None) -> Plan:
     positions = check_headers(table, COLUMNS["clients"], plan.errors)
     if plan.errors:
         return plan
-    offices, municipalities, routes = _by_name(Office), _by_name(Municipality), _by_name(ReferralRoute, "label")
-    numbers = [normalize_case_number(v[positions["ケース番号"]]) for _, v in table.rows if positions["ケース番号"] < len(v)]
+    offices, municipalities, routes = (
+        _by_name(Office),
+        _by_name(Municipality),
+        _by_name(ReferralRoute, "label"),
+    )
+    numbers = [
+        normalize_case_number(v[positions["ケース番号"]])
+        for _, v in table.rows
+        if positions["ケース番号"] < len(v)
+    ]
     # Locked until the import's transaction ends: no screen can change them between plan and write.
     existing = {
         c.case_number: c
@@ -156,10 +221,18 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             "kana": row.text("フリガナ", max_length=100),
             "sex": row.choice("性別", SEX_LOOKUP, default=Sex.UNKNOWN),
             "birth_date": row.date("生年月日", not_future=True),
-            "municipality": row.choice("居住市町村", municipalities, hint="市町村の一覧にありません", resolve=municipality_of),
+            "municipality": row.choice(
+                "居住市町村", municipalities, hint="市町村の一覧にありません", resolve=municipality_of
+            ),
             "office": row.choice("担当拠点", offices, required=True, hint="拠点の一覧にありません"),
-            "referral_route": row.choice("相談経路", routes, hint="相談経路の一覧にありません（管理画面で追加できます）"),
-            "withdrawal_period": row.choice("ひきこもり期間", {w.value: w.value for w in WithdrawalPeriod}, default=WithdrawalPeriod.UNKNOWN),
+            "referral_route": row.choice(
+                "相談経路", routes, hint="相談経路の一覧にありません（管理画面で追加できます）"
+            ),
+            "withdrawal_period": row.choice(
+                "ひきこもり期間",
+                {w.value: w.value for w in WithdrawalPeriod},
+                default=WithdrawalPeriod.UNKNOWN,
+            ),
             "registered_on": row.date("登録日", not_future=True),
         }
         if number in seen:
@@ -173,7 +246,9 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             client = Client(case_number=number, **values)
         else:
             office = client.office
-            if not _update(client, _given(row, values, CLIENT_COLUMNS), counts, plan, key=number, columns=CLIENT_COLUMNS):
+            if not _update(
+                client, _given(row, values, CLIENT_COLUMNS), counts, plan, key=number, columns=CLIENT_COLUMNS
+            ):
                 continue
             if client.office_id != office.pk:
                 transfers[client.pk] = office
@@ -190,8 +265,13 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             updates.append(client)
 
     def apply():
-        clients_import(by=by, creates=creates, updates=updates, transfers=transfers,
-                       fields=[*CLIENT_COLUMNS, "search_key", "kana_key"])
+        clients_import(
+            by=by,
+            creates=creates,
+            updates=updates,
+            transfers=transfers,
+            fields=[*CLIENT_COLUMNS, "search_key", "kana_key"],
+        )
 
     plan.apply = apply
     return plan
@@ -200,15 +280,26 @@ def plan_clients(table: Table, by: User | None) -> Plan:
 def _staff_lookup() -> dict[str, User]:
     lookup = {}
     for user in User.objects.all():
-        for key in {user.username, user.display_name, user.display_name.replace(" ", ""), f"{user.last_name}{user.first_name}"}:
+        for key in {
+            user.username,
+            user.display_name,
+            user.display_name.replace(" ", ""),
+            f"{user.last_name}{user.first_name}",
+        }:
             if key:
                 lookup.setdefault(key, user)
     return lookup
 
 
 CONSULTATION_COLUMNS = {
-    "date": "相談日", "office": "拠点", "method": "相談方法", "consulter": "相談者", "client": "ケース番号",
-    "duration_minutes": "所要時間（分）", "content": "内容", "staff_names": "担当者",
+    "date": "相談日",
+    "office": "拠点",
+    "method": "相談方法",
+    "consulter": "相談者",
+    "client": "ケース番号",
+    "duration_minutes": "所要時間（分）",
+    "content": "内容",
+    "staff_names": "担当者",
 }
 RULE_COLUMNS = CONSULTATION_COLUMNS | {"staff": "担当者", "family_member": "相談者"}
 
@@ -253,12 +344,16 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
         case_number = row.case_number("ケース番号")
         client = clients.get(case_number) if case_number else None
         if case_number and client is None:
-            row.error("ケース番号", case_number, "登録されていない利用者です（先に利用者を取り込んでください）")
+            row.error(
+                "ケース番号", case_number, "登録されていない利用者です（先に利用者を取り込んでください）"
+            )
         office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
         # Staff are matched to accounts by username or name; names of people without an account
         # (staff who left years ago) are kept as written, never a reason to refuse the file.
         staff, unmatched = [], []
-        for name in filter(None, (n.strip() for n in re.split(r"[、,，;；/／]", str(row.raw("担当者") or "")))):
+        for name in filter(
+            None, (n.strip() for n in re.split(r"[、,，;；/／]", str(row.raw("担当者") or "")))
+        ):
             key = unicodedata.normalize("NFKC", name)
             user = staff_lookup.get(key) or staff_lookup.get(key.replace(" ", ""))
             if user is None:
@@ -296,12 +391,17 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             extra = []
             if new_staff is not None and {u.pk for u in current.staff.all()} != {u.pk for u in staff}:
                 extra.append(("担当者", "、".join(old_staff), "、".join(u.display_name for u in staff)))
-            if not _update(current, given, counts, plan, key=record_number, columns=CONSULTATION_COLUMNS, extra=extra):
+            if not _update(
+                current, given, counts, plan, key=record_number, columns=CONSULTATION_COLUMNS, extra=extra
+            ):
                 continue
         try:  # the same rules as the screens
             check_consultation_rules(
-                date=consultation.date, office=consultation.office, duration_minutes=consultation.duration_minutes,
-                staff=new_staff if new_staff is not None else list(consultation.staff.all()), today=today,
+                date=consultation.date,
+                office=consultation.office,
+                duration_minutes=consultation.duration_minutes,
+                staff=new_staff if new_staff is not None else list(consultation.staff.all()),
+                today=today,
                 memberships=memberships,
             )
             _validate(consultation)
@@ -315,8 +415,9 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             updates.append((consultation, new_staff))
 
     def apply():
-        consultations_import(by=by, creates=creates, updates=updates,
-                             fields=[*CONSULTATION_COLUMNS, "municipality_id"])
+        consultations_import(
+            by=by, creates=creates, updates=updates, fields=[*CONSULTATION_COLUMNS, "municipality_id"]
+        )
         if progress:
             progress(-(len(creates) + len(updates)))
 
@@ -324,7 +425,13 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     return plan
 
 
-SESSION_COLUMNS = {"start_time": "開始時刻", "end_time": "終了時刻", "theme": "テーマ", "status": "状態", "cancel_reason": "中止理由"}
+SESSION_COLUMNS = {
+    "start_time": "開始時刻",
+    "end_time": "終了時刻",
+    "theme": "テーマ",
+    "status": "状態",
+    "cancel_reason": "中止理由",
+}
 
 
 def plan_sessions(table: Table, by: User | None) -> Plan:
@@ -364,8 +471,14 @@ def plan_sessions(table: Table, by: User | None) -> Plan:
         if session is None:
             creates.append(Session(program=program, office=office, date=date, **values))
             counts.created += 1
-        elif _update(session, _given(row, values, SESSION_COLUMNS), counts, plan,
-                     key=f"{program} {_display(date)} {office}", columns=SESSION_COLUMNS):
+        elif _update(
+            session,
+            _given(row, values, SESSION_COLUMNS),
+            counts,
+            plan,
+            key=f"{program} {_display(date)} {office}",
+            columns=SESSION_COLUMNS,
+        ):
             updates.append(session)
 
     def apply():
@@ -382,11 +495,17 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
         return plan
     programs, offices = _by_name(Program), _by_name(Office)
     sessions = {(s.program_id, s.office_id, s.date): s for s in Session.objects.all()}
-    numbers = {normalize_case_number(v[positions["ケース番号"]]) for _, v in table.rows if positions["ケース番号"] < len(v)}
+    numbers = {
+        normalize_case_number(v[positions["ケース番号"]])
+        for _, v in table.rows
+        if positions["ケース番号"] < len(v)
+    }
     clients = {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers)}
     members = {(m.client_id, m.name): m for m in FamilyMember.objects.filter(client__in=clients.values())}
     present = set(
-        Attendance.objects.filter(session__in=sessions.values()).values_list("session_id", "client_id", "family_member_id")
+        Attendance.objects.filter(session__in=sessions.values()).values_list(
+            "session_id", "client_id", "family_member_id"
+        )
     )
     relationships = {r.value: r.value for r in Relationship}
     new_members: dict[tuple, FamilyMember] = {}
@@ -405,7 +524,11 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
         relationship = row.choice("続柄", relationships)
         session = sessions.get((program.pk, office.pk, date)) if program and office and date else None
         if program and office and date and session is None:
-            row.error("開催日", date.isoformat(), "この開催が登録されていません（先にプログラム開催を取り込んでください）")
+            row.error(
+                "開催日",
+                date.isoformat(),
+                "この開催が登録されていません（先にプログラム開催を取り込んでください）",
+            )
         if session is not None and session.status == SessionStatus.CANCELLED:
             row.error("開催日", date.isoformat(), "中止になった回です")
         is_self = participant in ("", "本人")
@@ -422,7 +545,9 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
                 if relationship is None:
                     row.error("続柄", "", "新しく登録する家族には続柄が必要です")
                     continue
-                new_members[member_key] = FamilyMember(client=client, name=participant, relationship=relationship)
+                new_members[member_key] = FamilyMember(
+                    client=client, name=participant, relationship=relationship
+                )
                 family_counts.created += 1
             elif member_key in members:
                 family_counts.unchanged += 1
@@ -441,9 +566,12 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
     def apply():
         members.update(new_members)
         attendance_import(
-            by=by, members=list(new_members.values()),
-            attendances=[Attendance(session=s, client=c, family_member=members[k] if k else None, created_by=by)
-                         for s, c, k in creates],
+            by=by,
+            members=list(new_members.values()),
+            attendances=[
+                Attendance(session=s, client=c, family_member=members[k] if k else None, created_by=by)
+                for s, c, k in creates
+            ],
         )
 
     plan.apply = apply
@@ -468,13 +596,21 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
         municipality = row.choice("市町村", municipalities, required=True, hint="市町村の一覧にありません")
         office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
         values = {
-            "host_type": row.choice("形態", HOST_LOOKUP, required=True,
-                                    hint="センター主催（〇）、市町村主催（センター協力）（●）、市町村独自（◎）のいずれかにしてください"),
+            "host_type": row.choice(
+                "形態",
+                HOST_LOOKUP,
+                required=True,
+                hint="センター主催（〇）、市町村主催（センター協力）（●）、市町村独自（◎）のいずれかにしてください",
+            ),
             "slots": row.integer("予約枠", default=3),
             "reserved": row.integer("予約数", default=0),
             "consulted": row.integer("相談件数", default=0),
         }
-        if values["reserved"] is not None and values["slots"] is not None and values["reserved"] > values["slots"]:
+        if (
+            values["reserved"] is not None
+            and values["slots"] is not None
+            and values["reserved"] > values["slots"]
+        ):
             row.error("予約数", values["reserved"], f"予約枠（{values['slots']}）を超えています")
         if not row.ok:
             continue
@@ -487,8 +623,14 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
         if day is None:
             creates.append(MunicipalDay(municipality=municipality, date=date, office=office, **values))
             counts.created += 1
-        elif _update(day, _given(row, values, DAY_COLUMNS), counts, plan,
-                     key=f"{municipality} {_display(date)}", columns=DAY_COLUMNS):
+        elif _update(
+            day,
+            _given(row, values, DAY_COLUMNS),
+            counts,
+            plan,
+            key=f"{municipality} {_display(date)}",
+            columns=DAY_COLUMNS,
+        ):
             updates.append(day)
 
     def apply():

@@ -68,7 +68,9 @@ def _read_csv(content: bytes) -> Table:
     try:
         for number, values in enumerate(reader, start=2):
             if number > MAX_ROWS + 1:
-                raise ReadError(f"行数が多すぎます（空の行も含めて{MAX_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+                raise ReadError(
+                    f"行数が多すぎます（空の行も含めて{MAX_ROWS:,}行まで）。ファイルを分けて取り込んでください"
+                )
             values = values[: MAX_COLUMNS + 1]
             if any(v.strip() for v in values):
                 rows.append((number, values))
@@ -84,7 +86,8 @@ def _read_xlsx(content: bytes) -> Table:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
             if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES or any(
-                info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS_BYTES
+                info.filename.lower().endswith("sharedstrings.xml")
+                and info.file_size > MAX_SHARED_STRINGS_BYTES
                 for info in infos
             ):
                 raise ReadError("ファイルの展開後のサイズが大きすぎます。ファイルを分けて取り込んでください")
@@ -109,9 +112,13 @@ def _read_xlsx(content: bytes) -> Table:
     _check_columns(headers)
     rows = []
     try:
-        for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=max(len(headers), 1), values_only=True), start=2):
+        for number, values in enumerate(
+            sheet.iter_rows(min_row=2, max_col=max(len(headers), 1), values_only=True), start=2
+        ):
             if number > MAX_ROWS + 1:
-                raise ReadError(f"行数が多すぎます（空の行も含めて{MAX_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+                raise ReadError(
+                    f"行数が多すぎます（空の行も含めて{MAX_ROWS:,}行まで）。ファイルを分けて取り込んでください"
+                )
             values = [_cell(v) for v in values]
             if any(v != "" for v in values):
                 rows.append((number, values))
@@ -140,7 +147,9 @@ def _know_japanese_date_formats(workbook) -> None:
 
 def _check_columns(headers) -> None:
     if len(headers) > MAX_COLUMNS:
-        raise ReadError(f"列が多すぎます（{MAX_COLUMNS}列まで）。1行目には取り込む列の見出しだけを置いてください")
+        raise ReadError(
+            f"列が多すぎます（{MAX_COLUMNS}列まで）。1行目には取り込む列の見出しだけを置いてください"
+        )
 
 
 def _cell(value):

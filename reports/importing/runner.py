@@ -58,7 +58,8 @@ class ImportResult:
 
     def summary_lines(self) -> list[str]:
         return [
-            f"{label}: created {c.created}, updated {c.updated}, unchanged {c.unchanged}" for label, c in self.counts.items()
+            f"{label}: created {c.created}, updated {c.updated}, unchanged {c.unchanged}"
+            for label, c in self.counts.items()
         ]
 
 
@@ -67,7 +68,13 @@ def file_hash(content: bytes) -> str:
 
 
 def run_import(
-    *, kind: str, content: bytes, file_name: str, by=None, dry_run: bool = False, request=None,
+    *,
+    kind: str,
+    content: bytes,
+    file_name: str,
+    by=None,
+    dry_run: bool = False,
+    request=None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Validate the whole file; write it only when every row is valid (one transaction)."""
@@ -78,7 +85,9 @@ def run_import(
     earlier = ImportRun.objects.filter(sha256=digest).first()
     if earlier is not None:
         at = timezone.localtime(earlier.at)
-        result.file_error = f"このファイルは {japanese_date(at.date())} {at:%H:%M} に取り込み済みです（{earlier.file_name}）"
+        result.file_error = (
+            f"このファイルは {japanese_date(at.date())} {at:%H:%M} に取り込み済みです（{earlier.file_name}）"
+        )
         return result
     try:
         table = read_table(content, file_name)
@@ -93,19 +102,37 @@ def run_import(
         if not result.ok or dry_run:
             if dry_run:
                 audit(
-                    AuditEvent.Action.IMPORT_PREVIEW, user=by, target=kind, request=request, file=file_name,
-                    sha256=digest, rows=result.rows, errors=len(result.errors),
+                    AuditEvent.Action.IMPORT_PREVIEW,
+                    user=by,
+                    target=kind,
+                    request=request,
+                    file=file_name,
+                    sha256=digest,
+                    rows=result.rows,
+                    errors=len(result.errors),
                     counts={label: vars(c) for label, c in result.counts.items()},
                 )
             return result
         plan.apply()
         counts = {label: vars(c) for label, c in result.counts.items()}
         ImportRun.objects.create(
-            kind=kind, file_name=file_name, sha256=digest, size=len(content), rows=result.rows, counts=counts, by=by
+            kind=kind,
+            file_name=file_name,
+            sha256=digest,
+            size=len(content),
+            rows=result.rows,
+            counts=counts,
+            by=by,
         )
         audit(
-            AuditEvent.Action.IMPORT, user=by, target=kind, request=request,
-            file=file_name, sha256=digest, rows=result.rows, counts=counts,
+            AuditEvent.Action.IMPORT,
+            user=by,
+            target=kind,
+            request=request,
+            file=file_name,
+            sha256=digest,
+            rows=result.rows,
+            counts=counts,
         )
         result.written = True
     return result

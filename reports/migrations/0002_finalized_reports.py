@@ -6,31 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hikikomori', '0003_audit_event'),
-        ('reports', '0001_import_runs'),
+        ("hikikomori", "0003_audit_event"),
+        ("reports", "0001_import_runs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FinalizedReport',
+            name="FinalizedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('as_of', models.DateField(blank=True, null=True, verbose_name='集計基準日')),
-                ('label', models.CharField(max_length=50, verbose_name='年度の表示')),
-                ('workbook', models.BinaryField(verbose_name='ワークブック')),
-                ('figures', models.JSONField(verbose_name='数値')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='確定日時')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='確定者')),
-                ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hikikomori.office', verbose_name='拠点')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("as_of", models.DateField(blank=True, null=True, verbose_name="集計基準日")),
+                ("label", models.CharField(max_length=50, verbose_name="年度の表示")),
+                ("workbook", models.BinaryField(verbose_name="ワークブック")),
+                ("figures", models.JSONField(verbose_name="数値")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="確定日時")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="確定者",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hikikomori.office",
+                        verbose_name="拠点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '確定した年次報告',
-                'verbose_name_plural': '確定した年次報告',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "確定した年次報告",
+                "verbose_name_plural": "確定した年次報告",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

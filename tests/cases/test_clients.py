@@ -22,8 +22,18 @@ def test_the_list_shows_only_clients_of_my_offices(coordinator_client, center, c
 
 def test_the_list_filters_by_age_group_and_dormancy(coordinator_client, center):
     today = timezone.localdate()
-    young = make_client(center, case_number="C-0001", birth_date=today.replace(year=today.year - 25), registered_on=today - dt.timedelta(days=400))
-    old = make_client(center, case_number="C-0002", birth_date=today.replace(year=today.year - 45), registered_on=today - dt.timedelta(days=400))
+    young = make_client(
+        center,
+        case_number="C-0001",
+        birth_date=today.replace(year=today.year - 25),
+        registered_on=today - dt.timedelta(days=400),
+    )
+    old = make_client(
+        center,
+        case_number="C-0002",
+        birth_date=today.replace(year=today.year - 45),
+        registered_on=today - dt.timedelta(days=400),
+    )
     make_consultation(center, today - dt.timedelta(days=10), client=old)
     response = coordinator_client.get(reverse("cases:client_list"), {"age_group": "20代"})
     assert [c.pk for c in response.context["page"].object_list] == [young.pk]
@@ -32,7 +42,9 @@ def test_the_list_filters_by_age_group_and_dormancy(coordinator_client, center):
     assert "長期未接触" in response.content.decode()
 
 
-def test_the_list_runs_the_same_number_of_queries_whatever_the_page_size(coordinator_client, center, django_assert_max_num_queries):
+def test_the_list_runs_the_same_number_of_queries_whatever_the_page_size(
+    coordinator_client, center, django_assert_max_num_queries
+):
     for n in range(3):
         make_client(center, case_number=f"C-{n:04d}")
     url = reverse("cases:client_list")
@@ -56,7 +68,9 @@ def test_the_client_page_shows_family_timeline_and_is_audited(coordinator_client
     html = coordinator_client.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
     assert "山田 和子（母）" in html
     assert "初回の電話相談" in html
-    assert AuditEvent.objects.filter(action="view", target="client", target_id=str(client.pk), user=coordinator).exists()
+    assert AuditEvent.objects.filter(
+        action="view", target="client", target_id=str(client.pk), user=coordinator
+    ).exists()
 
 
 def test_closing_and_reopening_are_logged(coordinator_client, coordinator, center):
@@ -75,16 +89,22 @@ def test_closing_and_reopening_are_logged(coordinator_client, coordinator, cente
 
 def test_reopening_needs_a_reason(coordinator_client, center):
     client = make_client(center, status="終結", closed_on=dt.date(2024, 6, 1))
-    response = coordinator_client.post(reverse("cases:client_reopen", args=[client.pk]), {"reason": ""}, follow=True)
+    response = coordinator_client.post(
+        reverse("cases:client_reopen", args=[client.pk]), {"reason": ""}, follow=True
+    )
     client.refresh_from_db()
     assert client.status == "終結"
     assert "このフィールドは必須です" in response.content.decode()
 
 
-def test_a_supervisor_transfers_a_client_and_past_consultations_stay(supervisor_client, supervisor, center, chikuho):
+def test_a_supervisor_transfers_a_client_and_past_consultations_stay(
+    supervisor_client, supervisor, center, chikuho
+):
     client = make_client(center)
     old = make_consultation(center, "2024-05-01", client=client)
-    supervisor_client.post(reverse("cases:client_transfer", args=[client.pk]), {"office": chikuho.pk, "reason": "転居"})
+    supervisor_client.post(
+        reverse("cases:client_transfer", args=[client.pk]), {"office": chikuho.pk, "reason": "転居"}
+    )
     client.refresh_from_db()
     old.refresh_from_db()
     assert client.office == chikuho
@@ -93,9 +113,13 @@ def test_a_supervisor_transfers_a_client_and_past_consultations_stay(supervisor_
     assert log.detail == {"from": center.name, "to": chikuho.name}
 
 
-def test_after_a_transfer_the_new_office_sees_the_client_but_not_old_consultations(satellite_client, supervisor, center, chikuho):
+def test_after_a_transfer_the_new_office_sees_the_client_but_not_old_consultations(
+    satellite_client, supervisor, center, chikuho
+):
     client = make_client(center)
-    make_consultation(center, "2024-05-01", client=client, content="センターでの相談", follow_up_on=dt.date(2024, 5, 23))
+    make_consultation(
+        center, "2024-05-01", client=client, content="センターでの相談", follow_up_on=dt.date(2024, 5, 23)
+    )
     services.client_transfer(by=supervisor, client=client, office=chikuho)
     html = satellite_client.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
     assert "山田 太郎" in html
@@ -109,7 +133,12 @@ def test_a_concurrent_edit_is_refused_and_keeps_the_input(coordinator_client, co
     form = coordinator_client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(version=client.version, name="山田 太郎（更新）", registered_on="2024/4/1", municipality="")
-    services.client_update(by=coordinator, client=Client.objects.get(pk=client.pk), version=client.version, notes="別の職員の更新")
+    services.client_update(
+        by=coordinator,
+        client=Client.objects.get(pk=client.pk),
+        version=client.version,
+        notes="別の職員の更新",
+    )
     response = coordinator_client.post(url, data)
     assert response.status_code == 409
     assert "他の職員が更新しました" in response.content.decode()
@@ -140,7 +169,14 @@ def test_an_edit_without_a_conflict_is_saved(coordinator_client, center):
 
 def test_a_duplicate_case_number_is_refused(coordinator_client, center):
     make_client(center)
-    data = {"case_number": "C-0001", "name": "別人", "sex": "不明", "withdrawal_period": "不明", "office": center.pk, "registered_on": "2024/4/1"}
+    data = {
+        "case_number": "C-0001",
+        "name": "別人",
+        "sex": "不明",
+        "withdrawal_period": "不明",
+        "office": center.pk,
+        "registered_on": "2024/4/1",
+    }
     response = coordinator_client.post(reverse("cases:client_create"), data)
     assert "この ケース番号 を持った 利用者 が既に存在します" in response.content.decode()
     assert Client.objects.count() == 1
@@ -148,7 +184,9 @@ def test_a_duplicate_case_number_is_refused(coordinator_client, center):
 
 def test_duplicate_candidates_share_normalised_kana_and_birth_date(center, chikuho):
     a = make_client(center, case_number="C-0001", kana="ヤマダ タロウ", birth_date=dt.date(2000, 1, 1))
-    b = make_client(center, case_number="C-0002", kana="やまだ　たろう", name="山田 太朗", birth_date=dt.date(2000, 1, 1))
+    b = make_client(
+        center, case_number="C-0002", kana="やまだ　たろう", name="山田 太朗", birth_date=dt.date(2000, 1, 1)
+    )
     make_client(center, case_number="C-0003", kana="ヤマダ タロウ", birth_date=dt.date(2001, 1, 1))
     groups = services.duplicate_candidates(Client.objects.all())
     assert [[c.pk for c in g] for g in groups] == [[a.pk, b.pk]]
@@ -159,7 +197,10 @@ def test_merging_moves_consultations_and_family_and_is_traceable(coordinator_cli
     duplicate = make_client(center, case_number="C-0002", birth_date=dt.date(2000, 1, 1))
     moved = make_consultation(center, "2024-06-01", client=duplicate)
     FamilyMember.objects.create(client=duplicate, name="山田 和子", relationship="母")
-    response = coordinator_client.post(reverse("cases:client_merge"), {"survivor": survivor.pk, "duplicate": duplicate.pk, "reason": "同一人物"})
+    response = coordinator_client.post(
+        reverse("cases:client_merge"),
+        {"survivor": survivor.pk, "duplicate": duplicate.pk, "reason": "同一人物"},
+    )
     assert response.url == reverse("cases:client_detail", args=[survivor.pk])
     moved.refresh_from_db()
     duplicate.refresh_from_db()
@@ -191,7 +232,11 @@ def test_the_database_refuses_a_negative_duration(center):
 
 def test_forms_show_no_untranslated_english(coordinator_client, center):
     client = make_client(center)
-    for url in [reverse("cases:client_detail", args=[client.pk]), reverse("cases:consultation_create"), reverse("cases:client_create")]:
+    for url in [
+        reverse("cases:client_detail", args=[client.pk]),
+        reverse("cases:consultation_create"),
+        reverse("cases:client_create"),
+    ]:
         html = coordinator_client.get(url).content.decode()
         assert "Select an option" not in html, url
         assert "This field" not in html, url

@@ -18,8 +18,12 @@ LIST = reverse("cases:consultation_list")
 def test_filters_by_period_method_and_consulter_with_totals(coordinator_client, coordinator, center):
     client = make_client(center)
     make_consultation(center, "2024-03-31", method="電話", client=client)
-    make_consultation(center, "2024-04-01", method="訪問", client=client, consulter="本人", duration_minutes=60)
-    make_consultation(center, "2024-04-02", method="同行", consulter="本人", client=client, duration_minutes=90)
+    make_consultation(
+        center, "2024-04-01", method="訪問", client=client, consulter="本人", duration_minutes=60
+    )
+    make_consultation(
+        center, "2024-04-02", method="同行", consulter="本人", client=client, duration_minutes=90
+    )
     make_consultation(center, "2024-04-03", method="電話")
     response = coordinator_client.get(LIST, {"fiscal_year": "2024", "date_to": "2024/4/30"})
     assert response.context["totals"] == {"count": 3, "anonymous": 1, "visit_support": 2, "minutes": 150}
@@ -33,8 +37,16 @@ def test_filters_by_staff_and_client(coordinator_client, coordinator, center):
     client = make_client(center)
     make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
     make_consultation(center, "2024-05-02")
-    assert coordinator_client.get(LIST, {"staff": coordinator.pk, "fiscal_year": "2024"}).context["totals"]["count"] == 1
-    assert coordinator_client.get(LIST, {"client": "やまだ", "fiscal_year": "2024"}).context["totals"]["count"] == 1
+    assert (
+        coordinator_client.get(LIST, {"staff": coordinator.pk, "fiscal_year": "2024"}).context["totals"][
+            "count"
+        ]
+        == 1
+    )
+    assert (
+        coordinator_client.get(LIST, {"client": "やまだ", "fiscal_year": "2024"}).context["totals"]["count"]
+        == 1
+    )
 
 
 def test_a_coordinator_sees_only_the_consultations_of_their_office(satellite_client, center, chikuho):
@@ -59,14 +71,20 @@ def test_the_list_runs_a_constant_number_of_queries(coordinator_client, coordina
 
 def test_csv_export_is_excel_ready_filtered_and_logged(coordinator_client, coordinator, center):
     client = make_client(center)
-    make_consultation(center, "2024-05-01", client=client, content="=HYPERLINK(\"http://x\")", staff=[coordinator])
+    make_consultation(
+        center, "2024-05-01", client=client, content='=HYPERLINK("http://x")', staff=[coordinator]
+    )
     make_consultation(center, "2024-05-02", method="来所")
-    response = coordinator_client.get(reverse("cases:consultation_export", args=["csv"]), {"method": "電話", "fiscal_year": "2024"})
+    response = coordinator_client.get(
+        reverse("cases:consultation_export", args=["csv"]), {"method": "電話", "fiscal_year": "2024"}
+    )
     body = response.content
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
     lines = text.split("\r\n")
-    assert lines[0].startswith("記録番号,相談日,開始時刻,所要時間（分）,拠点,相談方法,相談者,ケース番号,氏名,担当者")
+    assert lines[0].startswith(
+        "記録番号,相談日,開始時刻,所要時間（分）,拠点,相談方法,相談者,ケース番号,氏名,担当者"
+    )
     assert len([line for line in lines if line]) == 2
     assert "'=HYPERLINK" in text
     event = AuditEvent.objects.get(action="export")
@@ -77,7 +95,9 @@ def test_csv_export_is_excel_ready_filtered_and_logged(coordinator_client, coord
 
 def test_xlsx_export_writes_formulas_as_text(coordinator_client, center):
     make_consultation(center, "2024-05-01", content="=1+1")
-    response = coordinator_client.get(reverse("cases:consultation_export", args=["xlsx"]), {"fiscal_year": "all"})
+    response = coordinator_client.get(
+        reverse("cases:consultation_export", args=["xlsx"]), {"fiscal_year": "all"}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].value == "記録番号"
     assert sheet.cell(row=2, column=13).value == "=1+1"
@@ -97,7 +117,11 @@ def test_a_concurrent_edit_of_a_consultation_gets_a_conflict(coordinator_client,
         "content": "私の追記",
     }
     services.consultation_update(
-        by=coordinator, consultation=Consultation.objects.get(pk=consultation.pk), version=1, staff=[coordinator], content="同僚の追記"
+        by=coordinator,
+        consultation=Consultation.objects.get(pk=consultation.pk),
+        version=1,
+        staff=[coordinator],
+        content="同僚の追記",
     )
     response = coordinator_client.post(url, data)
     assert response.status_code == 409
@@ -109,7 +133,9 @@ def test_a_concurrent_edit_of_a_consultation_gets_a_conflict(coordinator_client,
     assert coordinator_client.post(url, data).status_code == 302
     consultation.refresh_from_db()
     assert consultation.content == "私の追記"
-    contents = list(dict.fromkeys(consultation.history.order_by("history_date").values_list("content", flat=True)))
+    contents = list(
+        dict.fromkeys(consultation.history.order_by("history_date").values_list("content", flat=True))
+    )
     assert contents == ["最初の内容", "同僚の追記", "私の追記"]
 
 
@@ -133,7 +159,9 @@ def test_an_archived_consultation_leaves_the_list_but_is_kept(coordinator_client
     assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 0
     consultation.refresh_from_db()
     assert consultation.archived_at is not None
-    assert AuditEvent.objects.filter(action="archive", target_id=str(consultation.pk), user=coordinator).exists()
+    assert AuditEvent.objects.filter(
+        action="archive", target_id=str(consultation.pk), user=coordinator
+    ).exists()
 
 
 def test_a_follow_up_due_shows_on_home_until_it_is_done(coordinator_client, coordinator, center):
@@ -142,10 +170,14 @@ def test_a_follow_up_due_shows_on_home_until_it_is_done(coordinator_client, coor
     from django.utils import timezone
 
     today = timezone.localdate()
-    consultation = make_consultation(center, today - dt.timedelta(days=7), staff=[coordinator], follow_up_on=today)
+    consultation = make_consultation(
+        center, today - dt.timedelta(days=7), staff=[coordinator], follow_up_on=today
+    )
     home = coordinator_client.get(reverse("home"))
     due = next(p for p in home.context["panels"] if "due" in p)["due"]
     assert [c.pk for c in due] == [consultation.pk]
-    coordinator_client.post(reverse("cases:consultation_follow_up_done", args=[consultation.pk]), {"next": "/"})
+    coordinator_client.post(
+        reverse("cases:consultation_follow_up_done", args=[consultation.pk]), {"next": "/"}
+    )
     home = coordinator_client.get(reverse("home"))
     assert list(next(p for p in home.context["panels"] if "due" in p)["due"]) == []

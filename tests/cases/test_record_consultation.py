@@ -76,14 +76,19 @@ def test_an_outside_next_url_is_ignored(coordinator_client, coordinator, center)
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"date": (timezone.localdate() + dt.timedelta(days=1)).strftime("%Y/%m/%d")}, "未来の日付は記録できません"),
+        (
+            {"date": (timezone.localdate() + dt.timedelta(days=1)).strftime("%Y/%m/%d")},
+            "未来の日付は記録できません",
+        ),
         ({"duration_minutes": "-5"}, "0"),
         ({"date": "2024/2/30"}, "存在しない日付"),
         ({"client": "Z-9999"}, "該当する利用者が見つかりません"),
         ({"method": "手紙"}, "正しく選択してください"),
     ],
 )
-def test_bad_input_is_refused_with_a_japanese_message_and_nothing_saved(coordinator_client, coordinator, center, overrides, message):
+def test_bad_input_is_refused_with_a_japanese_message_and_nothing_saved(
+    coordinator_client, coordinator, center, overrides, message
+):
     data = form_data(office=center.pk, staff=[coordinator.pk]) | overrides
     response = coordinator_client.post(URL, data)
     assert response.status_code == 200
@@ -99,15 +104,21 @@ def test_an_office_the_coordinator_does_not_belong_to_is_refused(coordinator_cli
     assert Consultation.objects.count() == 0
 
 
-def test_staff_must_belong_to_the_office_of_the_consultation(supervisor_client, satellite_coordinator, center):
+def test_staff_must_belong_to_the_office_of_the_consultation(
+    supervisor_client, satellite_coordinator, center
+):
     response = supervisor_client.post(URL, form_data(office=center.pk, staff=[satellite_coordinator.pk]))
     assert "この拠点に所属していません" in response.content.decode()
     assert Consultation.objects.count() == 0
 
 
-def test_a_client_of_another_office_cannot_be_chosen(satellite_client, satellite_coordinator, center, chikuho):
+def test_a_client_of_another_office_cannot_be_chosen(
+    satellite_client, satellite_coordinator, center, chikuho
+):
     make_client(center)
-    response = satellite_client.post(URL, form_data(office=chikuho.pk, staff=[satellite_coordinator.pk], client="C-0001"))
+    response = satellite_client.post(
+        URL, form_data(office=chikuho.pk, staff=[satellite_coordinator.pk], client="C-0001")
+    )
     assert "該当する利用者が見つかりません" in response.content.decode()
     assert Consultation.objects.count() == 0
 

@@ -8,7 +8,9 @@ from cases.text import normalize_name
 from tests.records import make_client
 
 
-@pytest.mark.parametrize("text", ["ヤマダ タロウ", "やまだたろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ", "やまだ", "山田", "山田太郎"])
+@pytest.mark.parametrize(
+    "text", ["ヤマダ タロウ", "やまだたろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ", "やまだ", "山田", "山田太郎"]
+)
 def test_every_way_of_writing_the_name_finds_the_client(center, text):
     client = make_client(center, name="山田 太郎", kana="ヤマダ タロウ")
     assert list(Client.objects.search(text)) == [client]

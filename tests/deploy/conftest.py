@@ -85,8 +85,10 @@ def gunicorn(production_env):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "hikikomori.wsgi"],
-        cwd=ROOT, env=production_env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "4"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=production_env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "4"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port, process)
@@ -124,12 +126,19 @@ def nginx(gunicorn, tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
     port = free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{gunicorn};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+        "server 127.0.0.1:8000;", f"server 127.0.0.1:{gunicorn};"
+    )
     (folder / "site.conf").write_text(site)
     (folder / "nginx.conf").write_text(NGINX_MAIN.format(folder=folder))
-    subprocess.run([binary, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], check=True, capture_output=True)
-    process = subprocess.Popen([binary, "-p", str(folder), "-c", str(folder / "nginx.conf")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [binary, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], check=True, capture_output=True
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, process)
         yield port
@@ -146,7 +155,9 @@ class Browser:
     def request(self, method, path, body=b"", headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection.request(method, path, body=body, headers={"Cookie": cookie, "Host": "127.0.0.1"} | (headers or {}))
+        connection.request(
+            method, path, body=body, headers={"Cookie": cookie, "Host": "127.0.0.1"} | (headers or {})
+        )
         response = connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         for header, value in response.getheaders():
@@ -164,17 +175,27 @@ class Browser:
         from urllib.parse import urlencode
 
         data = urlencode(fields | {"csrfmiddlewaretoken": self.csrf(path)}).encode()
-        return self.request("POST", path, data, {"Content-Type": "application/x-www-form-urlencoded"} | (headers or {}))
+        return self.request(
+            "POST", path, data, {"Content-Type": "application/x-www-form-urlencoded"} | (headers or {})
+        )
 
     def post_file(self, path, fields: dict, name: str, content: bytes):
         boundary = "----hikikomori-test-boundary"
         parts = []
         for key, value in (fields | {"csrfmiddlewaretoken": self.csrf(path)}).items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
         parts.append(f"--{boundary}--\r\n".encode())
-        return self.request("POST", path, b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        return self.request(
+            "POST", path, b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
 
     def log_in_as_supervisor(self):
         from django_otp.oath import totp

@@ -17,17 +17,24 @@ def test_requests_after_the_database_dropped_every_connection_succeed(master_dat
         pytest.skip("terminating backends is PostgreSQL's (CI runs it)")
     settings = connection.settings_dict
     name = f"hikikomori_{uuid.uuid4().hex[:8]}"
-    url = (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/"
-           f"{settings['NAME']}?application_name={name}")
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/"
+        f"{settings['NAME']}?application_name={name}"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))} | {
-        "DJANGO_SETTINGS_MODULE": "tests.settings", "DJANGO_SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": url, "DATABASE_CONN_MAX_AGE": "600",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": url,
+        "DATABASE_CONN_MAX_AGE": "600",
     }
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "hikikomori.wsgi"],
-        cwd=ROOT, env=env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port, server)
@@ -36,7 +43,10 @@ def test_requests_after_the_database_dropped_every_connection_succeed(master_dat
         response, _ = browser.post_form("/login/", {"username": "nobody", "password": "wrong"})
         assert response.status == 200
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s", [name])
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
+                [name],
+            )
             assert cursor.fetchone()[0] == 1
         response, _ = browser.post_form("/login/", {"username": "nobody", "password": "wrong"})
         assert response.status == 200

@@ -11,23 +11,36 @@ import pytest
 from tests.deploy.conftest import CENTER, Browser, slow_client
 from tests.reports.importing import CLIENT_HEADER, xlsx_bytes
 
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def declared_everything_xlsx() -> bytes:
     """A tiny .xlsx whose sheet claims every cell of Excel (A1:XFD1048576)."""
     from tests.reports.test_hostile_files import rewrite_part
 
-    small = xlsx_bytes([CLIENT_HEADER, ["K-1", "山田 太郎", "ヤマダ タロウ", "男性", "", "春日市", CENTER, "", "", ""]])
-    return rewrite_part(small, "xl/worksheets/sheet1.xml",
-                        lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml))
+    small = xlsx_bytes(
+        [CLIENT_HEADER, ["K-1", "山田 太郎", "ヤマダ タロウ", "男性", "", "春日市", CENTER, "", "", ""]]
+    )
+    return rewrite_part(
+        small,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml),
+    )
 
 
 def oversize_post(port: int, length: int) -> bytes:
     """Declare a huge body, send a few bytes of it, and read what the server answers."""
     with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
-        sock.sendall(f"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                     f"Content-Length: {length}\r\n\r\n".encode() + b"username=" + b"a" * 1000)
+        sock.sendall(
+            f"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {length}\r\n\r\n".encode()
+            + b"username="
+            + b"a" * 1000
+        )
         answer = b""
         while b"\r\n\r\n" not in answer:
             chunk = sock.recv(65536)
@@ -72,7 +85,9 @@ def test_a_file_declaring_every_cell_gets_an_answer_and_others_keep_being_served
     answers = {}
 
     def upload():
-        answers["upload"] = supervisor.post_file("/reports/import/", {"kind": "clients"}, "clients.xlsx", declared_everything_xlsx())
+        answers["upload"] = supervisor.post_file(
+            "/reports/import/", {"kind": "clients"}, "clients.xlsx", declared_everything_xlsx()
+        )
 
     worker = threading.Thread(target=upload)
     worker.start()
@@ -91,9 +106,23 @@ def test_behind_the_proxy_the_audit_log_keeps_the_clients_address_not_a_forged_o
 
     from tests.deploy.conftest import ROOT
 
-    Browser(nginx).post_form("/login/", {"username": "nobody-at-all", "password": "wrong"}, {"X-Forwarded-For": "6.6.6.6"})
-    query = ("from hikikomori.models import AuditEvent; "
-             "e = AuditEvent.objects.filter(detail__username='nobody-at-all').latest('id'); print(e.ip_address)")
-    printed = subprocess.run([sys.executable, "manage.py", "shell", "-c", query], cwd=ROOT, env=production_env,
-                             capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    Browser(nginx).post_form(
+        "/login/", {"username": "nobody-at-all", "password": "wrong"}, {"X-Forwarded-For": "6.6.6.6"}
+    )
+    query = (
+        "from hikikomori.models import AuditEvent; "
+        "e = AuditEvent.objects.filter(detail__username='nobody-at-all').latest('id'); print(e.ip_address)"
+    )
+    printed = (
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", query],
+            cwd=ROOT,
+            env=production_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert printed == "127.0.0.1"

@@ -35,7 +35,11 @@ def test_a_satellite_coordinator_records_a_phone_call_with_the_keyboard_only(pag
     expect(page.get_by_text("相談を記録しました")).to_be_visible()
 
     consultation = Consultation.objects.get()
-    assert (consultation.method, consultation.consulter, consultation.duration_minutes) == ("電話", "家族", 15)
+    assert (consultation.method, consultation.consulter, consultation.duration_minutes) == (
+        "電話",
+        "家族",
+        15,
+    )
     assert consultation.office.name == "筑豊サテライトオフィス"
     assert consultation.client is None
 
@@ -49,7 +53,9 @@ def test_a_satellite_coordinator_records_a_phone_call_with_the_keyboard_only(pag
 
 def test_a_second_save_of_the_same_consultation_shows_the_conflict_message(page, coordinator, center):
     client = make_client(center)
-    consultation = make_consultation(center, "2024-05-01", client=client, staff=[coordinator], content="最初の内容")
+    consultation = make_consultation(
+        center, "2024-05-01", client=client, staff=[coordinator], content="最初の内容"
+    )
     log_in(page, "coord", PASSWORD)
     page.goto(f"/cases/consultations/{consultation.pk}/edit/")
     page.get_by_label("内容").fill("私の追記")

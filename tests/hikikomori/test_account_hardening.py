@@ -16,7 +16,9 @@ def login(client, username, password):
 
 
 def change(client, old, new):
-    return client.post(reverse("password_change"), {"old_password": old, "new_password1": new, "new_password2": new})
+    return client.post(
+        reverse("password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+    )
 
 
 def test_the_new_password_must_differ_from_the_old_one(coordinator_client, coordinator):
@@ -70,8 +72,10 @@ def test_flash_messages_stay_on_the_server(coordinator_client, coordinator, cent
     from tests.records import make_client
 
     person = make_client(center, name="山田 太郎")
-    response = coordinator_client.post(reverse("cases:consultation_create"), form_data(
-        office=center.pk, staff=[coordinator.pk], client=person.case_number))
+    response = coordinator_client.post(
+        reverse("cases:consultation_create"),
+        form_data(office=center.pk, staff=[coordinator.pk], client=person.case_number),
+    )
     assert response.status_code == 302
     assert "messages" not in response.cookies
     assert "山田 太郎" in coordinator_client.get(response.url).content.decode()

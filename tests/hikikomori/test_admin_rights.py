@@ -26,8 +26,12 @@ def change_form_data(http, user) -> tuple[str, dict]:
     for formset in response.context["inline_admin_formsets"]:
         formset = formset.formset
         prefix = formset.prefix
-        data |= {f"{prefix}-TOTAL_FORMS": str(len(formset.forms)), f"{prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
-                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(len(formset.forms)),
+            f"{prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
         for index, inline in enumerate(formset.forms):
             for name in inline.fields:
                 value = inline[name].value()
@@ -49,7 +53,9 @@ def test_the_staff_form_has_no_superuser_flag_nor_per_user_permissions(admin_cli
 def test_an_admin_cannot_change_their_own_roles(admin_client_, admin_user):
     url, data = change_form_data(admin_client_, admin_user)
     supervisor = Group.objects.get(name=Role.SUPERVISOR)
-    response = admin_client_.post(url, data | {"groups": [supervisor.pk, Group.objects.get(name=Role.ADMIN).pk]})
+    response = admin_client_.post(
+        url, data | {"groups": [supervisor.pk, Group.objects.get(name=Role.ADMIN).pk]}
+    )
     assert response.status_code == 302
     assert list(admin_user.groups.values_list("name", flat=True)) == [Role.ADMIN]
 
@@ -62,7 +68,9 @@ def test_the_superuser_flag_implies_no_role(master_data):
     assert not user.requires_two_factor
 
 
-def test_deactivation_and_role_changes_in_admin_are_audited_with_the_admin(admin_client_, admin_user, coordinator, chikuho):
+def test_deactivation_and_role_changes_in_admin_are_audited_with_the_admin(
+    admin_client_, admin_user, coordinator, chikuho
+):
     url, data = change_form_data(admin_client_, coordinator)
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     data.pop("is_active")
@@ -70,7 +78,9 @@ def test_deactivation_and_role_changes_in_admin_are_audited_with_the_admin(admin
     data["memberships-TOTAL_FORMS"] = "2"
     data |= {"memberships-1-office": chikuho.pk}
     response = admin_client_.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
     coordinator.refresh_from_db()
     assert not coordinator.is_active
     deactivated = AuditEvent.objects.get(action="account_change", target_id=str(coordinator.pk))
@@ -78,7 +88,9 @@ def test_deactivation_and_role_changes_in_admin_are_audited_with_the_admin(admin
     roles = AuditEvent.objects.filter(target="permissions", target_id=str(coordinator.pk), id__gt=before)
     assert roles.exists() and all(event.user == admin_user for event in roles)
     assert Membership.objects.filter(user=coordinator, office=chikuho).exists()
-    membership = AuditEvent.objects.get(target="membership", target_id=str(coordinator.pk), detail__added=True, id__gt=before)
+    membership = AuditEvent.objects.get(
+        target="membership", target_id=str(coordinator.pk), detail__added=True, id__gt=before
+    )
     assert membership.user == admin_user
 
 

@@ -52,20 +52,50 @@ def test_the_application_role_can_only_read_and_append_to_the_audit_log(master_d
     role = f"hikikomori_app_{uuid.uuid4().hex[:8]}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT')
-    psql = ["psql", "-v", "ON_ERROR_STOP=1", "-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432),
-            "-U", settings["USER"], "-d", settings["NAME"], "-v", f"owner_role={settings['USER']}", "-v", f"app_role={role}",
-            "-v", f"dbname={settings['NAME']}", "-f", str(GRANTS)]
+    psql = [
+        "psql",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        settings["HOST"] or "127.0.0.1",
+        "-p",
+        str(settings["PORT"] or 5432),
+        "-U",
+        settings["USER"],
+        "-d",
+        settings["NAME"],
+        "-v",
+        f"owner_role={settings['USER']}",
+        "-v",
+        f"app_role={role}",
+        "-v",
+        f"dbname={settings['NAME']}",
+        "-f",
+        str(GRANTS),
+    ]
     try:
-        subprocess.run(psql, check=True, capture_output=True, env=os.environ | {"PGPASSWORD": settings.get("PASSWORD") or ""})
-        app = psycopg2.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=role,
-                               password=settings.get("PASSWORD") or "", dbname=settings["NAME"])
+        subprocess.run(
+            psql,
+            check=True,
+            capture_output=True,
+            env=os.environ | {"PGPASSWORD": settings.get("PASSWORD") or ""},
+        )
+        app = psycopg2.connect(
+            host=settings["HOST"] or "127.0.0.1",
+            port=settings["PORT"] or 5432,
+            user=role,
+            password=settings.get("PASSWORD") or "",
+            dbname=settings["NAME"],
+        )
         app.autocommit = True
         try:
             with app.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM hikikomori_auditevent")
                 assert cursor.fetchone() == (1,)
-                cursor.execute("INSERT INTO hikikomori_auditevent (at, action, target, target_id, detail) "
-                               "VALUES (now(), 'login', 'y', '', '{}')")
+                cursor.execute(
+                    "INSERT INTO hikikomori_auditevent (at, action, target, target_id, detail) "
+                    "VALUES (now(), 'login', 'y', '', '{}')"
+                )
                 cursor.execute("SELECT count(*) FROM cases_client")  # the screens still work
                 for statement in [
                     f"UPDATE hikikomori_auditevent SET target = 'z' WHERE id = {event.pk}",
@@ -91,7 +121,9 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(db):
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
     with override_settings(BEHIND_PROXY=True):
         assert audit("view", request=request).ip_address == "203.0.113.7"
-    assert audit("view", request=request).ip_address == "127.0.0.1"  # without a proxy the header is the client's word
+    assert (
+        audit("view", request=request).ip_address == "127.0.0.1"
+    )  # without a proxy the header is the client's word
     forged = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
     with override_settings(BEHIND_PROXY=True):
         assert audit("view", request=forged).ip_address is None
@@ -100,8 +132,10 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(db):
 def test_an_export_records_its_filters_and_rows_but_not_the_searched_name(coordinator_client, center):
     person = make_client(center, name="山田 太郎")
     make_consultation(center, "2024-05-01", client=person)
-    response = coordinator_client.get(reverse("cases:consultation_export", args=["csv"]),
-                                      {"fiscal_year": "2024", "client": "山田", "method": "電話"})
+    response = coordinator_client.get(
+        reverse("cases:consultation_export", args=["csv"]),
+        {"fiscal_year": "2024", "client": "山田", "method": "電話"},
+    )
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="export")
     assert event.detail["rows"] == 1
@@ -116,4 +150,7 @@ def test_opening_a_consultation_or_a_clients_edit_form_is_recorded(coordinator_c
     coordinator_client.get(reverse("cases:consultation_detail", args=[consultation.pk]))
     coordinator_client.get(reverse("cases:client_edit", args=[person.pk]))
     views = AuditEvent.objects.filter(action="view", user=coordinator)
-    assert set(views.values_list("target", "target_id")) == {("consultation", str(consultation.pk)), ("client", str(person.pk))}
+    assert set(views.values_list("target", "target_id")) == {
+        ("consultation", str(consultation.pk)),
+        ("client", str(person.pk)),
+    }

@@ -21,7 +21,7 @@ def test_a_coordinator_logs_in_and_sees_home(client, coordinator):
     response = client.post(reverse("login"), {"username": "coord", "password": PASSWORD}, follow=True)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 class=\"h3 mb-0\">ホーム</h1>" in html
+    assert '<h1 class="h3 mb-0">ホーム</h1>' in html
     assert "福岡県ひきこもり地域支援センター" in html
 
 

@@ -10,7 +10,11 @@ from hikikomori.models import HealthArea, Municipality, Office, Region
 @pytest.mark.django_db
 def test_migrate_loads_the_three_offices_with_their_opening_dates():
     offices = {o.name: o for o in Office.objects.all()}
-    assert list(offices) == ["福岡県ひきこもり地域支援センター", "筑豊サテライトオフィス", "筑後サテライトオフィス"]
+    assert list(offices) == [
+        "福岡県ひきこもり地域支援センター",
+        "筑豊サテライトオフィス",
+        "筑後サテライトオフィス",
+    ]
     assert str(offices["筑豊サテライトオフィス"].opened_on) == "2020-07-01"
     assert offices["福岡県ひきこもり地域支援センター"].kind == Office.Kind.CENTER
 
@@ -23,13 +27,19 @@ def test_all_sixty_municipalities_of_the_prefecture_have_codes_regions_and_areas
     assert Municipality.objects.get(name="福岡市").code == "401307"
     assert Municipality.objects.get(name="北九州市").code == "401005"
     assert HealthArea.objects.count() == 9
-    assert municipalities.exclude(name__in=["福岡市", "北九州市"]).filter(health_area__isnull=True).count() == 0
+    assert (
+        municipalities.exclude(name__in=["福岡市", "北九州市"]).filter(health_area__isnull=True).count() == 0
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("office", "count"),
-    [("福岡県ひきこもり地域支援センター", 21), ("筑豊サテライトオフィス", 22), ("筑後サテライトオフィス", 15)],
+    [
+        ("福岡県ひきこもり地域支援センター", 21),
+        ("筑豊サテライトオフィス", 22),
+        ("筑後サテライトオフィス", 15),
+    ],
 )
 def test_each_office_serves_its_jurisdiction(office, count):
     assert Municipality.objects.filter(jurisdiction__name=office).count() == count
@@ -45,10 +55,24 @@ def test_asakura_is_served_by_the_chikugo_satellite_but_officially_in_fukuoka_re
 
 @pytest.mark.django_db
 def test_onga_towns_count_in_fukuoka_region_and_keichiku_towns_in_chikuho_region():
-    assert set(Municipality.objects.filter(name__in=["中間市", "芦屋町", "水巻町", "岡垣町", "遠賀町"]).values_list("region__name", flat=True)) == {"福岡地域"}
-    assert set(Municipality.objects.filter(name__in=["行橋市", "豊前市", "苅田町", "みやこ町", "吉富町", "上毛町", "築上町"]).values_list("region__name", flat=True)) == {"筑豊地域"}
+    assert set(
+        Municipality.objects.filter(name__in=["中間市", "芦屋町", "水巻町", "岡垣町", "遠賀町"]).values_list(
+            "region__name", flat=True
+        )
+    ) == {"福岡地域"}
+    assert set(
+        Municipality.objects.filter(
+            name__in=["行橋市", "豊前市", "苅田町", "みやこ町", "吉富町", "上毛町", "築上町"]
+        ).values_list("region__name", flat=True)
+    ) == {"筑豊地域"}
     assert Municipality.objects.get(name="福岡市").jurisdiction is None
-    assert list(Region.objects.values_list("name", flat=True)) == ["福岡地域", "筑豊地域", "筑後地域", "福岡市・北九州市", "県外"]
+    assert list(Region.objects.values_list("name", flat=True)) == [
+        "福岡地域",
+        "筑豊地域",
+        "筑後地域",
+        "福岡市・北九州市",
+        "県外",
+    ]
 
 
 @pytest.mark.django_db
@@ -59,10 +83,20 @@ def test_roles_exist_as_groups():
 @pytest.mark.django_db
 def test_another_prefecture_loads_its_own_master_data(tmp_path, capsys):
     data = {
-        "offices": [{"name": "高知県ひきこもり地域支援センター", "kind": "center", "opened_on": "2009-04-01"}],
+        "offices": [
+            {"name": "高知県ひきこもり地域支援センター", "kind": "center", "opened_on": "2009-04-01"}
+        ],
         "regions": ["高知市"],
         "health_areas": ["中央東"],
-        "municipalities": [{"name": "高知市", "code": "392014", "region": "高知市", "health_area": "中央東", "jurisdiction": "高知県ひきこもり地域支援センター"}],
+        "municipalities": [
+            {
+                "name": "高知市",
+                "code": "392014",
+                "region": "高知市",
+                "health_area": "中央東",
+                "jurisdiction": "高知県ひきこもり地域支援センター",
+            }
+        ],
     }
     path = tmp_path / "kochi.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -48,7 +48,9 @@ def test_a_supervisor_must_set_up_two_factor_login_first(supervisor):
     assert client.get(reverse("cases:client_list")).status_code == 302
     assert not supervisor.totpdevice_set.exists()  # showing the key creates no device
     token = pending_token(client)
-    response = client.post(reverse("two_factor_setup"), {"token": "000000" if token != "000000" else "111111"})
+    response = client.post(
+        reverse("two_factor_setup"), {"token": "000000" if token != "000000" else "111111"}
+    )
     assert "確認コードが正しくありません" in response.content.decode()
     client.post(reverse("two_factor_setup"), {"token": token})
     assert supervisor.totpdevice_set.get().confirmed
@@ -77,32 +79,51 @@ def test_two_factor_is_optional_for_coordinators_but_enforced_once_enabled(coord
 
 
 def test_a_password_set_by_an_admin_must_be_changed_at_first_login(admin_client_, coordinator):
-    url = reverse("admin:auth_user_password_change", args=[coordinator.pk]) if False else f"/admin/hikikomori/user/{coordinator.pk}/password/"
-    admin_client_.post(url, {"password1": "admin-set-passw0rd-x", "password2": "admin-set-passw0rd-x", "usable_password": "true"})
+    url = (
+        reverse("admin:auth_user_password_change", args=[coordinator.pk])
+        if False
+        else f"/admin/hikikomori/user/{coordinator.pk}/password/"
+    )
+    admin_client_.post(
+        url,
+        {"password1": "admin-set-passw0rd-x", "password2": "admin-set-passw0rd-x", "usable_password": "true"},
+    )
     coordinator.refresh_from_db()
     assert coordinator.must_change_password
     client = Client()
     login(client, "coord", "admin-set-passw0rd-x")
     assert client.get(reverse("home")).url == reverse("password_change")
-    client.post(reverse("password_change"), {
-        "old_password": "admin-set-passw0rd-x", "new_password1": "my-own-secret-phrase-42", "new_password2": "my-own-secret-phrase-42",
-    })
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": "admin-set-passw0rd-x",
+            "new_password1": "my-own-secret-phrase-42",
+            "new_password2": "my-own-secret-phrase-42",
+        },
+    )
     coordinator.refresh_from_db()
     assert not coordinator.must_change_password
     assert client.get(reverse("home")).status_code == 200
 
 
 def test_passwords_need_twelve_characters(coordinator_client):
-    response = coordinator_client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "short-pw1", "new_password2": "short-pw1",
-    })
+    response = coordinator_client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "short-pw1",
+            "new_password2": "short-pw1",
+        },
+    )
     assert "このパスワードは短すぎます。最低 12 文字以上必要です。" in response.content.decode()
 
 
 def test_an_idle_session_expires(coordinator):
     client = Client()
     login(client, "coord", PASSWORD)
-    Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert client.get(reverse("home")).status_code == 302
 
 
@@ -128,9 +149,14 @@ def test_changing_the_password_ends_other_sessions(coordinator):
     elsewhere, here = Client(), Client()
     login(elsewhere, "coord", PASSWORD)
     login(here, "coord", PASSWORD)
-    here.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "a-brand-new-phrase-77", "new_password2": "a-brand-new-phrase-77",
-    })
+    here.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-phrase-77",
+            "new_password2": "a-brand-new-phrase-77",
+        },
+    )
     assert here.get(reverse("home")).status_code == 200
     assert elsewhere.get(reverse("home")).status_code == 302
 
@@ -144,7 +170,9 @@ def test_permission_changes_are_audited(admin_user, coordinator):
     from django.contrib.auth.models import Group
 
     coordinator.groups.add(Group.objects.get(name="supervisor"))
-    assert AuditEvent.objects.filter(action="update", target="permissions", target_id=str(coordinator.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="update", target="permissions", target_id=str(coordinator.pk)
+    ).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -177,8 +205,12 @@ def test_the_deploy_check_is_clean_with_production_settings():
         "DJANGO_SETTINGS_MODULE": "hikikomori.settings",
     }
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env,
-        capture_output=True, text=True, check=False,
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -203,7 +235,9 @@ def test_other_offices_records_answer_404_on_every_path(satellite_client, center
     assert "山田" not in export.content.decode("utf-8-sig")
     suggestions = satellite_client.get(reverse("cases:client_suggest"), {"client": "やまだ"})
     assert "C-0001" not in suggestions.content.decode()
-    toggle = satellite_client.post(reverse("outreach:attendance_toggle", args=[session.pk]), {"client": client.pk, "present": "1"})
+    toggle = satellite_client.post(
+        reverse("outreach:attendance_toggle", args=[session.pk]), {"client": client.pk, "present": "1"}
+    )
     assert toggle.status_code == 404
 
 

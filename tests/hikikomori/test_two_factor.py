@@ -28,7 +28,13 @@ def _sample_path(route: str) -> str:
 def every_path(resolver=None, prefix=""):
     """Every URL pattern of the project, Django's admin included, as a concrete path."""
     for pattern in (resolver or get_resolver()).url_patterns:
-        route = prefix + _sample_path(str(pattern.pattern.regex.pattern if isinstance(pattern.pattern, RegexPattern) else pattern.pattern))
+        route = prefix + _sample_path(
+            str(
+                pattern.pattern.regex.pattern
+                if isinstance(pattern.pattern, RegexPattern)
+                else pattern.pattern
+            )
+        )
         if isinstance(pattern, URLResolver):
             yield from every_path(pattern, route)
         elif isinstance(pattern, URLPattern):
@@ -50,8 +56,16 @@ def test_a_password_only_session_reaches_only_the_prompt_and_logout(supervisor, 
         if path == "/logout/":
             continue
         resolve(path)  # a real pattern, not a 404
-        response = getattr(client, method)(path, {"token": "123456", "current_token": "123456", "old_password": PASSWORD,
-                                                  "new_password1": "x-new-secret-phrase-9", "new_password2": "x-new-secret-phrase-9"})
+        response = getattr(client, method)(
+            path,
+            {
+                "token": "123456",
+                "current_token": "123456",
+                "old_password": PASSWORD,
+                "new_password1": "x-new-secret-phrase-9",
+                "new_password2": "x-new-secret-phrase-9",
+            },
+        )
         if response.status_code == 302 and response.url.startswith(reverse("two_factor_verify")):
             continue
         answered.add(path)
@@ -73,7 +87,9 @@ def test_the_login_event_is_written_when_the_second_factor_is_verified(superviso
     device = totp_device(supervisor)
     client = Client()
     client.post(reverse("login"), {"username": "super", "password": PASSWORD})
-    assert list(AuditEvent.objects.filter(user=supervisor).values_list("action", flat=True)) == ["password_ok"]
+    assert list(AuditEvent.objects.filter(user=supervisor).values_list("action", flat=True)) == [
+        "password_ok"
+    ]
     client.post(reverse("two_factor_verify"), {"token": current_token(device)})
     assert AuditEvent.objects.filter(user=supervisor, action="login").count() == 1
 
@@ -95,10 +111,14 @@ def test_replacing_the_authenticator_needs_a_code_of_the_current_one(supervisor)
     assert not AuditEvent.objects.filter(action="two_factor_enrol").exists()
 
 
-def test_an_admin_resets_an_authenticator_and_its_owner_enrols_at_next_login(admin_client_, admin_user, coordinator):
+def test_an_admin_resets_an_authenticator_and_its_owner_enrols_at_next_login(
+    admin_client_, admin_user, coordinator
+):
     totp_device(coordinator)
     before = logged_in(coordinator)
-    response = admin_client_.post("/admin/hikikomori/user/", {"action": "reset_two_factor", "_selected_action": [coordinator.pk]})
+    response = admin_client_.post(
+        "/admin/hikikomori/user/", {"action": "reset_two_factor", "_selected_action": [coordinator.pk]}
+    )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=coordinator).exists()
     event = AuditEvent.objects.get(action="two_factor_reset")

@@ -56,8 +56,12 @@ def test_the_year_end_closure_is_skipped():
 def test_generating_twice_never_creates_a_session_twice(coordinator, center):
     program = Program.objects.get(name="フリースペース")
     rule = parse_rule("第2・第4火曜日 14:00-16:00")
-    first = services.sessions_generate(by=coordinator, program=program, office=center, fiscal_year=2024, rule=rule)
-    second = services.sessions_generate(by=coordinator, program=program, office=center, fiscal_year=2024, rule=rule)
+    first = services.sessions_generate(
+        by=coordinator, program=program, office=center, fiscal_year=2024, rule=rule
+    )
+    second = services.sessions_generate(
+        by=coordinator, program=program, office=center, fiscal_year=2024, rule=rule
+    )
     assert len(first) == Session.objects.count() > 20
     assert second == []
     assert all(s.start_time == dt.time(14) for s in Session.objects.all())

@@ -45,19 +45,23 @@ def test_an_unregistered_family_member_is_added_from_the_attendance_screen(coord
     client = make_client(center)
     session = make_session(center, "2024-05-16", program="家族のつどい")
     coordinator_client.post(
-        reverse("outreach:attendance_add_family", args=[session.pk]), {"client": "C-0001", "name": "山田 洋子", "relationship": "母"}
+        reverse("outreach:attendance_add_family", args=[session.pk]),
+        {"client": "C-0001", "name": "山田 洋子", "relationship": "母"},
     )
     member = FamilyMember.objects.get(name="山田 洋子")
     assert member.client == client
     assert Attendance.objects.filter(session=session, family_member=member).exists()
 
 
-def test_a_family_member_refused_at_a_cancelled_session_is_not_registered(coordinator_client, coordinator, center):
+def test_a_family_member_refused_at_a_cancelled_session_is_not_registered(
+    coordinator_client, coordinator, center
+):
     make_client(center)
     session = make_session(center, "2024-05-16", program="家族のつどい")
     services.session_cancel(by=coordinator, session=session, reason="台風のため")
     response = coordinator_client.post(
-        reverse("outreach:attendance_add_family", args=[session.pk]), {"client": "C-0001", "name": "山田 洋子", "relationship": "母"},
+        reverse("outreach:attendance_add_family", args=[session.pk]),
+        {"client": "C-0001", "name": "山田 洋子", "relationship": "母"},
         follow=True,
     )
     assert "中止した回には参加を記録できません" in response.content.decode()
@@ -70,7 +74,9 @@ def test_a_cancelled_session_needs_a_reason_and_takes_no_attendance(coordinator_
     coordinator_client.post(reverse("outreach:session_cancel", args=[session.pk]), {"cancel_reason": ""})
     session.refresh_from_db()
     assert session.status == "開催"
-    coordinator_client.post(reverse("outreach:session_cancel", args=[session.pk]), {"cancel_reason": "悪天候"})
+    coordinator_client.post(
+        reverse("outreach:session_cancel", args=[session.pk]), {"cancel_reason": "悪天候"}
+    )
     session.refresh_from_db()
     assert (session.status, session.cancel_reason) == ("中止", "悪天候")
     with pytest.raises(ValidationError):
@@ -108,7 +114,9 @@ def test_two_people_booking_the_last_slot_at_once_get_one_booking(coordinator, c
 
         try:
             barrier.wait()
-            services.reservation_book(by=coordinator, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(hour))
+            services.reservation_book(
+                by=coordinator, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(hour)
+            )
             results.append("booked")
         except ValidationError:
             results.append("full")
@@ -125,13 +133,23 @@ def test_two_people_booking_the_last_slot_at_once_get_one_booking(coordinator, c
     assert day.reserved == 1 == Reservation.objects.count()
 
 
-def test_a_held_reservation_becomes_a_visit_consultation_counted_once(coordinator_client, coordinator, center):
+def test_a_held_reservation_becomes_a_visit_consultation_counted_once(
+    coordinator_client, coordinator, center
+):
     client = make_client(center, municipality="春日市")
     day = make_day(center, "2024-07-10")
     reservation = services.reservation_book(by=coordinator, day=day, time=dt.time(10), client=client)
-    coordinator_client.post(reverse("outreach:reservation_outcome", args=[reservation.pk]), {"duration_minutes": "50", "content": "面談"})
+    coordinator_client.post(
+        reverse("outreach:reservation_outcome", args=[reservation.pk]),
+        {"duration_minutes": "50", "content": "面談"},
+    )
     consultation = Consultation.objects.get()
-    assert (consultation.method, consultation.date, consultation.client, consultation.office) == ("来所", day.date, client, center)
+    assert (consultation.method, consultation.date, consultation.client, consultation.office) == (
+        "来所",
+        day.date,
+        client,
+        center,
+    )
     day.refresh_from_db()
     assert day.consulted == 1
     coordinator_client.post(reverse("outreach:reservation_outcome", args=[reservation.pk]), {})
@@ -140,7 +158,9 @@ def test_a_held_reservation_becomes_a_visit_consultation_counted_once(coordinato
 
 def test_a_day_without_reservations_records_a_case_conference(coordinator_client, center):
     day = make_day(center, "2024-07-10")
-    coordinator_client.post(reverse("outreach:day_case_conference", args=[day.pk]), {"notes": "市職員と事例検討"})
+    coordinator_client.post(
+        reverse("outreach:day_case_conference", args=[day.pk]), {"notes": "市職員と事例検討"}
+    )
     day.refresh_from_db()
     assert day.case_conference and "事例検討" in day.notes
 
@@ -176,12 +196,17 @@ def test_lists_filter_by_office_and_host_type(supervisor_client, center, chikuho
     assert [d.municipality.name for d in response.context["days"]] == ["飯塚市"]
 
 
-def test_a_reservation_for_the_family_records_a_family_consultation_without_guessing_who(coordinator_client, coordinator, center):
+def test_a_reservation_for_the_family_records_a_family_consultation_without_guessing_who(
+    coordinator_client, coordinator, center
+):
     client = make_client(center)
     FamilyMember.objects.create(client=client, name="山田 和子", relationship="母")
     FamilyMember.objects.create(client=client, name="山田 正男", relationship="父")
     day = make_day(center, "2024-07-10")
-    coordinator_client.post(reverse("outreach:reservation_add", args=[day.pk]), {"time": "10:00", "client": "C-0001", "family": "on"})
+    coordinator_client.post(
+        reverse("outreach:reservation_add", args=[day.pk]),
+        {"time": "10:00", "client": "C-0001", "family": "on"},
+    )
     reservation = Reservation.objects.get()
     assert reservation.by_family and reservation.family_member is None  # two parents: not guessed
     coordinator_client.post(reverse("outreach:reservation_outcome", args=[reservation.pk]), {})
@@ -223,7 +248,9 @@ def test_a_double_submitted_outcome_records_one_consultation(coordinator, center
         pytest.skip("row locks are tested on PostgreSQL (CI runs it)")
     day = make_day(center, "2024-07-10")
     reservation = services.reservation_book(by=coordinator, day=day, time=dt.time(10))
-    outcome = _twice_at_once(lambda stale: services.reservation_record_consultation(by=coordinator, reservation=stale), reservation)
+    outcome = _twice_at_once(
+        lambda stale: services.reservation_record_consultation(by=coordinator, reservation=stale), reservation
+    )
     assert outcome == ["done", "refused"]
     day.refresh_from_db()
     assert day.consulted == 1 == Consultation.objects.count()
@@ -235,7 +262,9 @@ def test_a_double_submitted_cancel_counts_once(coordinator, center):
         pytest.skip("row locks are tested on PostgreSQL (CI runs it)")
     day = make_day(center, "2024-07-10")
     services.reservation_book(by=coordinator, day=day, time=dt.time(10))
-    kept = services.reservation_book(by=coordinator, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(11))
+    kept = services.reservation_book(
+        by=coordinator, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(11)
+    )
     _twice_at_once(lambda stale: services.reservation_cancel(by=coordinator, reservation=stale), kept)
     day.refresh_from_db()
     assert day.reserved == 1 == Reservation.objects.filter(cancelled_at__isnull=True).count()

@@ -36,5 +36,26 @@ def import_file(tmp_path, kind, rows, *, name=None, encoding="utf-8-sig", dry_ru
     return code, out.getvalue(), err.getvalue()
 
 
-CLIENT_HEADER = ["ケース番号", "氏名", "フリガナ", "性別", "生年月日", "居住市町村", "担当拠点", "相談経路", "ひきこもり期間", "登録日"]
-CONSULTATION_HEADER = ["記録番号", "相談日", "拠点", "相談方法", "相談者", "ケース番号", "担当者", "所要時間（分）", "内容"]
+CLIENT_HEADER = [
+    "ケース番号",
+    "氏名",
+    "フリガナ",
+    "性別",
+    "生年月日",
+    "居住市町村",
+    "担当拠点",
+    "相談経路",
+    "ひきこもり期間",
+    "登録日",
+]
+CONSULTATION_HEADER = [
+    "記録番号",
+    "相談日",
+    "拠点",
+    "相談方法",
+    "相談者",
+    "ケース番号",
+    "担当者",
+    "所要時間（分）",
+    "内容",
+]

@@ -19,8 +19,19 @@ def calls(center):
 
 def test_the_page_shows_every_table_and_its_notes(supervisor_client, calls):
     html = supervisor_client.get(URL, {"fy": "2024"}).content.decode()
-    for sheet in ["相談延件数（月別）", "相談延件数（推移）", "相談実件数", "居住地域別割合", "新規面談者", "継続支援期間",
-                  "フリースペース", "家族のつどい", "参加者の年代", "市町村相談会", "市町村相談会（実績）"]:
+    for sheet in [
+        "相談延件数（月別）",
+        "相談延件数（推移）",
+        "相談実件数",
+        "居住地域別割合",
+        "新規面談者",
+        "継続支援期間",
+        "フリースペース",
+        "家族のつどい",
+        "参加者の年代",
+        "市町村相談会",
+        "市町村相談会（実績）",
+    ]:
         assert f'data-sheet="{sheet}"' in html
     assert "50.0%" in html  # 訪問支援の割合 of the year
     assert "注（D3）" in html
@@ -34,7 +45,9 @@ def test_an_as_of_before_the_year_is_refused_with_a_message(supervisor_client, c
 
 
 def test_the_download_is_the_same_workbook_and_is_logged(supervisor_client, supervisor, calls):
-    response = supervisor_client.get(reverse("reports:annual_download"), {"fy": "2024", "as_of": "2024-12-31"})
+    response = supervisor_client.get(
+        reverse("reports:annual_download"), {"fy": "2024", "as_of": "2024-12-31"}
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     months = read_sheet(open_workbook(response.content), "相談延件数（月別）")
     assert months["_title"] == "令和6年度（4～12月） 相談延件数（月別）"
@@ -42,7 +55,9 @@ def test_the_download_is_the_same_workbook_and_is_logged(supervisor_client, supe
     assert AuditEvent.objects.filter(action="export", target="annual_report", user=supervisor).exists()
 
 
-def test_a_finalized_report_keeps_its_workbook_and_shows_later_changes(supervisor_client, supervisor, center, calls):
+def test_a_finalized_report_keeps_its_workbook_and_shows_later_changes(
+    supervisor_client, supervisor, center, calls
+):
     supervisor_client.post(reverse("reports:annual_finalize"), {"fy": "2024", "query": "fy=2024"})
     finalized = FinalizedReport.objects.get()
     assert (finalized.by, finalized.label) == (supervisor, "令和6年度")

@@ -90,7 +90,22 @@ def report(**kwargs):
 
 def test_it_counts_every_consultation_by_month_and_method(data):
     table = report().table("相談延件数（月別）")
-    assert table.header == ["区分", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月", "合計"]
+    assert table.header == [
+        "区分",
+        "4月",
+        "5月",
+        "6月",
+        "7月",
+        "8月",
+        "9月",
+        "10月",
+        "11月",
+        "12月",
+        "1月",
+        "2月",
+        "3月",
+        "合計",
+    ]
     assert table.cell("電話", column="4月") == 2
     assert table.cell("電話", column="合計") == 4
     assert table.cell("来所", column="合計") == 3
@@ -144,7 +159,15 @@ def test_regions_count_each_person_once_at_their_last_residence(data):
     assert table.cell("福岡地域", column="来所（件数）") == 2
     assert table.cell("筑後地域", column="来所（件数）") == 1
     assert table.cell("合計", column="来所（割合）") == pytest.approx(1.0)
-    assert [row[0] for row in table.rows] == ["福岡地域", "筑豊地域", "筑後地域", "福岡市・北九州市", "県外", "不明", "合計"]
+    assert [row[0] for row in table.rows] == [
+        "福岡地域",
+        "筑豊地域",
+        "筑後地域",
+        "福岡市・北九州市",
+        "県外",
+        "不明",
+        "合計",
+    ]
 
 
 def test_new_interviewees_exclude_those_seen_the_year_before(data):
@@ -165,7 +188,14 @@ def test_new_interviewees_exclude_those_seen_the_year_before(data):
 
 def test_support_duration_counts_calendar_months_from_first_ever_to_last(data):
     table = report().table("継続支援期間")
-    assert [row[0] for row in table.rows] == ["3ヶ月未満", "3～6ヶ月未満", "6ヶ月～1年未満", "1年～3年未満", "3年以上", "合計"]
+    assert [row[0] for row in table.rows] == [
+        "3ヶ月未満",
+        "3～6ヶ月未満",
+        "6ヶ月～1年未満",
+        "1年～3年未満",
+        "3年以上",
+        "合計",
+    ]
     assert table.cell("3ヶ月未満", column="人数") == 2  # C and E
     assert table.cell("3～6ヶ月未満", column="人数") == 1  # B: 2024-05-10 → 2024-09-01
     assert table.cell("6ヶ月～1年未満", column="人数") == 0
@@ -189,7 +219,16 @@ def test_an_as_of_date_cuts_the_data_and_labels_the_year(data):
 
 def test_the_programs_count_held_sessions_people_and_newcomers(programs):
     table = report().table("フリースペース")
-    assert table.header == ["年度", "開催回数", "中止回数", "実人数", "延人数", "1回の参加人数", "新規参加者", "新規参加者の割合"]
+    assert table.header == [
+        "年度",
+        "開催回数",
+        "中止回数",
+        "実人数",
+        "延人数",
+        "1回の参加人数",
+        "新規参加者",
+        "新規参加者の割合",
+    ]
     assert [row[0] for row in table.rows] == ["令和6年度", "令和5年度"]
     assert table.cell("令和6年度", column="開催回数") == 2
     assert table.cell("令和6年度", column="中止回数") == 1
@@ -264,7 +303,9 @@ def test_the_report_runs_a_constant_number_of_queries(data, programs, days, cent
     with CaptureQueriesContext(connection) as small:
         report()
     for n in range(30):
-        client = make_client(center, f"X{n}", "X", "エックス", municipality="春日市", birth_date=D(1995, 1, 1))
+        client = make_client(
+            center, f"X{n}", "X", "エックス", municipality="春日市", birth_date=D(1995, 1, 1)
+        )
         make_consultation(center, "2024-06-01", "来所", client, consulter="本人")
         make_consultation(center, "2024-07-01", "電話", client)
     with CaptureQueriesContext(connection) as large:
@@ -276,8 +317,19 @@ def test_the_workbook_has_a_sheet_per_table_with_labels_numbers_and_formats(data
     path = tmp_path / "report.xlsx"
     call_command("export_annual_report", "--fiscal-year", "2024", "--output", str(path))
     workbook = open_workbook(path.read_bytes())
-    for name in ["相談延件数（月別）", "相談延件数（推移）", "相談実件数", "居住地域別割合", "新規面談者", "継続支援期間",
-                 "フリースペース", "家族のつどい", "参加者の年代", "市町村相談会", "市町村相談会（実績）"]:
+    for name in [
+        "相談延件数（月別）",
+        "相談延件数（推移）",
+        "相談実件数",
+        "居住地域別割合",
+        "新規面談者",
+        "継続支援期間",
+        "フリースペース",
+        "家族のつどい",
+        "参加者の年代",
+        "市町村相談会",
+        "市町村相談会（実績）",
+    ]:
         assert name in workbook.sheetnames
     months = read_sheet(workbook, "相談延件数（月別）")
     assert months["_title"] == "令和6年度 相談延件数（月別）"
@@ -297,18 +349,42 @@ def test_the_command_refuses_unknown_offices_and_bad_dates(tmp_path, master_data
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="No office named"):
-        call_command("export_annual_report", "--fiscal-year", "2024", "--output", str(tmp_path / "x.xlsx"), "--office", "架空")
+        call_command(
+            "export_annual_report",
+            "--fiscal-year",
+            "2024",
+            "--output",
+            str(tmp_path / "x.xlsx"),
+            "--office",
+            "架空",
+        )
     with pytest.raises(CommandError, match="not a date"):
-        call_command("export_annual_report", "--fiscal-year", "2024", "--output", str(tmp_path / "x.xlsx"), "--as-of", "昨日")
+        call_command(
+            "export_annual_report",
+            "--fiscal-year",
+            "2024",
+            "--output",
+            str(tmp_path / "x.xlsx"),
+            "--as-of",
+            "昨日",
+        )
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_extra_sheets_count_consulters_destinations_staff_and_the_ice_age_generation(data, center, chikuho, coordinator):
+def test_extra_sheets_count_consulters_destinations_staff_and_the_ice_age_generation(
+    data, center, chikuho, coordinator
+):
     from cases.models import ReferralDestination
 
     born_1980 = make_client(chikuho, "G", "G", "ジー", birth_date=D(1980, 1, 1))
-    make_consultation(chikuho, "2024-10-01", "電話", born_1980, consulter="本人",
-                      referral_destination=ReferralDestination.objects.get(label="ハローワーク"))
+    make_consultation(
+        chikuho,
+        "2024-10-01",
+        "電話",
+        born_1980,
+        consulter="本人",
+        referral_destination=ReferralDestination.objects.get(label="ハローワーク"),
+    )
     make_consultation(center, "2024-10-02", "訪問", data["A"], consulter="本人", staff=[coordinator])
     full = report()
     sheets = [t.sheet for t in full.tables]
@@ -331,8 +407,13 @@ def test_extra_sheets_count_consulters_destinations_staff_and_the_ice_age_genera
 def test_outreach_events_are_totalled_by_kind(center):
     from outreach.models import AffiliationCategory, EventParticipants, OutreachEvent
 
-    municipal, other = AffiliationCategory.objects.get(label="市町村"), AffiliationCategory.objects.get(label="その他")
-    talk = OutreachEvent.objects.create(kind="講話", date=D(2024, 8, 19), title="権利擁護研修会", office=center)
+    municipal, other = (
+        AffiliationCategory.objects.get(label="市町村"),
+        AffiliationCategory.objects.get(label="その他"),
+    )
+    talk = OutreachEvent.objects.create(
+        kind="講話", date=D(2024, 8, 19), title="権利擁護研修会", office=center
+    )
     EventParticipants.objects.create(event=talk, category=municipal, count=200)
     EventParticipants.objects.create(event=talk, category=other, count=48)
     OutreachEvent.objects.create(kind="講話", date=D(2025, 4, 2), title="翌年度", office=center)

@@ -45,16 +45,23 @@ def japanese_excel(rows, formats: dict[str, int]) -> bytes:
 
 def test_date_and_time_cells_in_japanese_builtin_formats_read_as_the_user_sees_them():
     serial_day = (dt.date(2024, 4, 9) - dt.date(1899, 12, 30)).days  # 令和6年4月9日
-    rows = [["和暦", "短い和暦", "年月日", "時刻", "時刻秒"], [serial_day, serial_day, serial_day, 14.5 / 24, 0.25]]
+    rows = [
+        ["和暦", "短い和暦", "年月日", "時刻", "時刻秒"],
+        [serial_day, serial_day, serial_day, 14.5 / 24, 0.25],
+    ]
     content = japanese_excel(rows, {"A2": 28, "B2": 27, "C2": 31, "D2": 32, "E2": 33})
     table = read_table(content, "x.xlsx")
     assert table.rows == [(2, [dt.date(2024, 4, 9)] * 3 + [dt.time(14, 30), dt.time(6, 0)])]
     for format_id in [*range(27, 37), *range(50, 59)]:
         if format_id not in (32, 33):
-            assert read_table(japanese_excel(rows[:1] + [[serial_day]], {"A2": format_id}), "x.xlsx").rows[0][1][0] == dt.date(2024, 4, 9), format_id
+            assert read_table(japanese_excel(rows[:1] + [[serial_day]], {"A2": format_id}), "x.xlsx").rows[0][
+                1
+            ][0] == dt.date(2024, 4, 9), format_id
 
 
-def test_a_consultations_file_from_japanese_excel_imports_its_dates_and_rounded_minutes(tmp_path, master_data):
+def test_a_consultations_file_from_japanese_excel_imports_its_dates_and_rounded_minutes(
+    tmp_path, master_data
+):
     serial_day = (dt.date(2024, 4, 9) - dt.date(1899, 12, 30)).days
     rows = [CONSULTATION_HEADER, ["R-1", serial_day, CENTER, "電話", "本人", "", "", 24.999999999999996, ""]]
     path = tmp_path / "相談記録.xlsx"
@@ -92,9 +99,16 @@ def test_full_width_case_numbers_are_the_same_keys(tmp_path, master_data):
 def test_a_case_number_typed_full_width_in_the_form_is_stored_folded(coordinator_client, center):
     from django.urls import reverse
 
-    response = coordinator_client.post(reverse("cases:client_create"), {
-        "case_number": "Ｃ－０１２", "name": "佐藤 花子", "sex": "女性", "office": center.pk, "registered_on": "2024/4/1",
-        "withdrawal_period": "不明",
-    })
+    response = coordinator_client.post(
+        reverse("cases:client_create"),
+        {
+            "case_number": "Ｃ－０１２",
+            "name": "佐藤 花子",
+            "sex": "女性",
+            "office": center.pk,
+            "registered_on": "2024/4/1",
+            "withdrawal_period": "不明",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert Client.objects.get().case_number == "C-012"

@@ -16,8 +16,30 @@ CHIKUHO = "筑豊サテライトオフィス"
 
 CLIENTS = [
     CLIENT_HEADER,
-    ["K-001", "山田 太郎", "ヤマダ タロウ", "男性", "平成12年4月1日", "田川市", CHIKUHO, "市町村", "3年～5年未満", "R6.4.1"],
-    ["K-002", "佐藤 花子", "サトウ ハナコ", "女性", "1999/2/28", "久留米市", "筑後サテライトオフィス", "", "", "2024-05-01"],
+    [
+        "K-001",
+        "山田 太郎",
+        "ヤマダ タロウ",
+        "男性",
+        "平成12年4月1日",
+        "田川市",
+        CHIKUHO,
+        "市町村",
+        "3年～5年未満",
+        "R6.4.1",
+    ],
+    [
+        "K-002",
+        "佐藤 花子",
+        "サトウ ハナコ",
+        "女性",
+        "1999/2/28",
+        "久留米市",
+        "筑後サテライトオフィス",
+        "",
+        "",
+        "2024-05-01",
+    ],
 ]
 
 
@@ -25,7 +47,9 @@ CLIENTS = [
 def staff(center, chikuho):
     from tests.conftest import make_user
 
-    return make_user("tanaka", roles=["coordinator"], offices=[center, chikuho], last_name="田中", first_name="一")
+    return make_user(
+        "tanaka", roles=["coordinator"], offices=[center, chikuho], last_name="田中", first_name="一"
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp932"])
@@ -42,15 +66,24 @@ def test_clients_import_in_every_encoding(tmp_path, master_data, encoding):
 
 def test_xlsx_first_sheet_with_real_dates_and_numbers(tmp_path, master_data, staff):
     import_file(tmp_path, "clients", CLIENTS)
-    rows = [CONSULTATION_HEADER, ["R-1", dt.datetime(2024, 4, 1), CHIKUHO, "電話", "家族", "K-001", "tanaka", 30, "初回"]]
+    rows = [
+        CONSULTATION_HEADER,
+        ["R-1", dt.datetime(2024, 4, 1), CHIKUHO, "電話", "家族", "K-001", "tanaka", 30, "初回"],
+    ]
     code, out, err = import_file(tmp_path, "consultations", rows, xlsx=True)
     assert code == 0, err
     consultation = Consultation.objects.get()
-    assert (consultation.date, consultation.duration_minutes, consultation.record_number) == (dt.date(2024, 4, 1), 30, "R-1")
+    assert (consultation.date, consultation.duration_minutes, consultation.record_number) == (
+        dt.date(2024, 4, 1),
+        30,
+        "R-1",
+    )
     assert list(consultation.staff.all()) == [staff]
 
 
-@pytest.mark.parametrize("written", ["2024-04-01", "2024/4/1", "令和6年4月1日", "R6.4.1", "２０２４／４／１", " 2024/04/01 "])
+@pytest.mark.parametrize(
+    "written", ["2024-04-01", "2024/4/1", "令和6年4月1日", "R6.4.1", "２０２４／４／１", " 2024/04/01 "]
+)
 def test_every_date_form_is_read(tmp_path, master_data, written):
     rows = [CONSULTATION_HEADER, ["", written, CENTER, "電話", "家族", "", "", "", ""]]
     code, _, err = import_file(tmp_path, "consultations", rows)
@@ -58,7 +91,9 @@ def test_every_date_form_is_read(tmp_path, master_data, written):
     assert Consultation.objects.get().date == dt.date(2024, 4, 1)
 
 
-def test_all_errors_are_listed_with_row_column_value_reason_and_nothing_is_written(tmp_path, master_data, staff):
+def test_all_errors_are_listed_with_row_column_value_reason_and_nothing_is_written(
+    tmp_path, master_data, staff
+):
     rows = [
         CONSULTATION_HEADER,
         ["R-1", "2024/4/1", CENTER, "電話", "家族", "", "tanaka", "10", "正しい行"],
@@ -158,7 +193,14 @@ def test_sessions_attendance_and_family_members(tmp_path, master_data):
 
 def test_attendance_for_a_missing_or_cancelled_session_is_refused(tmp_path, master_data):
     import_file(tmp_path, "clients", CLIENTS)
-    import_file(tmp_path, "sessions", [["プログラム", "開催日", "拠点", "状態", "中止理由"], ["家族のつどい", "2024/6/20", CENTER, "中止", "悪天候"]])
+    import_file(
+        tmp_path,
+        "sessions",
+        [
+            ["プログラム", "開催日", "拠点", "状態", "中止理由"],
+            ["家族のつどい", "2024/6/20", CENTER, "中止", "悪天候"],
+        ],
+    )
     rows = [
         ["プログラム", "開催日", "拠点", "ケース番号", "参加者", "続柄"],
         ["家族のつどい", "2024/6/20", CENTER, "K-001", "山田 和子", "母"],
@@ -168,7 +210,10 @@ def test_attendance_for_a_missing_or_cancelled_session_is_refused(tmp_path, mast
     code, _, err = import_file(tmp_path, "attendance", rows)
     assert code == 1
     assert "行 2: 開催日: 2024-06-20: 中止になった回です" in err
-    assert "行 3: 開催日: 2024-07-09: この開催が登録されていません（先にプログラム開催を取り込んでください）" in err
+    assert (
+        "行 3: 開催日: 2024-07-09: この開催が登録されていません（先にプログラム開催を取り込んでください）"
+        in err
+    )
     assert "行 4: 参加者: : 家族のつどいの参加者は家族の氏名を入力してください" in err
     assert FamilyMember.objects.count() == 0
 
@@ -201,18 +246,55 @@ def test_a_file_that_is_not_a_table_is_refused_clearly(tmp_path, master_data):
     assert code == 1 and "CSV（.csv）またはExcel（.xlsx）" in err
 
 
-def test_round_trip_export_then_import_into_an_empty_database_gives_the_same_records(tmp_path, master_data, staff):
+def test_round_trip_export_then_import_into_an_empty_database_gives_the_same_records(
+    tmp_path, master_data, staff
+):
     import_file(tmp_path, "clients", CLIENTS)
-    rows = [CONSULTATION_HEADER, ["", "2024/4/1", CHIKUHO, "電話", "家族", "K-001", "tanaka", "30", "=母より電話"],
-            ["R-9", "2024/4/2", CENTER, "来所", "本人", "", "", "", "- 本人来所"]]
+    rows = [
+        CONSULTATION_HEADER,
+        ["", "2024/4/1", CHIKUHO, "電話", "家族", "K-001", "tanaka", "30", "=母より電話"],
+        ["R-9", "2024/4/2", CENTER, "来所", "本人", "", "", "", "- 本人来所"],
+    ]
     import_file(tmp_path, "consultations", rows)
-    import_file(tmp_path, "municipal_days", [["実施日", "市町村", "形態", "拠点"], ["2024/7/10", "宗像市", "〇", CENTER]])
+    import_file(
+        tmp_path,
+        "municipal_days",
+        [["実施日", "市町村", "形態", "拠点"], ["2024/7/10", "宗像市", "〇", CENTER]],
+    )
 
     def snapshot():
         return (
-            sorted(Client.objects.values_list("case_number", "name", "kana", "sex", "birth_date", "municipality__name", "office__name", "registered_on")),
-            sorted(Consultation.objects.values_list("record_number", "date", "office__name", "method", "consulter", "client__case_number", "staff__username", "duration_minutes", "content"), key=str),
-            sorted(MunicipalDay.objects.values_list("date", "municipality__name", "host_type", "office__name", "slots")),
+            sorted(
+                Client.objects.values_list(
+                    "case_number",
+                    "name",
+                    "kana",
+                    "sex",
+                    "birth_date",
+                    "municipality__name",
+                    "office__name",
+                    "registered_on",
+                )
+            ),
+            sorted(
+                Consultation.objects.values_list(
+                    "record_number",
+                    "date",
+                    "office__name",
+                    "method",
+                    "consulter",
+                    "client__case_number",
+                    "staff__username",
+                    "duration_minutes",
+                    "content",
+                ),
+                key=str,
+            ),
+            sorted(
+                MunicipalDay.objects.values_list(
+                    "date", "municipality__name", "host_type", "office__name", "slots"
+                )
+            ),
         )
 
     before = snapshot()
@@ -238,7 +320,18 @@ def test_an_import_runs_the_same_number_of_queries_for_ten_or_a_thousand_rows(tm
 
     def rows(n, prefix):
         return [CONSULTATION_HEADER] + [
-            [f"{prefix}{i}", "2024/4/1", CHIKUHO, "電話", "家族", "K-001" if i % 2 else "", "tanaka", "10", ""] for i in range(n)
+            [
+                f"{prefix}{i}",
+                "2024/4/1",
+                CHIKUHO,
+                "電話",
+                "家族",
+                "K-001" if i % 2 else "",
+                "tanaka",
+                "10",
+                "",
+            ]
+            for i in range(n)
         ]
 
     with CaptureQueriesContext(connection) as few:
@@ -250,14 +343,20 @@ def test_an_import_runs_the_same_number_of_queries_for_ten_or_a_thousand_rows(tm
 
 
 def test_staff_without_an_account_are_kept_by_name_and_aliases_are_understood(tmp_path, master_data, staff):
-    clients = [CLIENT_HEADER, ["K-9", "田中 次郎", "タナカ ジロウ", "男", "", "福岡県田川市", CHIKUHO, "", "", ""],
-               ["K-8", "林 一", "ハヤシ ハジメ", "女", "", "福岡市東区", CENTER, "", "", ""]]
+    clients = [
+        CLIENT_HEADER,
+        ["K-9", "田中 次郎", "タナカ ジロウ", "男", "", "福岡県田川市", CHIKUHO, "", "", ""],
+        ["K-8", "林 一", "ハヤシ ハジメ", "女", "", "福岡市東区", CENTER, "", "", ""],
+    ]
     code, _, err = import_file(tmp_path, "clients", clients)
     assert code == 0, err
     assert Client.objects.get(case_number="K-9").municipality.name == "田川市"
     assert Client.objects.get(case_number="K-8").municipality.name == "福岡市"
     assert Client.objects.get(case_number="K-9").sex == "男性"
-    rows = [CONSULTATION_HEADER, ["R-1", "2024/4/1", CHIKUHO, "メール", "母", "K-9", "tanaka、山本（退職）", "", ""]]
+    rows = [
+        CONSULTATION_HEADER,
+        ["R-1", "2024/4/1", CHIKUHO, "メール", "母", "K-9", "tanaka、山本（退職）", "", ""],
+    ]
     code, _, err = import_file(tmp_path, "consultations", rows)
     assert code == 0, err
     consultation = Consultation.objects.get()

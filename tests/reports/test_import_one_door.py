@@ -17,8 +17,16 @@ CHIKUHO = "筑豊サテライトオフィス"
 
 @pytest.fixture
 def kept(center):
-    return make_client(center, case_number="K-0001", name="山田 太郎", kana="ヤマダ タロウ", sex="男性",
-                       birth_date=dt.date(2001, 5, 1), municipality="春日市", withdrawal_period="1年～3年未満")
+    return make_client(
+        center,
+        case_number="K-0001",
+        name="山田 太郎",
+        kana="ヤマダ タロウ",
+        sex="男性",
+        birth_date=dt.date(2001, 5, 1),
+        municipality="春日市",
+        withdrawal_period="1年～3年未満",
+    )
 
 
 def test_a_file_with_only_the_required_columns_changes_nothing_else(tmp_path, kept):
@@ -28,7 +36,12 @@ def test_a_file_with_only_the_required_columns_changes_nothing_else(tmp_path, ke
     kept.refresh_from_db()
     assert kept.name == "山田 太朗"
     assert (kept.kana, kept.sex, kept.birth_date, kept.municipality.name, kept.withdrawal_period) == (
-        "ヤマダ タロウ", "男性", dt.date(2001, 5, 1), "春日市", "1年～3年未満")
+        "ヤマダ タロウ",
+        "男性",
+        dt.date(2001, 5, 1),
+        "春日市",
+        "1年～3年未満",
+    )
 
 
 def test_a_blank_cell_keeps_the_stored_value(tmp_path, kept):
@@ -40,7 +53,10 @@ def test_a_blank_cell_keeps_the_stored_value(tmp_path, kept):
 
 
 def test_an_update_writes_history_bumps_the_version_and_logs_the_transfer(tmp_path, kept):
-    rows = [["ケース番号", "氏名", "フリガナ", "担当拠点"], ["K-0001", "山田 太郎", "ヤマダ　タロウ", CHIKUHO]]
+    rows = [
+        ["ケース番号", "氏名", "フリガナ", "担当拠点"],
+        ["K-0001", "山田 太郎", "ヤマダ　タロウ", CHIKUHO],
+    ]
     import_file(tmp_path, "clients", rows)
     kept.refresh_from_db()
     assert kept.version == 2
@@ -49,10 +65,16 @@ def test_an_update_writes_history_bumps_the_version_and_logs_the_transfer(tmp_pa
     latest = kept.history.latest("history_date")
     assert latest.office.name == CHIKUHO and latest.history_change_reason == "一括登録"
     log = ClientLog.objects.get(client=kept)
-    assert log.kind == ClientLog.Kind.TRANSFERRED and log.detail["from"] == CENTER and log.detail["to"] == CHIKUHO
+    assert (
+        log.kind == ClientLog.Kind.TRANSFERRED
+        and log.detail["from"] == CENTER
+        and log.detail["to"] == CHIKUHO
+    )
 
 
-def test_an_edit_form_opened_before_the_import_cannot_overwrite_it(tmp_path, kept, coordinator_client, center):
+def test_an_edit_form_opened_before_the_import_cannot_overwrite_it(
+    tmp_path, kept, coordinator_client, center
+):
     form = coordinator_client.get(reverse("cases:client_edit", args=[kept.pk])).context["form"]
     import_file(tmp_path, "clients", [["ケース番号", "氏名", "担当拠点"], ["K-0001", "山田 太朗", CENTER]])
     data = {name: form[name].value() or "" for name in form.fields} | {"name": "山田 太郎（画面）"}
@@ -70,7 +92,9 @@ def test_created_records_have_history_with_the_importing_user(supervisor_client,
     from tests.reports.importing import csv_bytes
 
     rows = [CLIENT_HEADER, ["K-0009", "佐藤 花子", "サトウ ハナコ", "女性", "", "春日市", CENTER, "", "", ""]]
-    supervisor_client.post(reverse("reports:import"), {"kind": "clients", "file": SimpleUploadedFile("c.csv", csv_bytes(rows))})
+    supervisor_client.post(
+        reverse("reports:import"), {"kind": "clients", "file": SimpleUploadedFile("c.csv", csv_bytes(rows))}
+    )
     supervisor_client.post(reverse("reports:import_confirm", args=[PendingImport.objects.get().pk]))
     client = Client.objects.get(case_number="K-0009")
     assert client.history.get().history_user == supervisor
@@ -96,8 +120,12 @@ def test_consultations_from_a_file_obey_the_screens_rules(tmp_path, center, chik
     assert not Consultation.objects.exists()
 
 
-def test_a_consultation_update_keeps_staff_and_content_when_their_cells_are_blank(tmp_path, center, coordinator):
-    consultation = make_consultation(center, "2024-05-01", staff=[coordinator], record_number="R-7", content="母より電話。")
+def test_a_consultation_update_keeps_staff_and_content_when_their_cells_are_blank(
+    tmp_path, center, coordinator
+):
+    consultation = make_consultation(
+        center, "2024-05-01", staff=[coordinator], record_number="R-7", content="母より電話。"
+    )
     versions_before = consultation.history.count()
     rows = [CONSULTATION_HEADER, ["R-7", "2024/5/1", CENTER, "来所", "家族", "", "", "", ""]]
     code, out, err = import_file(tmp_path, "consultations", rows)

@@ -94,7 +94,9 @@ def test_a_lost_connection_midway_leaves_no_partial_data(master_data):
         pytest.skip("backend termination is tested on PostgreSQL (CI runs it)")
     import psycopg2
 
-    rows = [CONSULTATION_HEADER] + [["", "2024/4/1", CENTER, "電話", "家族", "", "", "", f"相談{n}"] for n in range(6000)]
+    rows = [CONSULTATION_HEADER] + [
+        ["", "2024/4/1", CENTER, "電話", "家族", "", "", "", f"相談{n}"] for n in range(6000)
+    ]
     settings = connection.settings_dict
     pid = {}
 
@@ -103,7 +105,9 @@ def test_a_lost_connection_midway_leaves_no_partial_data(master_data):
             with connection.cursor() as cursor:
                 cursor.execute("select pg_backend_pid()")
                 pid["value"] = cursor.fetchone()[0]
-            killer = psycopg2.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname=settings["NAME"])
+            killer = psycopg2.connect(
+                host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname=settings["NAME"]
+            )
             killer.autocommit = True
             killer.cursor().execute("select pg_terminate_backend(%s)", [pid["value"]])
             killer.close()
@@ -112,7 +116,9 @@ def test_a_lost_connection_midway_leaves_no_partial_data(master_data):
 
     def run():
         try:
-            run_import(kind="consultations", content=csv_bytes(rows), file_name="big.csv", progress=kill_during_write)
+            run_import(
+                kind="consultations", content=csv_bytes(rows), file_name="big.csv", progress=kill_during_write
+            )
         except Exception as exc:  # the lost connection surfaces as an error
             thread_errors.append(exc)
         finally:
@@ -133,7 +139,10 @@ def test_the_purge_command_deletes_only_expired_pending_imports(supervisor_clien
     from django.core.management import call_command
 
     upload(supervisor_client, ROWS)
-    upload(supervisor_client, [CLIENT_HEADER, ["K-002", "佐藤 花子", "サトウ ハナコ", "女性", "", "春日市", CENTER, "", "", ""]])
+    upload(
+        supervisor_client,
+        [CLIENT_HEADER, ["K-002", "佐藤 花子", "サトウ ハナコ", "女性", "", "春日市", CENTER, "", "", ""]],
+    )
     kept = PendingImport.objects.get()
     stale = PendingImport.objects.create(kind="clients", file_name="old.csv", content=b"x", by=kept.by)
     PendingImport.objects.filter(pk=stale.pk).update(at=timezone.now() - dt.timedelta(hours=2))

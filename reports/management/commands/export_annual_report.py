@@ -16,9 +16,13 @@ class Command(BaseCommand):
     help = "Write the yearly report (年次報告) workbook for a fiscal year."
 
     def add_arguments(self, parser):
-        parser.add_argument("--fiscal-year", type=int, required=True, help="e.g. 2024 for 令和6年度 (2024-04-01..2025-03-31)")
+        parser.add_argument(
+            "--fiscal-year", type=int, required=True, help="e.g. 2024 for 令和6年度 (2024-04-01..2025-03-31)"
+        )
         parser.add_argument("--output", required=True, help="the .xlsx file to write")
-        parser.add_argument("--as-of", help="count only records up to this date (2024-12-31, 2024/12/31, R6.12.31)")
+        parser.add_argument(
+            "--as-of", help="count only records up to this date (2024-12-31, 2024/12/31, R6.12.31)"
+        )
         parser.add_argument("--office", help="limit every table to this office's records (its name)")
 
     def handle(self, *args, fiscal_year, output, as_of=None, office=None, **options):
@@ -29,8 +33,14 @@ class Command(BaseCommand):
             path.write_bytes(render_workbook(report))
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror}") from exc
-        audit(AuditEvent.Action.EXPORT, target="annual_report", fiscal_year=fiscal_year, as_of=str(scope.as_of or ""),
-              office=office or "", via="export_annual_report")
+        audit(
+            AuditEvent.Action.EXPORT,
+            target="annual_report",
+            fiscal_year=fiscal_year,
+            as_of=str(scope.as_of or ""),
+            office=office or "",
+            via="export_annual_report",
+        )
         self.stdout.write(f"{report.label}: {len(report.tables)} sheets written to {path}")
 
 

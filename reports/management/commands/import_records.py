@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report what would be created, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report what would be created, write nothing"
+        )
 
     def handle(self, *args, kind, file, dry_run, **options):
         path = Path(file)
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             stage = "validated" if done > 0 else "written"
             self.stderr.write(f"  {abs(done):,} rows {stage}…")
 
-        result = run_import(kind=kind, content=content, file_name=path.name, dry_run=dry_run, progress=progress)
+        result = run_import(
+            kind=kind, content=content, file_name=path.name, dry_run=dry_run, progress=progress
+        )
         if not result.ok:
             for line in result.error_lines():
                 self.stderr.write(line)
