@@ -316,7 +316,7 @@ def clients_import(
 def consultations_import(
     *,
     by: User | None,
-    creates: list[tuple[Consultation, list[User]]],
+    creates: list[tuple[Consultation, list[User] | None]],
     updates: list[tuple[Consultation, list[User] | None]],
     fields: list[str],
 ) -> None:
@@ -328,7 +328,7 @@ def consultations_import(
         [
             through(consultation_id=c.pk, user_id=u.pk)
             for c, (_, staff) in zip(made, creates, strict=True)
-            for u in staff
+            for u in staff or []
         ],
         batch_size=bulk.BATCH,
     )

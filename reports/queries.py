@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 
@@ -286,7 +287,7 @@ def destination_counts(scope: Scope) -> dict[str, int]:
     return {row["label"]: row["n"] for row in rows}
 
 
-def staff_counts(scope: Scope) -> list[dict]:
+def staff_counts(scope: Scope) -> list[Any]:
     """D10: consultations of the year per member of staff, and how many were 訪問・同行."""
     through = Consultation.staff.through.objects.filter(
         consultation__archived_at__isnull=True,
@@ -318,7 +319,7 @@ def ice_age_counts(scope: Scope) -> list[dict]:
     )
 
 
-def event_counts(scope: Scope) -> list[dict]:
+def event_counts(scope: Scope) -> list[Any]:
     """D12: outreach events of the year per kind, with their participants."""
     from outreach.models import OutreachEvent
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -126,7 +126,7 @@ def _update(
     *,
     key: str,
     columns: dict[str, str],
-    extra: list[tuple[str, object, object]] = (),
+    extra: Sequence[tuple[str, object, object]] = (),
 ) -> bool:
     """Apply `values` (the file's filled cells only) to an existing record where they differ;
     count it as updated or unchanged and list each change as 「キー: 項目: 旧 → 新」."""
@@ -212,7 +212,9 @@ def plan_clients(table: Table, by: User | None) -> Plan:
         .filter(case_number__in=numbers)
     }
     seen: dict[str, int] = {}
-    creates, updates, transfers = [], [], {}
+    creates: list[Client] = []
+    updates: list[Client] = []
+    transfers: dict[int, Office] = {}
     counts = plan.count("利用者")
     for row in rows_of(table, positions, plan.errors):
         number = row.case_number("ケース番号", required=True, max_length=30)
@@ -278,7 +280,7 @@ def plan_clients(table: Table, by: User | None) -> Plan:
 
 
 def _staff_lookup() -> dict[str, User]:
-    lookup = {}
+    lookup: dict[str, User] = {}
     for user in User.objects.all():
         for key in {
             user.username,
@@ -312,11 +314,11 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     offices, staff_lookup = _by_name(Office), _staff_lookup()
     memberships = set(Membership.objects.values_list("user_id", "office_id"))
     case_numbers, record_numbers = set(), set()
-    for _, values in table.rows:
-        if "ケース番号" in positions and positions["ケース番号"] < len(values):
-            case_numbers.add(normalize_case_number(values[positions["ケース番号"]]))
-        if "記録番号" in positions and positions["記録番号"] < len(values):
-            record_numbers.add(unicodedata.normalize("NFKC", str(values[positions["記録番号"]])).strip())
+    for _, cells in table.rows:
+        if "ケース番号" in positions and positions["ケース番号"] < len(cells):
+            case_numbers.add(normalize_case_number(cells[positions["ケース番号"]]))
+        if "記録番号" in positions and positions["記録番号"] < len(cells):
+            record_numbers.add(unicodedata.normalize("NFKC", str(cells[positions["記録番号"]])).strip())
     clients = {}
     numbers = sorted(case_numbers - {""})
     for start in range(0, len(numbers), 5000):
@@ -333,7 +335,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
         )
         existing.update({c.record_number: c for c in chunk})
     seen: dict[str, int] = {}
-    creates: list[tuple[Consultation, list[User]]] = []
+    creates: list[tuple[Consultation, list[User] | None]] = []
     updates: list[tuple[Consultation, list[User] | None]] = []
     counts = plan.count("相談記録")
     today = timezone.localdate()
@@ -536,7 +538,7 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
             row.error("参加者", participant, "家族のつどいの参加者は家族の氏名を入力してください")
         if program and not program.for_family and not is_self:
             row.error("参加者", participant, "このプログラムの参加者は本人です（空欄または「本人」）")
-        if not row.ok:
+        if not row.ok or session is None or client is None:
             continue
         member_key = None
         if not is_self:
@@ -640,7 +642,7 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
     return plan
 
 
-PLANNERS = {
+PLANNERS: dict[str, Callable[..., Plan]] = {
     "clients": plan_clients,
     "consultations": plan_consultations,
     "sessions": plan_sessions,

@@ -113,6 +113,7 @@ def run_import(
                     counts={label: vars(c) for label, c in result.counts.items()},
                 )
             return result
+        assert plan.apply is not None  # every planner sets it when the file is valid
         plan.apply()
         counts = {label: vars(c) for label, c in result.counts.items()}
         ImportRun.objects.create(
