@@ -14,7 +14,18 @@ from cases.services import IMPORT_REASON, consultation_record
 from hikikomori import bulk
 from hikikomori.models import Office, User
 
-from .models import Attendance, ClosurePeriod, MunicipalDay, Program, Reservation, Session, SessionStatus
+from .models import (
+    AffiliationCategory,
+    Attendance,
+    ClosurePeriod,
+    EventParticipants,
+    MunicipalDay,
+    OutreachEvent,
+    Program,
+    Reservation,
+    Session,
+    SessionStatus,
+)
 from .rules import PlannedDate, Rule, plan_dates
 
 
@@ -202,6 +213,37 @@ def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> Mu
     day.notes = "\n".join(filter(None, [day.notes, notes]))
     day.save(update_fields=["case_conference", "notes"])
     return day
+
+
+@transaction.atomic
+def session_save(*, by: User, session: Session, online_offices=()) -> Session:
+    """A session created or edited on its form (the form has applied its fields to `session`)."""
+    session.full_clean()
+    session.save()
+    session.online_offices.set(online_offices)
+    return session
+
+
+@transaction.atomic
+def day_save(*, by: User, day: MunicipalDay) -> MunicipalDay:
+    """A municipal day created or edited on its form."""
+    day.full_clean()
+    day.save()
+    return day
+
+
+@transaction.atomic
+def event_save(
+    *, by: User, event: OutreachEvent, participants: dict[AffiliationCategory, int]
+) -> OutreachEvent:
+    """An outreach event and its participants per affiliation category (categories not given are
+    removed; a category given twice counts its rows together)."""
+    event.full_clean()
+    event.save()
+    event.participant_counts.exclude(category__in=list(participants)).delete()
+    for category, count in participants.items():
+        EventParticipants.objects.update_or_create(event=event, category=category, defaults={"count": count})
+    return event
 
 
 def sessions_import(

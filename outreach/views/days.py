@@ -56,7 +56,7 @@ def day_list(request):
 def day_create(request):
     form = MunicipalDayForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        day = form.save()
+        day = services.day_save(by=request.user, day=form.instance)
         messages.success(request, _("市町村相談会を登録しました。"))
         return redirect("outreach:day_detail", pk=day.pk)
     return render(request, "outreach/day_form.html", {"form": form})
@@ -67,7 +67,7 @@ def day_edit(request, pk):
     day = get_for_user(day_queryset(request.user), request.user, pk=pk)
     form = MunicipalDayForm(request.POST or None, instance=day, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.day_save(by=request.user, day=form.instance)
         messages.success(request, _("市町村相談会を更新しました。"))
         return redirect("outreach:day_detail", pk=pk)
     return render(request, "outreach/day_form.html", {"form": form, "day": day})

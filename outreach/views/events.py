@@ -1,13 +1,13 @@
 """普及啓発・研修: trainings, network meetings, talks, with participants by affiliation."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hikikomori.scoping import get_for_user, require_case_access, scope
 
+from .. import services
 from ..forms import EventForm, ParticipantFormSet
 from ..models import OutreachEvent
 from .common import list_filters, year_context
@@ -40,10 +40,11 @@ def _edit(request, event=None):
     form = EventForm(request.POST or None, instance=event, user=request.user)
     formset = ParticipantFormSet(request.POST or None, instance=event or OutreachEvent())
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            event = form.save()
-            formset.instance = event
-            formset.save()
+        participants: dict = {}
+        for row in formset.cleaned_data:
+            if row and row.get("category") and not row.get("DELETE"):
+                participants[row["category"]] = participants.get(row["category"], 0) + (row.get("count") or 0)
+        services.event_save(by=request.user, event=form.instance, participants=participants)
         messages.success(request, _("保存しました。"))
         return redirect("outreach:event_list")
     return render(request, "outreach/event_form.html", {"form": form, "formset": formset, "event": event})

@@ -58,7 +58,9 @@ def session_list(request):
 def session_create(request):
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        session = form.save()
+        session = services.session_save(
+            by=request.user, session=form.instance, online_offices=form.cleaned_data["online_offices"]
+        )
         messages.success(request, _("開催を登録しました。"))
         return redirect("outreach:session_detail", pk=session.pk)
     return render(request, "outreach/session_form.html", {"form": form})
@@ -69,7 +71,9 @@ def session_edit(request, pk):
     session = get_for_user(session_queryset(request.user), request.user, pk=pk)
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.session_save(
+            by=request.user, session=form.instance, online_offices=form.cleaned_data["online_offices"]
+        )
         messages.success(request, _("開催を更新しました。"))
         return redirect("outreach:session_detail", pk=pk)
     return render(request, "outreach/session_form.html", {"form": form, "session": session})
