@@ -239,6 +239,11 @@ class Client(models.Model):
         self.refresh_search_keys()
         super().save(*args, **kwargs)
 
+    @property
+    def is_active(self) -> bool:
+        """支援中: the status that takes consultations and can be closed, not reopened."""
+        return self.status == ClientStatus.ACTIVE
+
     def refresh_search_keys(self) -> None:
         """Normalised name and フリガナ kept beside them, so that search is a column lookup.
 

@@ -192,6 +192,8 @@ def client_close(
 
 @transaction.atomic
 def client_reopen(*, by: User, client: Client, reason: str) -> Client:
+    if client.is_active:
+        raise ValidationError(_("支援中の利用者は再開できません。"))
     if not reason.strip():
         raise ValidationError({"reason": _("再開の理由を入力してください。")})
     previous = client.status

@@ -18,7 +18,7 @@ from hikikomori.web import add_form_errors, form_error_text
 from .. import services
 from ..filters import ClientFilter
 from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
-from ..models import Client, ClientStatus, Consultation, FamilyMember
+from ..models import Client, Consultation, FamilyMember
 from ..timeline import client_timeline
 from .editing import save_edit
 
@@ -189,7 +189,7 @@ def client_close(request, pk):
 def client_reopen(request, pk):
     client = get_for_user(Client.objects.current(), request.user, pk=pk)
     form = ReopenForm(request.POST)
-    if form.is_valid() and client.status != ClientStatus.ACTIVE:
+    if form.is_valid():
         try:
             services.client_reopen(by=request.user, client=client, reason=form.cleaned_data["reason"])
         except (ValidationError, services.ConflictError) as exc:
@@ -197,7 +197,7 @@ def client_reopen(request, pk):
         else:
             messages.success(request, _("支援を再開しました。"))
     else:
-        messages.error(request, form_error_text(form) or _("支援中の利用者は再開できません。"))
+        messages.error(request, form_error_text(form))
     return redirect("cases:client_detail", pk=pk)
 
 

@@ -240,3 +240,15 @@ def test_forms_show_no_untranslated_english(coordinator_client, center):
         html = coordinator_client.get(url).content.decode()
         assert "Select an option" not in html, url
         assert "This field" not in html, url
+
+
+def test_reopening_a_client_in_support_is_refused_by_the_service(coordinator, center):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+    from tests.records import make_client
+
+    client = make_client(center)
+    with pytest.raises(ValidationError, match="支援中の利用者は再開できません"):
+        services.client_reopen(by=coordinator, client=client, reason="再開")
