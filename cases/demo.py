@@ -158,8 +158,10 @@ def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client
 def _make_families(rng: random.Random, clients: list[Client]) -> dict[int, list[FamilyMember]]:
     rows = []
     for client in clients:
-        for _ in range(rng.choice([1, 1, 1, 2])):
-            name, relation = rng.choice(PARENT_NAMES)
+        parents = [rng.choice(PARENT_NAMES)]
+        if rng.random() < 0.25:  # both parents: one mother and one father, never the same person twice
+            parents.append(rng.choice([p for p in PARENT_NAMES if p[1] != parents[0][1]]))
+        for name, relation in parents:
             rows.append(
                 FamilyMember(
                     client=client,

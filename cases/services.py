@@ -294,11 +294,34 @@ def clients_import(
     updates: list[Client],
     fields: list[str],
     transfers: dict[int, Office],
+    status_changes: dict[int, str] | None = None,
 ) -> None:
     """An import's clients, validated by its plan: history and versions like the screens, and a
     transfer log for each client the file moved to another office (`transfers`: old office)."""
     bulk.create_many(Client, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(Client, updates, fields, by=by, reason=IMPORT_REASON)
+    kinds: dict[str, str] = {
+        ClientStatus.CLOSED: ClientLog.Kind.CLOSED,
+        ClientStatus.SUSPENDED: ClientLog.Kind.SUSPENDED,
+    }
+    ClientLog.objects.bulk_create(
+        [
+            ClientLog(
+                client=client,
+                kind=kinds.get(client.status, ClientLog.Kind.REOPENED),
+                by=by,
+                reason=IMPORT_REASON,
+                detail={
+                    "from": old,
+                    "closed_on": client.closed_on.isoformat() if client.closed_on else None,
+                    "via": "import",
+                },
+            )
+            for client in updates
+            if (old := (status_changes or {}).get(client.pk)) is not None
+        ],
+        batch_size=bulk.BATCH,
+    )
     ClientLog.objects.bulk_create(
         [
             ClientLog(
@@ -342,3 +365,11 @@ def consultations_import(
             [through(consultation_id=c.pk, user_id=u.pk) for c, staff in restaffed for u in staff],
             batch_size=bulk.BATCH,
         )
+
+
+def families_import(
+    *, by: User | None, creates: list[FamilyMember], updates: list[FamilyMember], fields: list[str]
+) -> None:
+    """An import's family members, validated by its plan, with change history."""
+    bulk.create_many(FamilyMember, creates, by=by, reason=IMPORT_REASON)
+    bulk.update_many(FamilyMember, updates, fields, by=by, reason=IMPORT_REASON)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -247,11 +248,23 @@ def event_save(
 
 
 def sessions_import(
-    *, by: User | None, creates: list[Session], updates: list[Session], fields: list[str]
+    *,
+    by: User | None,
+    creates: list[Session],
+    updates: list[Session],
+    fields: list[str],
+    online_offices: Sequence[tuple[Session, list[Office]]] = (),
 ) -> None:
-    """An import's sessions, validated by its plan, with change history like the screens."""
+    """An import's sessions, validated by its plan, with change history like the screens; each
+    session in `online_offices` gets exactly the online offices given."""
     bulk.create_many(Session, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(Session, updates, fields, by=by, reason=IMPORT_REASON)
+    through = Session.online_offices.through
+    through.objects.filter(session_id__in=[s.pk for s, _ in online_offices]).delete()
+    through.objects.bulk_create(
+        [through(session_id=s.pk, office_id=o.pk) for s, offices in online_offices for o in offices],
+        batch_size=bulk.BATCH,
+    )
 
 
 def attendance_import(*, by: User | None, members: list[FamilyMember], attendances: list[Attendance]) -> None:
@@ -265,3 +278,33 @@ def municipal_days_import(
 ) -> None:
     bulk.create_many(MunicipalDay, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(MunicipalDay, updates, fields, by=by, reason=IMPORT_REASON)
+
+
+def reservations_import(
+    *, by: User | None, creates: list[Reservation], updates: list[Reservation], fields: list[str]
+) -> None:
+    """An import's reservations. The day's 予約数 and 相談件数 stay as `municipal_days` gave them."""
+    bulk.create_many(Reservation, creates, by=by, reason=IMPORT_REASON)
+    bulk.update_many(Reservation, updates, fields, by=by, reason=IMPORT_REASON)
+
+
+def events_import(
+    *,
+    by: User | None,
+    creates: list[OutreachEvent],
+    updates: list[OutreachEvent],
+    fields: list[str],
+    participants: list[tuple[OutreachEvent, dict[AffiliationCategory, int]]],
+) -> None:
+    """An import's events; each event in `participants` gets exactly the counts given."""
+    bulk.create_many(OutreachEvent, creates, by=by, reason=IMPORT_REASON)
+    bulk.update_many(OutreachEvent, updates, fields, by=by, reason=IMPORT_REASON)
+    EventParticipants.objects.filter(event_id__in=[e.pk for e, _ in participants]).delete()
+    EventParticipants.objects.bulk_create(
+        [
+            EventParticipants(event=e, category=c, count=n)
+            for e, counted in participants
+            for c, n in counted.items()
+        ],
+        batch_size=bulk.BATCH,
+    )

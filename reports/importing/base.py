@@ -15,6 +15,12 @@ from hikikomori.fiscal import DateParseError, parse_japanese_date
 
 from .reading import Table, normalize_header
 
+# Columns of free text, kept exactly as written; every other column (names, keys, choices) is
+# folded with NFKC so that full-width letters and digits match.
+FREE_TEXT = frozenset(
+    {"内容", "テーマ", "中止理由", "会場", "備考", "名称", "主催", "関係機関名", "連絡先", "予約者"}
+)
+
 
 @dataclass
 class Counts:
@@ -72,7 +78,7 @@ class Row:
     def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
         value = self.raw(column)
         value = "" if value is None else str(value)
-        value = unicodedata.normalize("NFKC", value).strip() if column != "内容" else value.strip()
+        value = value.strip() if column in FREE_TEXT else unicodedata.normalize("NFKC", value).strip()
         if required and not value:
             self.error(column, value, "必須です")
         elif max_length and len(value) > max_length:

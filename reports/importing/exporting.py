@@ -1,13 +1,29 @@
-"""Export records in the import formats, so a center can take its data anywhere (round trip)."""
+"""Export records in the import formats, so that a center can take its data anywhere: every kind,
+every business field, read back by `import_records` into the same records (round trip)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cases.models import Client, Consultation
-from outreach.models import Attendance, MunicipalDay, Session
+from django.utils import timezone
 
-from .kinds import COLUMNS
+from cases.models import Client, Consultation, FamilyMember
+from outreach.models import Attendance, MunicipalDay, OutreachEvent, Reservation, Session
+
+from .kinds import COLUMNS, family_label
+
+CHUNK = 2000
+# The order in which a full export is imported back: each kind names records of the ones before.
+ORDER = [
+    "clients",
+    "families",
+    "consultations",
+    "sessions",
+    "attendance",
+    "municipal_days",
+    "reservations",
+    "events",
+]
 
 
 def _d(value) -> str:
@@ -18,90 +34,123 @@ def _t(value) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+def _yes(value: bool) -> str:
+    return "はい" if value else ""
+
+
+def _name(obj, attribute: str = "name") -> str:
+    return getattr(obj, attribute) if obj is not None else ""
+
+
 def export_rows(kind: str) -> Iterator[list]:
-    """Rows of one kind, header first, in the columns `import_records` reads."""
-    yield list(COLUMNS[kind])
-    if kind == "clients":
-        rows = (
-            Client.objects.current()
-            .select_related("municipality", "office", "referral_route")
-            .order_by("case_number")
-        )
-        for c in rows.iterator(chunk_size=2000):
-            yield [
-                c.case_number,
-                c.name,
-                c.kana,
-                c.sex,
-                _d(c.birth_date),
-                c.municipality.name if c.municipality else "",
-                c.office.name,
-                c.referral_route.label if c.referral_route else "",
-                c.withdrawal_period,
-                _d(c.registered_on),
-            ]
-    elif kind == "consultations":
-        rows = (
-            Consultation.objects.current()
-            .select_related("office", "client")
-            .prefetch_related("staff")
-            .order_by("date", "id")
-        )
-        for c in rows.iterator(chunk_size=2000):
-            yield [
-                c.record_number or "",
-                _d(c.date),
-                c.office.name,
-                c.method,
-                c.consulter,
-                c.client.case_number if c.client else "",
-                "、".join([*(s.username for s in c.staff.all()), *filter(None, c.staff_names.split("、"))]),
-                "" if c.duration_minutes is None else c.duration_minutes,
-                c.content,
-            ]
-    elif kind == "sessions":
-        for s in (
-            Session.objects.filter(archived_at__isnull=True)
-            .select_related("program", "office")
-            .order_by("date", "id")
-        ):
-            yield [
-                s.program.name,
-                _d(s.date),
-                s.office.name,
-                _t(s.start_time),
-                _t(s.end_time),
-                s.theme,
-                s.status,
-                s.cancel_reason,
-            ]
-    elif kind == "attendance":
-        rows = Attendance.objects.select_related(
-            "session__program", "session__office", "client", "family_member"
-        )
-        for a in rows.order_by("session__date", "id").iterator(chunk_size=2000):
-            yield [
-                a.session.program.name,
-                _d(a.session.date),
-                a.session.office.name,
-                a.client.case_number,
-                a.family_member.name if a.family_member else "本人",
-                a.family_member.relationship if a.family_member else "",
-            ]
-    elif kind == "municipal_days":
-        for d in (
-            MunicipalDay.objects.filter(archived_at__isnull=True)
-            .select_related("municipality", "office")
-            .order_by("date", "id")
-        ):
-            yield [
-                _d(d.date),
-                d.municipality.name,
-                d.host_type,
-                d.office.name,
-                d.slots,
-                d.reserved,
-                d.consulted,
-            ]
-    else:
+    """Rows of one kind, header first, in the columns `import_records` reads (streamed in chunks)."""
+    if kind not in COLUMNS:
         raise ValueError(kind)
+    yield list(COLUMNS[kind])
+    yield from globals()[f"_{kind}"]()
+
+
+def _clients():
+    rows = (
+        Client.objects.current()
+        .select_related("municipality", "office", "referral_route", "closure_reason")
+        .order_by("case_number")
+    )
+    for c in rows.iterator(chunk_size=CHUNK):
+        yield [
+            c.case_number, c.name, c.kana, c.sex, _d(c.birth_date), _name(c.municipality), c.office.name,
+            _name(c.referral_route, "label"), c.withdrawal_period, _d(c.registered_on),
+            c.status, _d(c.closed_on), _name(c.closure_reason, "label"), c.notes,
+        ]  # fmt: skip
+
+
+def _families():
+    rows = (
+        FamilyMember.objects.filter(
+            archived_at__isnull=True, client__archived_at__isnull=True, client__merged_into=None
+        )
+        .select_related("client")
+        .order_by("client__case_number", "id")
+    )
+    for m in rows.iterator(chunk_size=CHUNK):
+        yield [m.client.case_number, m.name, m.relationship, _d(m.birth_date), m.contact]
+
+
+def _consultations():
+    rows = (
+        Consultation.objects.current()
+        .select_related("office", "client", "municipality", "family_member", "referral_destination")
+        .prefetch_related("staff")
+        .order_by("date", "id")
+    )
+    for c in rows.iterator(chunk_size=CHUNK):
+        staff = [*(s.username for s in c.staff.all()), *filter(None, c.staff_names.split("、"))]
+        yield [
+            c.record_number or f"#{c.pk}", _d(c.date), c.office.name, c.method, c.consulter, _name(c.client, "case_number"),
+            "、".join(staff), "" if c.duration_minutes is None else c.duration_minutes, c.content,
+            _t(c.start_time), _name(c.municipality), family_label(c.family_member), c.agency,
+            _name(c.referral_destination, "label"), _d(c.follow_up_on), _yes(c.follow_up_done),
+        ]  # fmt: skip
+
+
+def _sessions():
+    rows = (
+        Session.objects.filter(archived_at__isnull=True)
+        .select_related("program", "office")
+        .prefetch_related("online_offices")
+        .order_by("date", "id")
+    )
+    for s in rows.iterator(chunk_size=CHUNK):
+        yield [
+            s.program.name, _d(s.date), s.office.name, _t(s.start_time), _t(s.end_time), s.theme, s.status,
+            s.cancel_reason, s.venue, s.notes, "、".join(o.name for o in s.online_offices.all()),
+        ]  # fmt: skip
+
+
+def _attendance():
+    rows = Attendance.objects.filter(session__archived_at__isnull=True).select_related(
+        "session__program", "session__office", "client", "family_member"
+    )
+    for a in rows.order_by("session__date", "id").iterator(chunk_size=CHUNK):
+        yield [
+            a.session.program.name, _d(a.session.date), a.session.office.name, a.client.case_number,
+            a.family_member.name if a.family_member else "本人", a.family_member.relationship if a.family_member else "",
+        ]  # fmt: skip
+
+
+def _municipal_days():
+    rows = MunicipalDay.objects.filter(archived_at__isnull=True).select_related("municipality", "office")
+    for d in rows.order_by("date", "id").iterator(chunk_size=CHUNK):
+        yield [
+            _d(d.date), d.municipality.name, d.host_type, d.office.name, d.slots, d.reserved, d.consulted,
+            _yes(d.case_conference), d.notes,
+        ]  # fmt: skip
+
+
+def _reservations():
+    rows = Reservation.objects.filter(day__archived_at__isnull=True).select_related(
+        "day__municipality", "day__office", "client", "family_member"
+    )
+    for r in rows.order_by("day__date", "time", "id").iterator(chunk_size=CHUNK):
+        cancelled = timezone.localtime(r.cancelled_at).date() if r.cancelled_at else None
+        yield [
+            _d(r.day.date), r.day.municipality.name, r.day.office.name, _t(r.time), _name(r.client, "case_number"),
+            r.name, _yes(r.by_family), family_label(r.family_member), _d(cancelled), _yes(r.consultation_id is not None),
+        ]  # fmt: skip
+
+
+def _events():
+    rows = (
+        OutreachEvent.objects.filter(archived_at__isnull=True)
+        .select_related("office", "health_area")
+        .prefetch_related("participant_counts__category")
+    )
+    for e in rows.order_by("date", "id").iterator(chunk_size=CHUNK):
+        counts = sorted(e.participant_counts.all(), key=lambda p: (p.category.sort_order, p.category.label))
+        yield [
+            e.kind, _d(e.date), e.title, e.office.name, e.format, _name(e.health_area), e.organizer, e.notes,
+            "、".join(f"{p.category.label}:{p.count}" for p in counts),
+        ]  # fmt: skip
+
+
+assert set(ORDER) == set(COLUMNS), "every kind is exported and imported in ORDER"

@@ -13,22 +13,42 @@ from django.utils import timezone
 
 from cases.models import (
     Client,
+    ClientStatus,
+    ClosureReason,
     Consultation,
     Consulter,
     FamilyMember,
     Method,
+    ReferralDestination,
     ReferralRoute,
     Relationship,
     Sex,
     WithdrawalPeriod,
     normalize_case_number,
 )
-from cases.services import check_consultation_rules, clients_import, consultations_import
-from hikikomori.models import Membership, Municipality, Office, User
-from outreach.models import HOST_SYMBOLS, Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
-from outreach.services import attendance_import, municipal_days_import, sessions_import
+from cases.services import check_consultation_rules, clients_import, consultations_import, families_import
+from hikikomori.models import HealthArea, Membership, Municipality, Office, User
+from outreach.models import (
+    HOST_SYMBOLS,
+    AffiliationCategory,
+    Attendance,
+    HostType,
+    MunicipalDay,
+    OutreachEvent,
+    Program,
+    Reservation,
+    Session,
+    SessionStatus,
+)
+from outreach.services import (
+    attendance_import,
+    events_import,
+    municipal_days_import,
+    reservations_import,
+    sessions_import,
+)
 
-from .base import Choices, Counts, Plan, check_headers, rows_of, rule_errors
+from .base import Choices, Counts, Plan, check_headers, choice_key, rows_of, rule_errors
 from .reading import Table
 
 COLUMNS: dict[str, dict[str, bool]] = {
@@ -43,7 +63,13 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "相談経路": False,
         "ひきこもり期間": False,
         "登録日": False,
+        # Beyond SPEC §6 (optional): what a round trip needs to lose nothing.
+        "状態": False,
+        "終結日": False,
+        "終結理由": False,
+        "備考": False,
     },
+    "families": {"ケース番号": True, "氏名": True, "続柄": True, "生年月日": False, "連絡先": False},
     "consultations": {
         "記録番号": False,
         "相談日": True,
@@ -54,6 +80,13 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "担当者": False,
         "所要時間（分）": False,
         "内容": False,
+        "開始時刻": False,
+        "居住市町村": False,
+        "相談した家族": False,
+        "関係機関名": False,
+        "つなぎ先": False,
+        "次回予定": False,
+        "次回予定対応済み": False,
     },
     "sessions": {
         "プログラム": True,
@@ -64,6 +97,9 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "テーマ": False,
         "状態": False,
         "中止理由": False,
+        "会場": False,
+        "備考": False,
+        "オンライン参加拠点": False,
     },
     "attendance": {
         "プログラム": True,
@@ -81,15 +117,47 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "予約枠": False,
         "予約数": False,
         "相談件数": False,
+        "ケース検討会": False,
+        "備考": False,
+    },
+    "reservations": {
+        "実施日": True,
+        "市町村": True,
+        "拠点": True,
+        "時間": True,
+        "ケース番号": False,
+        "予約者": False,
+        "家族が相談する": False,
+        "相談した家族": False,
+        "取消日": False,
+        "相談記録": False,
+    },
+    "events": {
+        "種別": True,
+        "実施日": True,
+        "名称": True,
+        "拠点": True,
+        "形式": False,
+        "保健所圏域": False,
+        "主催": False,
+        "備考": False,
+        "参加者数": False,
     },
 }
 LABELS = {
     "clients": "利用者",
+    "families": "家族",
     "consultations": "相談記録",
     "sessions": "プログラム開催",
     "attendance": "プログラム参加",
     "municipal_days": "市町村相談会",
+    "reservations": "市町村相談会の予約",
+    "events": "普及啓発・研修",
 }
+# 「はい」 for a yes/no column (ケース検討会, 家族が相談する, 次回予定対応済み); blank is no.
+YES = Choices(
+    {"はい": True, "あり": True, "済": True, "対応済み": True, "○": True, "いいえ": False, "なし": False}
+)
 
 METHOD_LOOKUP = Choices(
     {m.value: m.value for m in Method}
@@ -186,6 +254,10 @@ CLIENT_COLUMNS = {
     "referral_route": "相談経路",
     "withdrawal_period": "ひきこもり期間",
     "registered_on": "登録日",
+    "status": "状態",
+    "closed_on": "終結日",
+    "closure_reason": "終結理由",
+    "notes": "備考",
 }
 
 
@@ -194,11 +266,13 @@ def plan_clients(table: Table, by: User | None) -> Plan:
     positions = check_headers(table, COLUMNS["clients"], plan.errors)
     if plan.errors:
         return plan
-    offices, municipalities, routes = (
+    offices, municipalities, routes, reasons = (
         _by_name(Office),
         _by_name(Municipality),
         _by_name(ReferralRoute, "label"),
+        _by_name(ClosureReason, "label"),
     )
+    statuses = {status.value: status.value for status in ClientStatus}
     numbers = [
         normalize_case_number(v[positions["ケース番号"]])
         for _, v in table.rows
@@ -215,6 +289,7 @@ def plan_clients(table: Table, by: User | None) -> Plan:
     creates: list[Client] = []
     updates: list[Client] = []
     transfers: dict[int, Office] = {}
+    status_changes: dict[int, str] = {}
     counts = plan.count("利用者")
     for row in rows_of(table, positions, plan.errors):
         number = row.case_number("ケース番号", required=True, max_length=30)
@@ -236,6 +311,12 @@ def plan_clients(table: Table, by: User | None) -> Plan:
                 default=WithdrawalPeriod.UNKNOWN,
             ),
             "registered_on": row.date("登録日", not_future=True),
+            "status": row.choice("状態", statuses, default=ClientStatus.ACTIVE),
+            "closed_on": row.date("終結日", not_future=True),
+            "closure_reason": row.choice(
+                "終結理由", reasons, hint="終結理由の一覧にありません（管理画面で追加できます）"
+            ),
+            "notes": row.text("備考", max_length=2000),
         }
         if number in seen:
             row.error("ケース番号", number, f"{seen[number]}行目と重複しています")
@@ -247,13 +328,19 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             values["registered_on"] = values["registered_on"] or timezone.localdate()
             client = Client(case_number=number, **values)
         else:
-            office = client.office
-            if not _update(
-                client, _given(row, values, CLIENT_COLUMNS), counts, plan, key=number, columns=CLIENT_COLUMNS
-            ):
+            office, status = client.office, client.status
+            given = _given(row, values, CLIENT_COLUMNS)
+            if given.get("status") == ClientStatus.ACTIVE:  # reopened: no closure any more
+                given |= {"closed_on": None, "closure_reason": None}
+            if not _update(client, given, counts, plan, key=number, columns=CLIENT_COLUMNS):
                 continue
             if client.office_id != office.pk:
                 transfers[client.pk] = office
+            if client.status != status:
+                status_changes[client.pk] = status
+        if client.status != ClientStatus.ACTIVE and client.closed_on is None:
+            row.error("終結日", "", f"状態が「{client.status}」の利用者には終結日が必要です")
+            continue
         try:  # the model's own rules, as the screens apply them
             _validate(client)
         except ValidationError as exc:
@@ -268,6 +355,7 @@ def plan_clients(table: Table, by: User | None) -> Plan:
 
     def apply():
         clients_import(
+            status_changes=status_changes,
             by=by,
             creates=creates,
             updates=updates,
@@ -277,6 +365,116 @@ def plan_clients(table: Table, by: User | None) -> Plan:
 
     plan.apply = apply
     return plan
+
+
+FAMILY_COLUMNS = {"birth_date": "生年月日", "contact": "連絡先"}
+
+
+def plan_families(table: Table, by: User | None) -> Plan:
+    """家族: each client's family members, keyed by the client's ケース番号 and the member's name."""
+    plan = Plan()
+    positions = check_headers(table, COLUMNS["families"], plan.errors)
+    if plan.errors:
+        return plan
+    numbers = {
+        normalize_case_number(v[positions["ケース番号"]])
+        for _, v in table.rows
+        if positions["ケース番号"] < len(v)
+    }
+    clients = {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers)}
+    existing: dict[tuple, FamilyMember] = {
+        (m.client_id, m.name, m.relationship): m
+        for m in FamilyMember.objects.select_for_update().filter(
+            client__in=list(clients.values()), archived_at__isnull=True
+        )
+    }
+    relationships = {r.value: r.value for r in Relationship}
+    seen: dict[tuple, int] = {}
+    creates: list[FamilyMember] = []
+    updates: list[FamilyMember] = []
+    counts = plan.count("家族")
+    for row in rows_of(table, positions, plan.errors):
+        number = row.case_number("ケース番号", required=True)
+        client = clients.get(number)
+        if number and client is None:
+            row.error("ケース番号", number, "登録されていない利用者です（先に利用者を取り込んでください）")
+        name = row.text("氏名", required=True, max_length=100)
+        values = {
+            "relationship": row.choice("続柄", relationships, required=True),
+            "birth_date": row.date("生年月日", not_future=True),
+            "contact": row.text("連絡先", max_length=200),
+        }
+        if not row.ok or client is None:
+            continue
+        key = (client.pk, name, values["relationship"])
+        if key in seen:
+            row.error("氏名", name, f"{seen[key]}行目と同じ家族です")
+            continue
+        seen[key] = row.number
+        member = existing.get(key)
+        if member is None:
+            member = FamilyMember(client=client, name=name, **values)
+        elif not _update(
+            member,
+            _given(row, values, FAMILY_COLUMNS),
+            counts,
+            plan,
+            key=f"{number} {name}",
+            columns=FAMILY_COLUMNS,
+        ):
+            continue
+        try:
+            _validate(member)
+        except ValidationError as exc:
+            rule_errors(row, exc, FAMILY_COLUMNS | {"name": "氏名", "relationship": "続柄"})
+            continue
+        if member.pk is None:
+            creates.append(member)
+            counts.created += 1
+        else:
+            updates.append(member)
+
+    def apply():
+        families_import(by=by, creates=creates, updates=updates, fields=list(FAMILY_COLUMNS))
+
+    plan.apply = apply
+    return plan
+
+
+class FamilyLookup:
+    """A client's family member as a file names it: 「氏名」 when the name is unique in the family,
+    otherwise 「氏名（続柄）」 (the exports always write the latter)."""
+
+    def __init__(self, members):
+        self.by_name: dict[tuple, list[FamilyMember]] = {}
+        self.exact: dict[tuple, FamilyMember] = {}
+        for m in members:
+            self.by_name.setdefault((m.client_id, m.name), []).append(m)
+            self.exact[(m.client_id, m.name, m.relationship)] = m
+
+    def find(self, row, column: str, client) -> FamilyMember | None:
+        text = row.text(column, max_length=120)
+        if not text:
+            return None
+        match = re.fullmatch(r"(.+?)[（(]([^（）()]+)[）)]", text)
+        if (
+            client is not None
+            and match
+            and (member := self.exact.get((client.pk, match[1].strip(), match[2])))
+        ):
+            return member
+        found = self.by_name.get((client.pk, text), []) if client is not None else []
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            row.error(column, text, "同じ氏名の家族が複数います。「氏名（続柄）」で指定してください")
+        else:
+            row.error(column, text, "この利用者の家族に登録されていません（先に家族を取り込んでください）")
+        return None
+
+
+def family_label(member) -> str:
+    return f"{member.name}（{member.relationship}）" if member is not None else ""
 
 
 def _staff_lookup() -> dict[str, User]:
@@ -302,8 +500,15 @@ CONSULTATION_COLUMNS = {
     "duration_minutes": "所要時間（分）",
     "content": "内容",
     "staff_names": "担当者",
+    "start_time": "開始時刻",
+    "municipality": "居住市町村",
+    "family_member": "相談した家族",
+    "agency": "関係機関名",
+    "referral_destination": "つなぎ先",
+    "follow_up_on": "次回予定",
+    "follow_up_done": "次回予定対応済み",
 }
-RULE_COLUMNS = CONSULTATION_COLUMNS | {"staff": "担当者", "family_member": "相談者"}
+RULE_COLUMNS = CONSULTATION_COLUMNS | {"staff": "担当者"}
 
 
 def plan_consultations(table: Table, by: User | None, progress: Callable[[int], None] | None = None) -> Plan:
@@ -312,6 +517,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     if plan.errors:
         return plan
     offices, staff_lookup = _by_name(Office), _staff_lookup()
+    municipalities, destinations = _by_name(Municipality), _by_name(ReferralDestination, "label")
     memberships = set(Membership.objects.values_list("user_id", "office_id"))
     case_numbers, record_numbers = set(), set()
     for _, cells in table.rows:
@@ -324,16 +530,26 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     for start in range(0, len(numbers), 5000):
         for client in Client.objects.current().filter(case_number__in=numbers[start : start + 5000]):
             clients[client.case_number] = client
-    existing = {}
+    family = FamilyLookup(
+        FamilyMember.objects.filter(client__in=list(clients.values()), archived_at__isnull=True)
+    )
+    existing: dict[str, Consultation] = {}
     records = sorted(record_numbers - {""})
+    # 「#123」 is how an export names a consultation that has no 記録番号: number 123 of this database
+    # while it has none, or the consultation an earlier import created under that name.
+    internal = {int(r[1:]): r for r in records if re.fullmatch(r"#\d{1,18}", r)}
+    locked = Consultation.objects.select_for_update(of=("self",)).select_related(
+        "office", "client", "municipality", "family_member", "referral_destination"
+    )
     for start in range(0, len(records), 5000):
-        chunk = (
-            Consultation.objects.select_for_update(of=("self",))
-            .filter(record_number__in=records[start : start + 5000])
-            .select_related("office", "client")
-            .prefetch_related("staff")
-        )
+        chunk = locked.filter(record_number__in=records[start : start + 5000]).prefetch_related("staff")
         existing.update({c.record_number: c for c in chunk})
+    ids = sorted(internal)
+    for start in range(0, len(ids), 5000):
+        chunk = locked.filter(pk__in=ids[start : start + 5000], record_number__isnull=True).prefetch_related(
+            "staff"
+        )
+        existing.update({internal[c.pk]: c for c in chunk if internal[c.pk] not in existing})
     seen: dict[str, int] = {}
     creates: list[tuple[Consultation, list[User] | None]] = []
     updates: list[tuple[Consultation, list[User] | None]] = []
@@ -371,7 +587,21 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             "duration_minutes": row.integer("所要時間（分）"),
             "content": row.text("内容"),
             "staff_names": "、".join(unmatched)[:200],
+            "start_time": row.time("開始時刻"),
+            "municipality": row.choice(
+                "居住市町村", municipalities, hint="市町村の一覧にありません", resolve=municipality_of
+            ),
+            "family_member": None,
+            "agency": row.text("関係機関名", max_length=100),
+            "referral_destination": row.choice(
+                "つなぎ先", destinations, hint="つなぎ先の一覧にありません（管理画面で追加できます）"
+            ),
+            "follow_up_on": row.date("次回予定"),
+            "follow_up_done": row.choice("次回予定対応済み", YES, default=False),
         }
+        values["family_member"] = family.find(row, "相談した家族", client)
+        if values["family_member"] is not None and values["consulter"] != Consulter.FAMILY:
+            row.error("相談した家族", row.raw("相談した家族"), "相談者が「家族」の相談にだけ記録できます")
         if record_number:
             if record_number in seen:
                 row.error("記録番号", record_number, f"{seen[record_number]}行目と重複しています")
@@ -381,12 +611,13 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
         current = existing.get(record_number) if record_number else None
         if current is None:
             consultation = Consultation(record_number=record_number or None, created_by=by, **values)
-            consultation.municipality_id = client.municipality_id if client else None
+            if values["municipality"] is None and client is not None:
+                consultation.municipality_id = client.municipality_id  # the residence then, as the screens do
             new_staff: list[User] | None = staff
         else:
             consultation = current
             given = _given(row, values, CONSULTATION_COLUMNS)
-            if "client" in given:
+            if "client" in given and "municipality" not in given:
                 given["municipality_id"] = client.municipality_id if client else None
             new_staff = staff if row.filled("担当者") else None
             old_staff = sorted(u.display_name for u in current.staff.all())
@@ -417,9 +648,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             updates.append((consultation, new_staff))
 
     def apply():
-        consultations_import(
-            by=by, creates=creates, updates=updates, fields=[*CONSULTATION_COLUMNS, "municipality_id"]
-        )
+        consultations_import(by=by, creates=creates, updates=updates, fields=list(CONSULTATION_COLUMNS))
         if progress:
             progress(-(len(creates) + len(updates)))
 
@@ -428,6 +657,8 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
 
 
 SESSION_COLUMNS = {
+    "venue": "会場",
+    "notes": "備考",
     "start_time": "開始時刻",
     "end_time": "終了時刻",
     "theme": "テーマ",
@@ -442,10 +673,14 @@ def plan_sessions(table: Table, by: User | None) -> Plan:
     if plan.errors:
         return plan
     programs, offices = _by_name(Program), _by_name(Office)
-    existing = {(s.program_id, s.office_id, s.date): s for s in Session.objects.all()}
+    existing = {
+        (s.program_id, s.office_id, s.date): s for s in Session.objects.prefetch_related("online_offices")
+    }
     statuses = {s.value: s.value for s in SessionStatus}
     seen: dict[tuple, int] = {}
-    creates, updates = [], []
+    creates: list[Session] = []
+    updates: list[Session] = []
+    online: dict[int, list[Office]] = {}  # id(session) → its online offices, where the file gives them
     counts = plan.count("プログラム開催")
     for row in rows_of(table, positions, plan.errors):
         program = row.choice("プログラム", programs, required=True, hint="プログラムの一覧にありません")
@@ -457,7 +692,16 @@ def plan_sessions(table: Table, by: User | None) -> Plan:
             "theme": row.text("テーマ", max_length=200),
             "status": row.choice("状態", statuses, default=SessionStatus.HELD),
             "cancel_reason": row.text("中止理由", max_length=200),
+            "venue": row.text("会場", max_length=200),
+            "notes": row.text("備考", max_length=2000),
         }
+        online_offices = []
+        for name in filter(None, (n.strip() for n in re.split(r"[、,，]", row.text("オンライン参加拠点")))):
+            found = offices.normalized.get(choice_key(name))
+            if found is None:
+                row.error("オンライン参加拠点", name, "拠点の一覧にありません")
+            else:
+                online_offices.append(found)
         if values["start_time"] and values["end_time"] and values["end_time"] <= values["start_time"]:
             row.error("終了時刻", values["end_time"].strftime("%H:%M"), "開始時刻より後にしてください")
         if values["status"] == SessionStatus.CANCELLED and not values["cancel_reason"]:
@@ -471,20 +715,38 @@ def plan_sessions(table: Table, by: User | None) -> Plan:
         seen[key] = row.number
         session = existing.get(key)
         if session is None:
-            creates.append(Session(program=program, office=office, date=date, **values))
+            session = Session(program=program, office=office, date=date, **values)
+            creates.append(session)
+            online[id(session)] = online_offices
             counts.created += 1
-        elif _update(
+            continue
+        extra = []
+        if row.filled("オンライン参加拠点"):
+            before = sorted(o.name for o in session.online_offices.all())
+            if before != sorted(o.name for o in online_offices):
+                extra.append(
+                    ("オンライン参加拠点", "、".join(before), "、".join(o.name for o in online_offices))
+                )
+                online[id(session)] = online_offices
+        if _update(
             session,
             _given(row, values, SESSION_COLUMNS),
             counts,
             plan,
             key=f"{program} {_display(date)} {office}",
             columns=SESSION_COLUMNS,
+            extra=extra,
         ):
             updates.append(session)
 
     def apply():
-        sessions_import(by=by, creates=creates, updates=updates, fields=list(SESSION_COLUMNS))
+        sessions_import(
+            by=by,
+            creates=creates,
+            updates=updates,
+            fields=list(SESSION_COLUMNS),
+            online_offices=[(s, online[id(s)]) for s in creates + updates if id(s) in online],
+        )
 
     plan.apply = apply
     return plan
@@ -503,7 +765,13 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
         if positions["ケース番号"] < len(v)
     }
     clients = {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers)}
-    members = {(m.client_id, m.name): m for m in FamilyMember.objects.filter(client__in=clients.values())}
+    members = {
+        (m.client_id, m.name, m.relationship): m
+        for m in FamilyMember.objects.filter(client__in=clients.values(), archived_at__isnull=True)
+    }
+    by_name: dict[tuple, list[str]] = {}
+    for client_id, name, relation in members:
+        by_name.setdefault((client_id, name), []).append(relation)
     present = set(
         Attendance.objects.filter(session__in=sessions.values()).values_list(
             "session_id", "client_id", "family_member_id"
@@ -542,7 +810,13 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
             continue
         member_key = None
         if not is_self:
-            member_key = (client.pk, participant)
+            if relationship is None:
+                known = by_name.get((client.pk, participant), [])
+                if len(known) > 1:
+                    row.error("続柄", "", "同じ氏名の家族が複数います。続柄を入力してください")
+                    continue
+                relationship = known[0] if known else None
+            member_key = (client.pk, participant, relationship)
             if member_key not in members and member_key not in new_members:
                 if relationship is None:
                     row.error("続柄", "", "新しく登録する家族には続柄が必要です")
@@ -580,7 +854,14 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
     return plan
 
 
-DAY_COLUMNS = {"host_type": "形態", "slots": "予約枠", "reserved": "予約数", "consulted": "相談件数"}
+DAY_COLUMNS = {
+    "host_type": "形態",
+    "slots": "予約枠",
+    "reserved": "予約数",
+    "consulted": "相談件数",
+    "case_conference": "ケース検討会",
+    "notes": "備考",
+}
 
 
 def plan_municipal_days(table: Table, by: User | None) -> Plan:
@@ -607,6 +888,8 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
             "slots": row.integer("予約枠", default=3),
             "reserved": row.integer("予約数", default=0),
             "consulted": row.integer("相談件数", default=0),
+            "case_conference": row.choice("ケース検討会", YES, default=False),
+            "notes": row.text("備考", max_length=2000),
         }
         if (
             values["reserved"] is not None
@@ -642,10 +925,227 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
     return plan
 
 
+RESERVATION_COLUMNS = {
+    "by_family": "家族が相談する",
+    "family_member": "相談した家族",
+    "cancelled_at": "取消日",
+    "consultation": "相談記録",
+}
+
+
+def plan_reservations(table: Table, by: User | None) -> Plan:
+    """市町村相談会の予約: each reservation of a day (imported by `municipal_days` first), its
+    cancellation and the consultation it became (found among the imported consultations: 来所 at the
+    day's office on that date and time, for that client)."""
+    plan = Plan()
+    positions = check_headers(table, COLUMNS["reservations"], plan.errors)
+    if plan.errors:
+        return plan
+    municipalities, offices = _by_name(Municipality), _by_name(Office)
+    days = {
+        (d.municipality_id, d.date, d.office_id): d
+        for d in MunicipalDay.objects.filter(archived_at__isnull=True)
+    }
+    numbers = {
+        normalize_case_number(v[positions["ケース番号"]])
+        for _, v in table.rows
+        if "ケース番号" in positions and positions["ケース番号"] < len(v)
+    }
+    clients = {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers)}
+    family = FamilyLookup(
+        FamilyMember.objects.filter(client__in=list(clients.values()), archived_at__isnull=True)
+    )
+    existing = {(r.day_id, r.time, r.client_id, r.name): r for r in Reservation.objects.select_for_update()}
+    linked = set(Reservation.objects.exclude(consultation=None).values_list("consultation_id", flat=True))
+    outcomes: dict[tuple, list[int]] = {}
+    for c in (
+        Consultation.objects.current()
+        .filter(method=Method.VISIT, start_time__isnull=False, date__in={d.date for d in days.values()})
+        .exclude(pk__in=linked)
+        .order_by("id")
+        .values("pk", "date", "office_id", "client_id", "start_time")
+    ):
+        outcomes.setdefault((c["date"], c["office_id"], c["client_id"], c["start_time"]), []).append(c["pk"])
+    seen: dict[tuple, int] = {}
+    creates: list[Reservation] = []
+    updates: list[Reservation] = []
+    counts = plan.count("市町村相談会の予約")
+    for row in rows_of(table, positions, plan.errors):
+        date = row.date("実施日", required=True)
+        municipality = row.choice("市町村", municipalities, required=True, hint="市町村の一覧にありません")
+        office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
+        time = row.time("時間")
+        if time is None and row.ok:
+            row.error("時間", "", "必須です")
+        number = row.case_number("ケース番号")
+        client = clients.get(number) if number else None
+        if number and client is None:
+            row.error("ケース番号", number, "登録されていない利用者です（先に利用者を取り込んでください）")
+        name = row.text("予約者", max_length=100)
+        cancelled = row.date("取消日", not_future=True)
+        values = {
+            "by_family": row.choice("家族が相談する", YES, default=False),
+            "family_member": None,
+            "cancelled_at": _local_midnight(cancelled) if cancelled else None,
+            "consultation": None,
+        }
+        values["family_member"] = family.find(row, "相談した家族", client)
+        day = days.get((municipality.pk, date, office.pk)) if municipality and office and date else None
+        if municipality and office and date and day is None:
+            row.error(
+                "実施日",
+                _display(date),
+                "この市町村相談会が登録されていません（先に市町村相談会を取り込んでください）",
+            )
+        if not row.ok or day is None or time is None:
+            continue
+        key = (day.pk, time, client.pk if client else None, name)
+        if key in seen:
+            row.error("時間", _display(time), f"{seen[key]}行目と同じ予約です")
+            continue
+        seen[key] = row.number
+        current = existing.get(key)
+        if (
+            current is not None
+            and current.cancelled_at
+            and cancelled == timezone.localtime(current.cancelled_at).date()
+        ):
+            values["cancelled_at"] = current.cancelled_at  # the file knows the day; the time stays
+        if row.filled("相談記録") and row.choice("相談記録", YES, default=False):
+            if current is not None and current.consultation_id:
+                values["consultation"] = current.consultation
+            else:
+                found = outcomes.get((day.date, day.office_id, client.pk if client else None, time), [])
+                if not found:
+                    row.error(
+                        "相談記録",
+                        row.raw("相談記録"),
+                        "この予約の相談記録（来所・同じ日時）が見つかりません（先に相談記録を取り込んでください）",
+                    )
+                    continue
+                values["consultation"] = Consultation(pk=found.pop(0))
+        if current is None:
+            creates.append(Reservation(day=day, time=time, client=client, name=name, **values))
+            counts.created += 1
+        elif _update(
+            current,
+            _given(row, values, RESERVATION_COLUMNS),
+            counts,
+            plan,
+            key=f"{day.municipality} {_display(day.date)} {_display(time)}",
+            columns=RESERVATION_COLUMNS,
+        ):
+            updates.append(current)
+
+    def apply():
+        reservations_import(by=by, creates=creates, updates=updates, fields=list(RESERVATION_COLUMNS))
+
+    plan.apply = apply
+    return plan
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
+
+
+EVENT_COLUMNS = {"format": "形式", "health_area": "保健所圏域", "organizer": "主催", "notes": "備考"}
+
+
+def plan_events(table: Table, by: User | None) -> Plan:
+    """普及啓発・研修: events keyed by 種別, 実施日, 名称 and 拠点, with 参加者数 written as
+    「所属区分:人数、所属区分:人数」."""
+    plan = Plan()
+    positions = check_headers(table, COLUMNS["events"], plan.errors)
+    if plan.errors:
+        return plan
+    offices, areas, categories = (
+        _by_name(Office),
+        _by_name(HealthArea),
+        _by_name(AffiliationCategory, "label"),
+    )
+    kinds = {k.value: k.value for k in OutreachEvent.Kind}
+    formats = {f.value: f.value for f in OutreachEvent.Format}
+    existing = {
+        (e.kind, e.date, e.title, e.office_id): e
+        for e in OutreachEvent.objects.filter(archived_at__isnull=True).prefetch_related(
+            "participant_counts__category"
+        )
+    }
+    seen: dict[tuple, int] = {}
+    creates: list[OutreachEvent] = []
+    updates: list[OutreachEvent] = []
+    participants: list[tuple[OutreachEvent, dict]] = []
+    counts = plan.count("普及啓発・研修")
+    for row in rows_of(table, positions, plan.errors):
+        kind = row.choice("種別", kinds, required=True)
+        date = row.date("実施日", required=True, not_future=True)
+        title = row.text("名称", required=True, max_length=200)
+        office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
+        values = {
+            "format": row.choice("形式", formats, default=OutreachEvent.Format.IN_PERSON),
+            "health_area": row.choice("保健所圏域", areas, hint="保健所圏域の一覧にありません"),
+            "organizer": row.text("主催", max_length=100),
+            "notes": row.text("備考", max_length=2000),
+        }
+        counted: dict = {}
+        for part in filter(None, (p.strip() for p in re.split(r"[、,，]", row.text("参加者数")))):
+            label, _, number = part.rpartition(":")
+            category = categories.normalized.get(choice_key(label))
+            if category is None or not number.isdigit():
+                row.error("参加者数", part, "「所属区分:人数」の形で、所属区分は一覧にあるものにしてください")
+                continue
+            counted[category] = counted.get(category, 0) + int(number)
+        if not row.ok:
+            continue
+        key = (kind, date, title, office.pk)
+        if key in seen:
+            row.error("名称", title, f"{seen[key]}行目と同じ行事です")
+            continue
+        seen[key] = row.number
+        event = existing.get(key)
+        if event is None:
+            event = OutreachEvent(kind=kind, date=date, title=title, office=office, **values)
+            creates.append(event)
+            participants.append((event, counted))
+            counts.created += 1
+            continue
+        extra = []
+        if row.filled("参加者数"):
+            before = {p.category: p.count for p in event.participant_counts.all()}
+            if before != counted:
+                extra.append(("参加者数", _participants_text(before), _participants_text(counted)))
+                participants.append((event, counted))
+        if _update(
+            event,
+            _given(row, values, EVENT_COLUMNS),
+            counts,
+            plan,
+            key=f"{_display(date)} {title}",
+            columns=EVENT_COLUMNS,
+            extra=extra,
+        ):
+            updates.append(event)
+
+    def apply():
+        events_import(
+            by=by, creates=creates, updates=updates, fields=list(EVENT_COLUMNS), participants=participants
+        )
+
+    plan.apply = apply
+    return plan
+
+
+def _participants_text(counted: dict) -> str:
+    return "、".join(f"{category}:{count}" for category, count in counted.items())
+
+
 PLANNERS: dict[str, Callable[..., Plan]] = {
     "clients": plan_clients,
+    "families": plan_families,
     "consultations": plan_consultations,
     "sessions": plan_sessions,
     "attendance": plan_attendance,
     "municipal_days": plan_municipal_days,
+    "reservations": plan_reservations,
+    "events": plan_events,
 }
