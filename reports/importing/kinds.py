@@ -543,7 +543,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     )
     for start in range(0, len(records), 5000):
         chunk = locked.filter(record_number__in=records[start : start + 5000]).prefetch_related("staff")
-        existing.update({c.record_number: c for c in chunk})
+        existing.update({c.record_number or "": c for c in chunk})
     ids = sorted(internal)
     for start in range(0, len(ids), 5000):
         chunk = locked.filter(pk__in=ids[start : start + 5000], record_number__isnull=True).prefetch_related(
