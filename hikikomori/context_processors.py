@@ -21,7 +21,7 @@ def navigation(request):
         ("outreach:session_list", _("プログラム"), cases),
         ("outreach:day_list", _("市町村相談会"), cases),
         ("reports:annual", _("年次報告"), supervisor),
-        ("reports:import", _("一括登録"), supervisor),
+        ("exchange:import", _("一括登録"), supervisor),
         ("admin:index", _("管理"), admin),
     ]
     nav = []

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cases",
     "outreach",
     "reports",
+    "exchange",
 ]
 
 MIDDLEWARE = [

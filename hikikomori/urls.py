@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("outreach/", include("outreach.urls")),
     path("reports/", include("reports.urls")),
+    path("data/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]
 

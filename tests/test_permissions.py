@@ -96,8 +96,8 @@ MATRIX: dict[str, Row] = {
     "reports:annual_download": Row(SUPERVISOR_ONLY, query="?fy=2024"),
     "reports:annual_finalize": Row(everyone(405)),
     "reports:finalized_download": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
-    "reports:import": Row(SUPERVISOR_ONLY),
-    "reports:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
+    "exchange:import": Row(SUPERVISOR_ONLY),
+    "exchange:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
 }
 
 # POST-only URLs: the same matrix for the action itself (an empty POST is refused by the
@@ -132,7 +132,7 @@ POST_MATRIX: dict[str, Row] = {
     "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
     "reports:annual_finalize": Row(everyone(403, supervisor=302)),
     # someone else's pending import: 404 to those who may import, 403 to the rest
-    "reports:import_confirm": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": 999999}),
+    "exchange:import_confirm": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": 999999}),
 }
 
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from tests.deploy.conftest import CENTER, Browser, slow_client
-from tests.reports.importing import CLIENT_HEADER, xlsx_bytes
+from tests.exchange.importing import CLIENT_HEADER, xlsx_bytes
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -20,7 +20,7 @@ SECURITY_HEADERS = {
 
 def declared_everything_xlsx() -> bytes:
     """A tiny .xlsx whose sheet claims every cell of Excel (A1:XFD1048576)."""
-    from tests.reports.test_hostile_files import rewrite_part
+    from tests.exchange.test_hostile_files import rewrite_part
 
     small = xlsx_bytes(
         [CLIENT_HEADER, ["K-1", "山田 太郎", "ヤマダ タロウ", "男性", "", "春日市", CENTER, "", "", ""]]
@@ -86,7 +86,7 @@ def test_a_file_declaring_every_cell_gets_an_answer_and_others_keep_being_served
 
     def upload():
         answers["upload"] = supervisor.post_file(
-            "/reports/import/", {"kind": "clients"}, "clients.xlsx", declared_everything_xlsx()
+            "/data/import/", {"kind": "clients"}, "clients.xlsx", declared_everything_xlsx()
         )
 
     worker = threading.Thread(target=upload)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from tests.reports.importing import CONSULTATION_HEADER, csv_bytes
+from tests.exchange.importing import CONSULTATION_HEADER, csv_bytes
 from tests.reports.workbook import open_workbook, read_sheet
 
 # From ../shared/seeds/000_…txt: R2年度 … R6年度（4～12月）

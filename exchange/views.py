@@ -36,7 +36,7 @@ def import_upload(request):
                 kind=kind, file_name=upload.name, content=content, by=request.user
             )
     context["runs"] = ImportRun.objects.select_related("by")[:20]
-    return render(request, "reports/import.html", context)
+    return render(request, "exchange/import.html", context)
 
 
 @require_POST
@@ -48,7 +48,7 @@ def import_confirm(request, pk):
         messages.error(
             request, _("確認の期限（1時間）が過ぎたか、取り込み済みです。もう一度ファイルを選んでください。")
         )
-        return redirect("reports:import")
+        return redirect("exchange:import")
     with transaction.atomic():
         result = run_import(
             kind=pending.kind,
@@ -65,4 +65,4 @@ def import_confirm(request, pk):
             request,
             _("取り込めませんでした。何も登録されていません。") + " " + " ".join(result.error_lines()[:20]),
         )
-    return redirect("reports:import")
+    return redirect("exchange:import")

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Client, Consultation
+from exchange.importing.runner import run_import
+from exchange.models import ImportRun, PendingImport
 from hikikomori.models import AuditEvent, Office, Role
-from reports.importing.runner import run_import
-from reports.models import ImportRun, PendingImport
 from tests.conftest import logged_in, make_user
-from tests.reports.importing import CLIENT_HEADER, CONSULTATION_HEADER, csv_bytes
+from tests.exchange.importing import CLIENT_HEADER, CONSULTATION_HEADER, csv_bytes
 
 CENTER = "福岡県ひきこもり地域支援センター"
 ROWS = [CLIENT_HEADER, ["K-001", "山田 太郎", "ヤマダ タロウ", "男性", "", "春日市", CENTER, "", "", ""]]
@@ -23,7 +23,7 @@ ROWS = [CLIENT_HEADER, ["K-001", "山田 太郎", "ヤマダ タロウ", "男性
 
 def upload(client, rows, kind="clients", encoding="cp932"):
     file = SimpleUploadedFile("clients.csv", csv_bytes(rows, encoding), content_type="text/csv")
-    return client.post(reverse("reports:import"), {"kind": kind, "file": file})
+    return client.post(reverse("exchange:import"), {"kind": kind, "file": file})
 
 
 def test_a_supervisor_previews_then_confirms(supervisor_client, supervisor):
@@ -32,7 +32,7 @@ def test_a_supervisor_previews_then_confirms(supervisor_client, supervisor):
     assert "1行すべて問題ありません" in html and "作成 1" in html
     assert Client.objects.count() == 0
     pending = PendingImport.objects.get()
-    response = supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk]), follow=True)
+    response = supervisor_client.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
     assert "取り込みました" in response.content.decode()
     assert Client.objects.count() == 1
     assert ImportRun.objects.get().by == supervisor
@@ -52,7 +52,7 @@ def test_another_users_pending_import_cannot_be_confirmed(supervisor_client, cen
     other = logged_in(make_user("super2", roles=[Role.SUPERVISOR], offices=[center]))
     upload(other, ROWS)
     pending = PendingImport.objects.get()
-    response = supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk]), follow=True)
+    response = supervisor_client.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
     assert "確認の期限（1時間）が過ぎたか" in response.content.decode()
     assert Client.objects.count() == 0
 
@@ -64,7 +64,7 @@ def test_only_supervisors_import_case_data(coordinator_client, admin_client_, su
     existing = make_client(Office.objects.get(name=CENTER), case_number="K-001", name="元の 名前")
     for http in (coordinator_client, admin_client_):
         assert upload(http, ROWS).status_code == 403
-        assert http.get(reverse("reports:import")).status_code == 403
+        assert http.get(reverse("exchange:import")).status_code == 403
     assert not PendingImport.objects.exists()
     existing.refresh_from_db()
     assert existing.name == "元の 名前"
@@ -82,7 +82,7 @@ def test_an_unconfirmed_import_expires_after_an_hour(supervisor_client):
     upload(supervisor_client, ROWS)
     pending = PendingImport.objects.get()
     PendingImport.objects.filter(pk=pending.pk).update(at=timezone.now() - dt.timedelta(minutes=61))
-    response = supervisor_client.post(reverse("reports:import_confirm", args=[pending.pk]), follow=True)
+    response = supervisor_client.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
     assert "確認の期限（1時間）が過ぎたか" in response.content.decode()
     assert Client.objects.count() == 0 and not PendingImport.objects.exists()
 

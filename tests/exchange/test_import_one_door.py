@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from cases.models import Client, ClientLog, Consultation
 from cases.text import normalize_name
+from tests.exchange.importing import CLIENT_HEADER, CONSULTATION_HEADER, import_file
 from tests.records import make_client, make_consultation
-from tests.reports.importing import CLIENT_HEADER, CONSULTATION_HEADER, import_file
 
 CENTER = "福岡県ひきこもり地域支援センター"
 CHIKUHO = "筑豊サテライトオフィス"
@@ -88,14 +88,14 @@ def test_an_edit_form_opened_before_the_import_cannot_overwrite_it(
 def test_created_records_have_history_with_the_importing_user(supervisor_client, supervisor, master_data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reports.models import PendingImport
-    from tests.reports.importing import csv_bytes
+    from exchange.models import PendingImport
+    from tests.exchange.importing import csv_bytes
 
     rows = [CLIENT_HEADER, ["K-0009", "佐藤 花子", "サトウ ハナコ", "女性", "", "春日市", CENTER, "", "", ""]]
     supervisor_client.post(
-        reverse("reports:import"), {"kind": "clients", "file": SimpleUploadedFile("c.csv", csv_bytes(rows))}
+        reverse("exchange:import"), {"kind": "clients", "file": SimpleUploadedFile("c.csv", csv_bytes(rows))}
     )
-    supervisor_client.post(reverse("reports:import_confirm", args=[PendingImport.objects.get().pk]))
+    supervisor_client.post(reverse("exchange:import_confirm", args=[PendingImport.objects.get().pk]))
     client = Client.objects.get(case_number="K-0009")
     assert client.history.get().history_user == supervisor
 

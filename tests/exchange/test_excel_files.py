@@ -9,10 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from cases.models import Client, Consultation
+from exchange.importing.reading import read_table
 from hikikomori.fiscal import DateParseError, parse_japanese_date
-from reports.importing.reading import read_table
-from tests.reports.importing import CLIENT_HEADER, CONSULTATION_HEADER, import_file
-from tests.reports.test_hostile_files import rewrite_part
+from tests.exchange.importing import CLIENT_HEADER, CONSULTATION_HEADER, import_file
+from tests.exchange.test_hostile_files import rewrite_part
 
 CENTER = "福岡県ひきこもり地域支援センター"
 

@@ -4,11 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from exchange.importing.exporting import export_rows
+from exchange.importing.runner import KINDS
 from hikikomori.audit import audit
 from hikikomori.exports import render_csv, render_xlsx
 from hikikomori.models import AuditEvent
-from reports.importing.exporting import export_rows
-from reports.importing.runner import KINDS
 
 
 class Command(BaseCommand):

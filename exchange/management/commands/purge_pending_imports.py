@@ -6,7 +6,7 @@ that an abandoned upload, which holds personal data, never outlives its hour by 
 
 from django.core.management.base import BaseCommand
 
-from reports.models import PendingImport
+from exchange.models import PendingImport
 
 
 class Command(BaseCommand):

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import Client, Consultation, FamilyMember
+from exchange.models import ImportRun
 from hikikomori.models import AuditEvent
 from outreach.models import Attendance, MunicipalDay, Session
-from reports.models import ImportRun
-from tests.reports.importing import CLIENT_HEADER, CONSULTATION_HEADER, import_file
+from tests.exchange.importing import CLIENT_HEADER, CONSULTATION_HEADER, import_file
 
 CENTER = "福岡県ひきこもり地域支援センター"
 CHIKUHO = "筑豊サテライトオフィス"
@@ -239,7 +239,7 @@ def test_a_file_that_is_not_a_table_is_refused_clearly(tmp_path, master_data):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a zip file")
     with pytest.raises(Exception, match="Excelファイルとして読めません"):
-        from reports.importing.reading import read_table
+        from exchange.importing.reading import read_table
 
         read_table(path.read_bytes(), "broken.xlsx")
     code, _, err = import_file(tmp_path, "clients", [["x"]], name="notes.pdf")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.importing.runner import KINDS, run_import
+from exchange.importing.runner import KINDS, run_import
 
 
 class Command(BaseCommand):

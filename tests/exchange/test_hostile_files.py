@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.importing.reading import MAX_COLUMNS, MAX_ROWS, ReadError, read_table
-from reports.importing.runner import run_import
-from reports.models import PendingImport
-from tests.reports.importing import CLIENT_HEADER, csv_bytes, xlsx_bytes
+from exchange.importing.reading import MAX_COLUMNS, MAX_ROWS, ReadError, read_table
+from exchange.importing.runner import run_import
+from exchange.models import PendingImport
+from tests.exchange.importing import CLIENT_HEADER, csv_bytes, xlsx_bytes
 
 CENTER = "福岡県ひきこもり地域支援センター"
 
@@ -103,7 +103,7 @@ def test_a_header_with_a_million_cells_is_refused_in_one_line(master_data):
 def test_a_flood_of_errors_shows_the_first_two_hundred_and_how_many_more(supervisor_client, master_data):
     rows = [CLIENT_HEADER] + [[f"K-{i}", "", "", "男性", "", "", CENTER, "", "", ""] for i in range(250)]
     file = SimpleUploadedFile("clients.csv", csv_bytes(rows), content_type="text/csv")
-    response = supervisor_client.post(reverse("reports:import"), {"kind": "clients", "file": file})
+    response = supervisor_client.post(reverse("exchange:import"), {"kind": "clients", "file": file})
     html = response.content.decode()
     assert html.count("<li>行 ") == 200
     assert "ほか 50 件" in html
@@ -118,7 +118,7 @@ def test_an_oversize_request_is_refused_before_its_body_is_read(supervisor_clien
 
     for http, path, size in [
         (client, reverse("login"), 2 * 1024**3),
-        (supervisor_client, reverse("reports:import"), 60 * 1024**2),
+        (supervisor_client, reverse("exchange:import"), 60 * 1024**2),
     ]:
         response = http.generic(
             "POST",

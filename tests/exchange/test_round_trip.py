@@ -19,11 +19,11 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.demo import seed_cases
 from cases.models import Client, ClientLog, ClosureReason, Consultation, FamilyMember, ReferralDestination
+from exchange.importing.exporting import ORDER
 from hikikomori.models import HealthArea, Municipality
 from outreach import services as outreach_services
 from outreach.demo import seed_outreach
 from outreach.models import AffiliationCategory, Attendance, MunicipalDay, OutreachEvent, Reservation, Session
-from reports.importing.exporting import ORDER
 from reports.queries import Scope
 from reports.tables import build_report
 from tests.conftest import make_user
