@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
@@ -6,4 +7,10 @@ class ExchangeConfig(AppConfig):
     cases and outreach records through their services; the reports app only reads."""
 
     name = "exchange"
-    verbose_name = "移行・一括登録"
+    verbose_name = _("移行・一括登録")
+
+    def ready(self):
+        from hikikomori.models import Role
+        from hikikomori.navigation import register_nav_item
+
+        register_nav_item(60, "exchange:import", _("一括登録"), lambda user: user.has_role(Role.SUPERVISOR))

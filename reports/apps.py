@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self):
+        from hikikomori.models import Role
+        from hikikomori.navigation import register_nav_item
+
+        register_nav_item(50, "reports:annual", _("年次報告"), lambda user: user.has_role(Role.SUPERVISOR))

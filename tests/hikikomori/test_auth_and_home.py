@@ -60,3 +60,30 @@ def test_the_admin_is_for_system_admins_only(admin_client_, supervisor_client):
     assert admin_client_.get(reverse("admin:index")).status_code == 200
     assert admin_client_.get(reverse("admin:hikikomori_office_changelist")).status_code == 200
     assert supervisor_client.get(reverse("admin:hikikomori_office_changelist")).status_code == 302
+
+
+def test_the_core_names_no_apps_url_the_apps_register_their_navigation():
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[2] / "hikikomori"
+    for path in core.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for app in ("cases:", "outreach:", "reports:", "exchange:"):
+            assert f'"{app}' not in text, f"{path.name} names a URL of {app}"
+
+
+def test_each_role_sees_its_navigation(coordinator_client, supervisor_client, admin_client_):
+    def labels(http):
+        return [item["label"] for item in http.get("/").context["nav_items"]]
+
+    assert labels(coordinator_client) == ["ホーム", "利用者", "相談記録", "プログラム", "市町村相談会"]
+    assert labels(supervisor_client) == [
+        "ホーム",
+        "利用者",
+        "相談記録",
+        "プログラム",
+        "市町村相談会",
+        "年次報告",
+        "一括登録",
+    ]
+    assert labels(admin_client_) == ["ホーム", "管理"]
