@@ -1,16 +1,22 @@
 """一括登録: upload → preview of what will be created or updated → confirm."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hikikomori.audit import audit
 from hikikomori.limits import accepts_upload
-from hikikomori.models import Role
+from hikikomori.models import AuditEvent, Role
 from hikikomori.scoping import require_role
 
 from .forms import MAX_UPLOAD_BYTES, ImportForm
+from .importing.exporting import ORDER, stream_zip
 from .importing.kinds import COLUMNS, LABELS
 from .importing.runner import run_import
 from .models import ImportRun, PendingImport
@@ -66,3 +72,16 @@ def import_confirm(request, pk):
             _("取り込めませんでした。何も登録されていません。") + " " + " ".join(result.error_lines()[:20]),
         )
     return redirect("exchange:import")
+
+
+@require_role(Role.SUPERVISOR)
+def export_all(request):
+    """Everything this system holds, in the import formats: one .zip of per-kind CSV files,
+    streamed as it is written (the whole export is never in memory). Audited."""
+    audit(
+        AuditEvent.Action.EXPORT, user=request.user, target="all_records", request=request, kinds=list(ORDER)
+    )
+    response = StreamingHttpResponse(stream_zip(), content_type="application/zip")
+    name = f"全記録_{timezone.localdate():%Y%m%d}.zip"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

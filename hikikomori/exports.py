@@ -43,7 +43,8 @@ def write_cell(sheet, row: int, column: int, value):
     return text_safe(sheet.cell(row=row, column=column), value)
 
 
-def _text(value) -> str:
+def csv_text(value) -> str:
+    """A cell as CSV text: dates in ISO form, None as empty."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -55,8 +56,22 @@ def render_csv(rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_text(safe_cell(v)) for v in row])
+        writer.writerow([csv_text(safe_cell(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv(rows: Iterable[Sequence], out) -> int:
+    """Write rows as CSV for Japanese Excel (UTF-8 with BOM, CRLF) to a binary file, one row at a
+    time; returns the number of rows written (header included)."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\r\n")
+    count = 0
+    for row in rows:
+        writer.writerow([csv_text(safe_cell(v)) for v in row])
+        count += 1
+    text.flush()
+    text.detach()
+    return count
 
 
 def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:

@@ -97,6 +97,7 @@ MATRIX: dict[str, Row] = {
     "reports:annual_finalize": Row(everyone(405)),
     "reports:finalized_download": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
     "exchange:import": Row(SUPERVISOR_ONLY),
+    "exchange:export_all": Row(SUPERVISOR_ONLY),
     "exchange:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
 }
 

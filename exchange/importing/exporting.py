@@ -3,11 +3,15 @@ every business field, read back by `import_records` into the same records (round
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from collections.abc import Iterator
 
 from django.utils import timezone
 
 from cases.models import Client, Consultation, FamilyMember
+from hikikomori.exports import csv_text, safe_cell
 from outreach.models import Attendance, MunicipalDay, OutreachEvent, Reservation, Session
 
 from .kinds import COLUMNS, family_label
@@ -154,3 +158,45 @@ def _events():
 
 
 assert set(ORDER) == set(COLUMNS), "every kind is exported and imported in ORDER"
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable stream whose bytes are taken out as they come (zipfile then
+    writes data descriptors instead of seeking back)."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def stream_zip(kinds=ORDER, *, flush_every: int = 2000) -> Iterator[bytes]:
+    """Every kind as a CSV file (UTF-8 with BOM, as `export_records` writes it) in one .zip,
+    produced piece by piece: memory holds one chunk of rows, never the whole export."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, kind in enumerate(kinds, start=1):
+            with archive.open(f"{number:02d}_{kind}.csv", "w") as member:
+                member.write("\ufeff".encode())
+                text = io.StringIO()
+                writer = csv.writer(text, lineterminator="\r\n")
+                for index, row in enumerate(export_rows(kind), start=1):
+                    writer.writerow([csv_text(safe_cell(value)) for value in row])
+                    if index % flush_every == 0:
+                        member.write(text.getvalue().encode("utf-8"))
+                        text.seek(0)
+                        text.truncate()
+                        yield pipe.take()
+                member.write(text.getvalue().encode("utf-8"))
+            yield pipe.take()
+    yield pipe.take()

@@ -269,3 +269,35 @@ def test_importing_the_same_kinds_again_changes_nothing(everything, tmp_path):
         lines = out.getvalue().strip().splitlines()
         assert lines and all("created 0, updated 0," in line for line in lines), f"{kind}: {out.getvalue()}"
     assert snapshot() == before
+
+
+def test_a_supervisor_downloads_everything_as_one_zip_that_imports_back(
+    everything, supervisor_client, supervisor, tmp_path
+):
+    import zipfile
+
+    from django.http import StreamingHttpResponse
+    from django.urls import reverse
+
+    from hikikomori.models import AuditEvent
+
+    before = snapshot()
+    response = supervisor_client.get(reverse("exchange:export_all"))
+    assert isinstance(response, StreamingHttpResponse) and response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert [name.split("_", 1)[1] for name in names] == [f"{kind}.csv" for kind in ORDER]
+    assert AuditEvent.objects.filter(action="export", target="all_records", user=supervisor).exists()
+    wipe()
+    for name in names:
+        path = tmp_path / name
+        path.write_bytes(archive.read(name))
+        call_command(
+            "import_records",
+            name.split("_", 1)[1][:-4],
+            str(path),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert snapshot() == before

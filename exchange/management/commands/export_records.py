@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from exchange.importing.exporting import export_rows
 from exchange.importing.runner import KINDS
 from hikikomori.audit import audit
-from hikikomori.exports import render_csv, render_xlsx
+from hikikomori.exports import render_xlsx, write_csv
 from hikikomori.models import AuditEvent
 
 
@@ -20,16 +20,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, **options):
         path = Path(file)
-        rows = list(export_rows(kind))
-        if path.suffix.lower() == ".xlsx":
-            content = render_xlsx(rows, title=kind)
-        elif path.suffix.lower() == ".csv":
-            content = render_csv(rows)
-        else:
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
             raise CommandError("FILE must end in .csv or .xlsx")
         try:
-            path.write_bytes(content)
+            with path.open("wb") as out:
+                if suffix == ".xlsx":
+                    rows = list(export_rows(kind))
+                    out.write(render_xlsx(rows, title=kind))
+                    count = len(rows) - 1
+                else:  # written row by row: memory holds one row, whatever the size
+                    count = write_csv(export_rows(kind), out) - 1
         except OSError as exc:
             raise CommandError(f"Cannot write {file}: {exc.strerror}") from exc
-        audit(AuditEvent.Action.EXPORT, target=kind, file=path.name, rows=len(rows) - 1, via="export_records")
-        self.stdout.write(f"{kind}: {len(rows) - 1} rows written to {path}")
+        audit(AuditEvent.Action.EXPORT, target=kind, file=path.name, rows=count, via="export_records")
+        self.stdout.write(f"{kind}: {count} rows written to {path}")
