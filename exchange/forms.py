@@ -12,6 +12,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload.name.lower().endswith(".xls"):
+            raise forms.ValidationError(
+                _(
+                    "古い形式（.xls）のファイルです。Excelで「Excel ブック（.xlsx）」として保存し直してください。"
+                )
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("CSV（.csv）またはExcel（.xlsx）のファイルを指定してください。"))
         if upload.size > MAX_UPLOAD_BYTES:

@@ -3,7 +3,6 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from hikikomori.scoping import require_role
 from .forms import MAX_UPLOAD_BYTES, ImportForm
 from .importing.exporting import ORDER, stream_zip
 from .importing.kinds import COLUMNS, LABELS
-from .importing.runner import run_import
+from .importing.runner import confirm_pending, run_import
 from .models import ImportRun, PendingImport
 
 
@@ -55,15 +54,7 @@ def import_confirm(request, pk):
             request, _("確認の期限（1時間）が過ぎたか、取り込み済みです。もう一度ファイルを選んでください。")
         )
         return redirect("exchange:import")
-    with transaction.atomic():
-        result = run_import(
-            kind=pending.kind,
-            content=bytes(pending.content),
-            file_name=pending.file_name,
-            by=request.user,
-            request=request,
-        )
-        pending.delete()
+    result = confirm_pending(pending, by=request.user, request=request)
     if result.ok:
         messages.success(request, _("取り込みました。") + " " + " / ".join(result.summary_lines()))
     else:

@@ -32,8 +32,21 @@ def normalize_header(text) -> str:
     return unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "").replace("\u3000", "")
 
 
+# Office's compound file: an old .xls, or an .xlsx saved with a password (Excel encrypts it into one).
+COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_table(content: bytes, filename: str) -> Table:
     name = filename.lower()
+    if content.startswith(COMPOUND_FILE):
+        raise ReadError(
+            "パスワード付き、または古い形式（.xls）のExcelファイルです。パスワードを外し、"
+            "「Excel ブック（.xlsx）」で保存し直してください"
+        )
+    if name.endswith(".xls"):
+        raise ReadError(
+            "古い形式（.xls）のファイルです。Excelで「Excel ブック（.xlsx）」として保存し直してください"
+        )
     if name.endswith(".xlsx"):
         return _read_xlsx(content)
     if name.endswith(".csv") or name.endswith(".txt"):

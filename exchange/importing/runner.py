@@ -140,3 +140,17 @@ def run_import(
 
 
 __all__ = ["KINDS", "LABELS", "run_import"]
+
+
+def confirm_pending(pending, *, by, request=None) -> ImportResult:
+    """Import a previewed upload: the import and the removal of the waiting file in one transaction."""
+    with transaction.atomic():
+        result = run_import(
+            kind=pending.kind,
+            content=bytes(pending.content),
+            file_name=pending.file_name,
+            by=by,
+            request=request,
+        )
+        pending.delete()
+    return result

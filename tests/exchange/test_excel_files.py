@@ -112,3 +112,25 @@ def test_a_case_number_typed_full_width_in_the_form_is_stored_folded(coordinator
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Client.objects.get().case_number == "C-012"
+
+
+def test_old_xls_and_password_protected_files_are_refused_clearly(tmp_path, master_data, supervisor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from exchange.importing.reading import COMPOUND_FILE, ReadError
+
+    with pytest.raises(ReadError, match="パスワード付き、または古い形式"):
+        read_table(COMPOUND_FILE + b"\x00" * 512, "clients.xlsx")
+    with pytest.raises(ReadError, match=r"古い形式（\.xls）"):
+        read_table(b"anything", "clients.xls")
+    old = SimpleUploadedFile("clients.xls", COMPOUND_FILE + b"\x00" * 512)
+    page = supervisor_client.post(
+        reverse("exchange:import"), {"kind": "clients", "file": old}
+    ).content.decode()
+    assert "古い形式（.xls）のファイルです" in page
+    locked = SimpleUploadedFile("clients.xlsx", COMPOUND_FILE + b"\x00" * 512)
+    page = supervisor_client.post(
+        reverse("exchange:import"), {"kind": "clients", "file": locked}
+    ).content.decode()
+    assert "パスワード付き、または古い形式" in page
