@@ -24,8 +24,11 @@ run: $(VENV)/.installed
 	@echo "Open http://$(HOST)/ and log in with an account printed above."
 	$(PY) manage.py runserver $(HOST)
 
-## Debian packages the tests use: chromium (browser tests), nginx (the proxy in deploy/).
-SYSTEM_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard /usr/sbin/nginx),,nginx-light)
+## Debian packages the tests use: chromium (browser tests), nginx (the proxy in deploy/),
+## LibreOffice Calc and a Japanese font (the yearly workbook rendered to PDF).
+SYSTEM_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard /usr/sbin/nginx),,nginx-light) \
+	$(if $(wildcard /usr/bin/soffice),,libreoffice-calc) \
+	$(if $(wildcard /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc),,fonts-noto-cjk)
 system-packages:
 	@test -z "$(strip $(SYSTEM_PACKAGES))" || { \
 	  echo "Installing $(strip $(SYSTEM_PACKAGES)) for the tests"; \
