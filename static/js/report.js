@@ -67,4 +67,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     if (config) new Chart(canvas, config);
   });
+  // Printing: draw each chart at the width of its printed column, and back after.
+  const resizeAll = () => Object.values(Chart.instances).forEach((chart) => chart.resize());
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
 });

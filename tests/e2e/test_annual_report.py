@@ -46,3 +46,25 @@ def test_the_report_form_fields_are_found_by_their_labels(page, supervisor):
     for label in ["年度", "拠点"]:
         expect(page.get_by_label(label)).to_have_count(1)
     expect(page.get_by_role("link", name="Excelダウンロード")).to_have_count(1)
+
+
+def test_the_report_prints_one_table_per_page_without_navigation(page, supervisor, center, tmp_path):
+    import pymupdf
+
+    for day, method in (("2024-05-01", "電話"), ("2024-06-03", "来所"), ("2024-07-10", "訪問")):
+        make_consultation(center, day, method, consulter="本人")
+    device = totp_device(supervisor)
+    log_in(page, "super", PASSWORD)
+    page.get_by_label("確認コード（6桁）").fill(current_token(device))
+    page.get_by_role("button", name="確認").click()
+    page.goto("/reports/annual/?fy=2024")
+    expect(page.locator("canvas").first).to_be_visible()
+    tables = page.locator("section.report-table").count()
+    pdf = pymupdf.open(stream=page.pdf(format="A4", landscape=True, print_background=True), filetype="pdf")
+    assert pdf.page_count == tables
+    first = pdf[0].get_text()
+    assert "令和6年度 相談延件数（月別）" in first.replace("\n", "")
+    for label in ("Excelダウンロード", "ログアウト", "一括登録"):
+        assert label not in "".join(p.get_text() for p in pdf), label
+    for number in (0, 3):  # kept beside the test's files, to look at
+        pdf[number].get_pixmap(dpi=60).save(tmp_path / f"print-page{number + 1}.png")
