@@ -183,6 +183,7 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
             staff_by_office.setdefault(membership.office_id, []).append(user)
     destinations = list(ReferralDestination.objects.all())
     offices = list(Office.objects.all())
+    served = list(Municipality.objects.exclude(jurisdiction=None))
     methods, weights = zip(*METHOD_SHARES.items(), strict=True)
     current_fy = fiscal_year_of(today)
     through = Consultation.staff.through
@@ -225,7 +226,10 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
                     consulter=consulter,
                     family_member=rng.choice(family) if family and consulter == Consulter.FAMILY else None,
                     client=client,
-                    municipality=client.municipality if client else None,
+                    # Anonymous callers usually say where they live: 不明 stays a minority.
+                    municipality=client.municipality
+                    if client
+                    else (rng.choice(served) if rng.random() < 0.65 else None),
                     content=rng.choice(CONTENTS),
                     referral_destination=rng.choice(destinations)
                     if destinations and rng.random() < 0.08

@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import YEARLY_VOLUME
 from cases.models import Client, FamilyMember
 from hikikomori.demo import register_demo_step
 from hikikomori.fiscal import fiscal_year_of
@@ -43,7 +44,9 @@ def seed_outreach(*, stdout, seed: int = 2025) -> None:
     clients = list(Client.objects.filter(case_number__startswith="D-", office=center))
     members = list(FamilyMember.objects.filter(client__office=center).select_related("client"))
     with transaction.atomic():
-        for fy in (fiscal_year_of(today) - 1, fiscal_year_of(today)):
+        for fy in range(
+            fiscal_year_of(today) - len(YEARLY_VOLUME) + 1, fiscal_year_of(today) + 1
+        ):  # as the cases demo
             _programs(rng, fy, center, satellites, by, clients, members, today)
             _days(rng, fy, today)
     stdout.write(

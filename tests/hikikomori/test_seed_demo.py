@@ -35,3 +35,27 @@ def test_seed_demo_refuses_to_run_in_production():
     with pytest.raises(CommandError, match="DJANGO_DEBUG=0"):
         call_command("seed_demo", "--accounts-only")
     assert not User.objects.filter(username="center").exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_data_fills_every_table_of_every_year_it_creates(master_data, monkeypatch):
+    """Programs and municipal days for all five years, and phone contacts mostly with a residence."""
+    import cases.demo
+    from hikikomori.fiscal import fiscal_year_of
+    from reports.queries import Scope
+    from reports.tables import build_report
+
+    monkeypatch.setattr(cases.demo, "YEARLY_VOLUME", [900, 900, 900, 900, 900])
+    call_command("seed_demo", "--password", "demo-password-42")
+    from django.utils import timezone
+
+    current = fiscal_year_of(timezone.localdate())
+    for fy in range(current - 4, current + 1):
+        report = build_report(Scope(fiscal_year=fy))
+        assert report.table("フリースペース").rows[0][1] > 0, fy  # sessions held
+        assert report.table("家族のつどい").rows[0][3] > 0, fy  # participants
+        days = report.table("市町村相談会（実績）").rows
+        assert any(row[2] for row in days if row[0] != "合計"), fy
+        regions = {row[0]: row[1] for row in report.table("居住地域別割合").rows}
+        assert regions["不明"] < regions["合計"] / 2, fy
