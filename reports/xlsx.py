@@ -40,6 +40,8 @@ CHART_HEIGHT_CM = 8.0
 CHART_WIDTH_CM = {"monthly": 16.0, "trend": 16.0, "regions": 22.5, "ages": 16.0}
 PAGE_WIDTH_CM = 27.0  # A4 landscape inside the margins, at the smallest scale that keeps 9 pt
 SYMBOLS = {"〇", "●", "◎"}
+DEFAULT_WIDTH = 8.43  # Excel's default column width
+NOTE_MIN_WIDTH = 70  # notes of a narrow table spread over this many width units
 PAGE_MARGINS = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
 
 
@@ -91,8 +93,8 @@ def _sheet(workbook: Workbook, table: Table, label: str) -> None:
         )
         widths.append(min(max(widest + 2, 8), 40))
         sheet.column_dimensions[get_column_letter(c)].width = widths[-1]
-    row = _notes(sheet, table, HEADER_ROW + len(table.rows) + 2, sum(widths))
-    last_row, last_col = row - 1, columns
+    row, note_columns = _notes(sheet, table, HEADER_ROW + len(table.rows) + 2, widths)
+    last_row, last_col = row - 1, max(columns, note_columns)
     if table.chart:
         chart_rows = int(CHART_HEIGHT_CM / CM_PER_ROW) + 1
         if sum(widths) * CM_PER_WIDTH_UNIT + CHART_WIDTH_CM[table.chart["type"]] <= PAGE_WIDTH_CM:
@@ -108,19 +110,24 @@ def _sheet(workbook: Workbook, table: Table, label: str) -> None:
     _page_setup(sheet, label, f"A1:{get_column_letter(last_col)}{last_row}")
 
 
-def _notes(sheet, table: Table, row: int, table_width: float) -> int:
-    """Each 注 wraps within the table's width (merged across its columns); returns the next free row."""
-    columns = len(table.header)
+def _notes(sheet, table: Table, row: int, widths: list[float]) -> tuple[int, int]:
+    """Each 注 wraps within the table's width (merged across its columns, and across empty ones
+    beside a narrow table so that a note reads in lines, not a column of words). Returns the next
+    free row and the last column the notes use."""
+    columns, width = len(table.header), sum(widths)
+    while width < NOTE_MIN_WIDTH:
+        columns += 1
+        width += DEFAULT_WIDTH
     for note in table.notes:
         cell = write_cell(sheet, row, 1, note)
         cell.font = _font()
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if columns > 1:
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-        lines = max(1, -(-int(_width(note) * 1.15) // max(int(table_width), 1)))
+        lines = max(1, -(-int(_width(note) * 1.15) // max(int(width), 1)))
         sheet.row_dimensions[row].height = 16 * lines
         row += 1
-    return row
+    return row, columns
 
 
 def _page_setup(sheet, label: str, print_area: str) -> None:
@@ -148,7 +155,7 @@ def _columns_spanning(widths: list[float], start_col: int, width_cm: float) -> i
     """The last column a drawing of `width_cm` anchored at `start_col` reaches (default widths beyond)."""
     col, covered = start_col, 0.0
     while True:
-        units = widths[col - 1] if col <= len(widths) else 8.43
+        units = widths[col - 1] if col <= len(widths) else DEFAULT_WIDTH
         covered += units * CM_PER_WIDTH_UNIT
         if covered >= width_cm:
             return col + 1  # one column to spare: widths print a little wider than estimated
