@@ -20,6 +20,7 @@ from .models import (
     ReferralRoute,
     normalize_case_number,
 )
+from .validators import CONTENT_MAX, NOTES_MAX
 
 
 def staff_for(user):
@@ -97,7 +98,7 @@ class ConsultationForm(forms.ModelForm):
             "follow_up_on",
         ]
         widgets = {
-            "content": forms.Textarea(attrs={"rows": 5}),
+            "content": forms.Textarea(attrs={"rows": 5, "maxlength": CONTENT_MAX}),
             "start_time": forms.TimeInput(attrs={"placeholder": "14:00"}, format="%H:%M"),
             "duration_minutes": forms.NumberInput(attrs={"min": 0, "step": 5}),
         }
@@ -136,6 +137,19 @@ class ConsultationForm(forms.ModelForm):
             self.add_error("family_member", _("この利用者の家族を選んでください。"))
         if member is not None and data.get("consulter") != Consulter.FAMILY:
             self.add_error("family_member", _("相談者が「家族」のときだけ選べます。"))
+        if data.get("date") and data.get("office"):
+            # The service's rules, here too, so that every error of the form shows in one round.
+            from .services import check_consultation_rules
+
+            try:
+                check_consultation_rules(
+                    date=data["date"], office=data["office"], staff=data.get("staff") or [],
+                    duration_minutes=data.get("duration_minutes"),
+                )  # fmt: skip
+            except forms.ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    if field not in self.errors:
+                        self.add_error(field if field in self.fields else None, errors)
         return data
 
     def service_fields(self) -> dict:
@@ -164,7 +178,7 @@ class ClientForm(forms.ModelForm):
             "registered_on",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3, "maxlength": NOTES_MAX})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

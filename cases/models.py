@@ -16,6 +16,13 @@ from hikikomori.fiscal import age_on, fiscal_year_range
 from hikikomori.models import Municipality, Office
 
 from .text import normalize_name
+from .validators import (
+    content_length,
+    minutes_within_a_day,
+    not_in_the_future,
+    notes_length,
+    plausible_birth_date,
+)
 
 # Born 1970-04-02..1986-04-01: the "employment ice age" generation (就職氷河期世代).
 ICE_AGE_BORN_FROM = dt.date(1970, 4, 2)
@@ -179,7 +186,7 @@ class Client(models.Model):
     search_key = models.CharField(max_length=220, editable=False, db_index=True, default="")
     kana_key = models.CharField(max_length=110, editable=False, default="")
     sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True, validators=[plausible_birth_date])
     municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("居住市町村"),
@@ -204,8 +211,8 @@ class Client(models.Model):
     closure_reason = models.ForeignKey(
         ClosureReason, verbose_name=_("終結理由"), on_delete=models.PROTECT, null=True, blank=True
     )
-    registered_on = models.DateField(_("登録日"), default=timezone.localdate)
-    notes = models.TextField(_("備考"), blank=True)
+    registered_on = models.DateField(_("登録日"), default=timezone.localdate, validators=[not_in_the_future])
+    notes = models.TextField(_("備考"), blank=True, validators=[notes_length])
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("統合先"),
@@ -279,7 +286,7 @@ class FamilyMember(models.Model):
     )
     name = models.CharField(_("氏名"), max_length=100)
     relationship = models.CharField(_("続柄"), max_length=10, choices=Relationship.choices)
-    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True, validators=[plausible_birth_date])
     contact = models.CharField(_("連絡先"), max_length=200, blank=True)
     archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
 
@@ -339,7 +346,9 @@ class Consultation(models.Model):
 
     date = models.DateField(_("相談日"))
     start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
-    duration_minutes = models.PositiveIntegerField(_("所要時間（分）"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        _("所要時間（分）"), null=True, blank=True, validators=[minutes_within_a_day]
+    )
     office = models.ForeignKey(
         Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="consultations"
     )
@@ -380,7 +389,7 @@ class Consultation(models.Model):
         blank=True,
         help_text=_("取り込んだ記録の担当者のうち、職員アカウントに当たらない氏名（退職者など）。"),
     )
-    content = models.TextField(_("内容"), blank=True)
+    content = models.TextField(_("内容"), blank=True, validators=[content_length])
     referral_destination = models.ForeignKey(
         ReferralDestination, verbose_name=_("つなぎ先"), on_delete=models.PROTECT, null=True, blank=True
     )

@@ -1,8 +1,22 @@
 // Small behaviours shared by every page. No inline scripts (Content Security Policy).
 document.addEventListener("DOMContentLoaded", () => {
-  // Elements with data-autofocus get the focus so a form can be used without a mouse.
-  const first = document.querySelector("[data-autofocus]");
+  // After a refused save the focus goes to the first wrong field; otherwise elements with
+  // data-autofocus get it, so that a form can be used without a mouse.
+  const first = document.querySelector(".is-invalid") || document.querySelector("[data-autofocus]");
   if (first) first.focus();
+
+  // A counter under every text box with a length limit: 「123 / 4000文字」.
+  document.querySelectorAll("textarea[maxlength]").forEach((box) => {
+    const counter = document.createElement("div");
+    counter.className = "form-text text-end";
+    counter.setAttribute("aria-live", "polite");
+    const update = () => {
+      counter.textContent = `${box.value.length} / ${box.maxLength}文字`;
+    };
+    box.after(counter);
+    box.addEventListener("input", update);
+    update();
+  });
 });
 
 // A client suggestion (利用者の候補) fills the search box of its form and the list closes.
