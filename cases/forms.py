@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hikikomori.forms import JapaneseDateField, StaffChoiceField
 from hikikomori.models import Municipality, Office, User
-from hikikomori.scoping import scope, visible_offices
+from hikikomori.scoping import default_office, offices_for_recording, scope, visible_offices
 
 from .models import (
     Client,
@@ -114,7 +114,9 @@ class ConsultationForm(forms.ModelForm):
             help_text=_("氏名・フリガナ・ケース番号で検索。空欄は匿名。"),
             widget=client_search_widget(),
         )
-        self.fields["office"].queryset = visible_offices(user)
+        self.fields["office"].queryset = offices_for_recording(
+            user, self.instance.office if self.instance.pk else None
+        )
         self.fields["office"].empty_label = None
         self.fields["staff"].queryset = staff_for(user)
         # No preselected method or consulter: they define the statistics, so they are chosen.
@@ -182,12 +184,12 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = visible_offices(user)
+        self.fields["office"].queryset = offices_for_recording(user)
         self.fields["referral_route"].queryset = ReferralRoute.objects.filter(is_active=True)
         self.fields["case_number"].widget.attrs["data-autofocus"] = "true"
         if not self.instance.pk:
             self.fields["registered_on"].initial = timezone.localdate()
-            self.fields["office"].initial = user.primary_office
+            self.fields["office"].initial = default_office(user)
         else:
             self.fields["version"].initial = self.instance.version
             # The office changes only through a logged transfer.

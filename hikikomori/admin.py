@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import twofactor
@@ -59,8 +61,26 @@ class MunicipalityAdmin(RoleAdmin):
     search_fields = ["name", "code"]
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """A person's offices: exactly one of them is the primary office (the default of every form)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            f
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("office")
+        ]
+        primaries = [f for f in kept if f.cleaned_data.get("is_primary")]
+        if kept and len(primaries) != 1:
+            raise ValidationError(
+                _("主たる所属を1つだけ選んでください（いま%(n)s件）。") % {"n": len(primaries)}
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 1
 
     def has_view_permission(self, request, obj=None):

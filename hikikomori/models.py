@@ -203,13 +203,19 @@ class Membership(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="memberships"
     )
-    is_primary = models.BooleanField(_("主たる所属"), default=True)
+    is_primary = models.BooleanField(_("主たる所属"), default=False)
 
     class Meta:
         verbose_name = _("所属")
         verbose_name_plural = _("所属")
         constraints = [
-            models.UniqueConstraint(fields=["user", "office"], name="membership_unique_user_office")
+            models.UniqueConstraint(fields=["user", "office"], name="membership_unique_user_office"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_primary=True),
+                name="membership_one_primary_per_user",
+                violation_error_message=_("主たる所属は1人に1つだけです。"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,27 @@ def visible_offices(user: User) -> QuerySet[Office]:
     return Office.objects.filter(memberships__user=user).distinct()
 
 
+def offices_for_recording(user: User, current: Office | None = None) -> QuerySet[Office]:
+    """Offices a new record may be filed under: the user's offices that are open today (one not
+    yet opened or already closed is not offered). An existing record keeps its own office."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    offices = visible_offices(user)
+    open_ids = offices.open_on(timezone.localdate()).values("pk")
+    condition = Q(pk__in=open_ids) | (Q(pk=current.pk) if current is not None else Q(pk__in=[]))
+    return Office.objects.filter(condition)
+
+
+def default_office(user: User) -> Office | None:
+    """Where the user records by default: the primary office, or the first of theirs that is open."""
+    offices = offices_for_recording(user)
+    primary = user.primary_office
+    if primary is not None and offices.filter(pk=primary.pk).exists():
+        return primary
+    return offices.first()
+
+
 def visible_office_ids(user: User) -> list[int]:
     cache = getattr(user, "_visible_office_ids", None)
     if cache is None:

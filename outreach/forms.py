@@ -7,7 +7,7 @@ from cases.forms import ClientLookupField, client_search_widget
 from cases.models import Relationship
 from hikikomori.forms import JapaneseDateField
 from hikikomori.models import Municipality, Office
-from hikikomori.scoping import visible_offices
+from hikikomori.scoping import default_office, offices_for_recording, visible_offices
 
 from .models import EventParticipants, HostType, MunicipalDay, OutreachEvent, Program, Session
 from .rules import RuleError, parse_rule
@@ -17,10 +17,12 @@ TIME = forms.TimeInput(attrs={"placeholder": "14:00"}, format="%H:%M")
 
 class ScopedOfficeMixin:
     def limit_offices(self, user):
-        self.fields["office"].queryset = visible_offices(user)
+        self.fields["office"].queryset = offices_for_recording(
+            user, self.instance.office if self.instance.pk else None
+        )
         self.fields["office"].empty_label = None
         if not self.instance.pk:
-            self.fields["office"].initial = user.primary_office
+            self.fields["office"].initial = default_office(user)
 
 
 class SessionForm(ScopedOfficeMixin, forms.ModelForm):
@@ -75,8 +77,8 @@ class GenerateForm(forms.Form):
 
     def __init__(self, *args, user, fiscal_years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = visible_offices(user)
-        self.fields["office"].initial = user.primary_office
+        self.fields["office"].queryset = offices_for_recording(user)
+        self.fields["office"].initial = default_office(user)
         self.fields["fiscal_year"].choices = fiscal_years
 
     def clean_rule(self):

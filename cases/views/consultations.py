@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hikikomori.audit import audit, filters_used
 from hikikomori.exports import export_response
 from hikikomori.models import AuditEvent
-from hikikomori.scoping import get_for_user, require_case_access, scope, visible_office_ids
+from hikikomori.scoping import default_office, get_for_user, require_case_access, scope, visible_office_ids
 from hikikomori.web import add_form_errors, form_error_text, safe_next
 
 from .. import services
@@ -34,12 +34,12 @@ def consultation_queryset(user):
 def consultation_create(request):
     """相談を記録: defaults today, my office, me; blank client = anonymous."""
     user = request.user
-    initial = {"date": timezone.localdate(), "office": user.primary_office, "staff": [user]}
+    initial = {"date": timezone.localdate(), "office": default_office(user), "staff": [user]}
     if client_id := request.GET.get("client"):
         client = get_for_user(Client.objects.current(), user, pk=client_id)
         initial.update(
             client=client,
-            office=client.office if client.office_id in visible_office_ids(user) else user.primary_office,
+            office=client.office if client.office_id in visible_office_ids(user) else default_office(user),
         )
     form = ConsultationForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
