@@ -235,7 +235,9 @@ class Client(models.Model):
         indexes = [models.Index(fields=["office", "status"]), models.Index(fields=["kana_key", "birth_date"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="終結") | Q(closed_on__isnull=False), name="client_closed_has_date"
+                condition=~Q(status="終結") | Q(closed_on__isnull=False),
+                name="client_closed_has_date",
+                violation_error_message=_("終結した利用者には終結日が必要です。"),
             ),
         ]
 
@@ -437,16 +439,22 @@ class Consultation(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gte=0),
                 name="consultation_duration_not_negative",
+                violation_error_message=_("所要時間は0分以上で入力してください。"),
             ),
             models.CheckConstraint(
-                condition=Q(method__in=[m.value for m in Method]), name="consultation_method_valid"
+                condition=Q(method__in=[m.value for m in Method]),
+                name="consultation_method_valid",
+                violation_error_message=_("相談方法が正しくありません。"),
             ),
             models.CheckConstraint(
-                condition=Q(consulter__in=[c.value for c in Consulter]), name="consultation_consulter_valid"
+                condition=Q(consulter__in=[c.value for c in Consulter]),
+                name="consultation_consulter_valid",
+                violation_error_message=_("相談者が正しくありません。"),
             ),
             models.CheckConstraint(
                 condition=Q(family_member__isnull=True) | Q(consulter="家族"),
                 name="consultation_family_member_only_for_family",
+                violation_error_message=_("相談した家族は、相談者が「家族」のときだけ記録できます。"),
             ),
         ]
 

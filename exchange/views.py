@@ -56,7 +56,7 @@ def import_confirm(request, pk):
         return redirect("exchange:import")
     result = confirm_pending(pending, by=request.user, request=request)
     if result.ok:
-        messages.success(request, _("取り込みました。") + " " + " / ".join(result.summary_lines()))
+        messages.success(request, _("取り込みました。") + " " + " / ".join(result.summary_lines_ja()))
     else:
         messages.error(
             request,

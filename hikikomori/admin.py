@@ -2,10 +2,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import twofactor
+from .forms import JapaneseDateField
 from .models import AuditEvent, HealthArea, Membership, Municipality, Office, Region, Role, User
 
 
@@ -18,7 +20,10 @@ admin.site.has_permission = _is_system_admin
 
 
 class RoleAdmin(admin.ModelAdmin):
-    """Full management for system admins; records are archived or closed, never deleted."""
+    """Full management for system admins; records are archived or closed, never deleted. Dates
+    are typed as in the app's forms (2024/4/1, 令和6年4月1日, R6.4.1)."""
+
+    formfield_overrides = {models.DateField: {"form_class": JapaneseDateField}}
 
     def has_module_permission(self, request):
         return _is_system_admin(request)
@@ -146,7 +151,9 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
 
     @admin.display(description=_("役割"))
     def role_names(self, obj):
-        return "、".join(g.name for g in obj.groups.all())
+        return "、".join(
+            str(Role(g.name).label) if g.name in Role.values else g.name for g in obj.groups.all()
+        )
 
     @admin.display(description=_("所属拠点"))
     def office_names(self, obj):

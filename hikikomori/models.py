@@ -81,6 +81,7 @@ class Office(models.Model):
                 | Q(opened_on__isnull=True)
                 | Q(closed_on__gte=models.F("opened_on")),
                 name="office_closed_after_opened",
+                violation_error_message=_("閉鎖日は開設日以降にしてください。"),
             )
         ]
 
@@ -209,7 +210,11 @@ class Membership(models.Model):
         verbose_name = _("所属")
         verbose_name_plural = _("所属")
         constraints = [
-            models.UniqueConstraint(fields=["user", "office"], name="membership_unique_user_office"),
+            models.UniqueConstraint(
+                fields=["user", "office"],
+                name="membership_unique_user_office",
+                violation_error_message=_("この拠点にはすでに所属しています。"),
+            ),
             models.UniqueConstraint(
                 fields=["user"],
                 condition=Q(is_primary=True),
@@ -262,4 +267,5 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y/%m/%d %H:%M} {self.user} {self.get_action_display()} {self.target}"
+        who = self.user or _("システム")
+        return f"{timezone.localtime(self.at):%Y/%m/%d %H:%M} {who} {self.get_action_display()} {self.target}"

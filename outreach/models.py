@@ -55,7 +55,11 @@ class ClosurePeriod(models.Model):
         ordering = ["start"]
         verbose_name = verbose_name_plural = _("休業期間")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="closure_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="closure_end_after_start",
+                violation_error_message=_("終了日は開始日以降にしてください。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -114,12 +118,17 @@ class Session(models.Model):
         ordering = ["date", "start_time"]
         verbose_name = verbose_name_plural = _("プログラム開催")
         constraints = [
-            models.UniqueConstraint(fields=["program", "office", "date"], name="session_once_a_day"),
+            models.UniqueConstraint(
+                fields=["program", "office", "date"],
+                name="session_once_a_day",
+                violation_error_message=_("このプログラムはこの拠点・この日にすでに登録されています。"),
+            ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True)
                 | Q(start_time__isnull=True)
                 | Q(end_time__gt=models.F("start_time")),
                 name="session_ends_after_start",
+                violation_error_message=_("終了時刻は開始時刻より後にしてください。"),
             ),
         ]
 
@@ -162,11 +171,13 @@ class Attendance(models.Model):
                 fields=["session", "client"],
                 condition=Q(family_member__isnull=True),
                 name="attendance_client_once",
+                violation_error_message=_("この方はこの回の参加者にすでに記録されています。"),
             ),
             models.UniqueConstraint(
                 fields=["session", "family_member"],
                 condition=Q(family_member__isnull=False),
                 name="attendance_family_member_once",
+                violation_error_message=_("この家族はこの回の参加者にすでに記録されています。"),
             ),
         ]
 
@@ -211,9 +222,15 @@ class MunicipalDay(models.Model):
         ordering = ["date"]
         verbose_name = verbose_name_plural = _("市町村相談会")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "date", "office"], name="municipal_day_once"),
+            models.UniqueConstraint(
+                fields=["municipality", "date", "office"],
+                name="municipal_day_once",
+                violation_error_message=_("この市町村・拠点・日の相談会はすでに登録されています。"),
+            ),
             models.CheckConstraint(
-                condition=Q(reserved__lte=models.F("slots")), name="municipal_day_no_overbooking"
+                condition=Q(reserved__lte=models.F("slots")),
+                name="municipal_day_no_overbooking",
+                violation_error_message=_("予約数が予約枠を超えています。"),
             ),
         ]
 
@@ -331,7 +348,13 @@ class EventParticipants(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = _("参加者数")
-        constraints = [models.UniqueConstraint(fields=["event", "category"], name="event_category_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "category"],
+                name="event_category_once",
+                violation_error_message=_("同じ所属区分が重複しています。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.category}: {self.count}"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    verbose_name = _("年次報告")
 
     def ready(self):
         from hikikomori.models import Role

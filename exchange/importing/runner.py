@@ -56,6 +56,13 @@ class ImportResult:
             lines.append(f"ほか {len(self.changes) - limit:,} 件")
         return lines
 
+    def summary_lines_ja(self) -> list[str]:
+        """The same counts for the screens: 「利用者：作成 2・更新 0・変更なし 0」."""
+        return [
+            f"{label}：作成 {c.created:,}・更新 {c.updated:,}・変更なし {c.unchanged:,}"
+            for label, c in self.counts.items()
+        ]
+
     def summary_lines(self) -> list[str]:
         return [
             f"{label}: created {c.created}, updated {c.updated}, unchanged {c.unchanged}"
