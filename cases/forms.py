@@ -27,6 +27,13 @@ def staff_for(user):
     return User.objects.filter(is_active=True, memberships__office__in=visible_offices(user)).distinct()
 
 
+def family_choices(client: Client | None):
+    """The family members a consultation about `client` may name (none without a client)."""
+    if client is None:
+        return FamilyMember.objects.none()
+    return FamilyMember.objects.filter(client=client, archived_at__isnull=True).order_by("id")
+
+
 def client_search_widget() -> forms.TextInput:
     """A text box whose suggestions (a <datalist>) come from the client search as you type."""
     return forms.TextInput(
@@ -87,10 +94,10 @@ class ConsultationForm(forms.ModelForm):
             "method",
             "consulter",
             "client",
+            "family_member",
             "staff",
             "duration_minutes",
             "content",
-            "family_member",
             "agency",
             "start_time",
             "municipality",
@@ -124,13 +131,42 @@ class ConsultationForm(forms.ModelForm):
         self.fields["consulter"].choices = BLANK_CHOICE_DASH + Consulter.choices
         self.fields["municipality"].queryset = Municipality.objects.select_related("region")
         self.fields["referral_destination"].queryset = ReferralDestination.objects.filter(is_active=True)
-        family = FamilyMember.objects.filter(archived_at__isnull=True).select_related("client")
-        self.fields["family_member"].queryset = scope(family, user, "client__office")
         self.fields["date"].widget.attrs["data-autofocus"] = "true"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.client_id:
                 self.initial["client"] = self.instance.client
+        self.limit_family_to(self.chosen_client())
+
+    def chosen_client(self) -> Client | None:
+        """The client the form is about: as typed (a bound form) or as opened (initial)."""
+        if self.is_bound:
+            try:
+                return self.fields["client"].clean(self.data.get("client", ""))
+            except forms.ValidationError:
+                return None
+        client = self.initial.get("client")
+        return client if isinstance(client, Client) else None
+
+    def limit_family_to(self, client: Client | None) -> None:
+        """相談した家族: only the chosen client's family, named after the client; the list follows
+        the client box (htmx) when another client is chosen."""
+        field = self.fields["family_member"]
+        field.queryset = family_choices(client)
+        field.error_messages["invalid_choice"] = _("この利用者の家族を選んでください。")
+        field.label = (
+            _("相談した家族（%(client)sさんの家族）") % {"client": client.name}
+            if client
+            else _("相談した家族")
+        )
+        field.label_from_instance = lambda member: f"{member.name}（{member.relationship}）"
+        field.widget.attrs.update({
+            "hx-get": reverse_lazy("cases:family_options"),
+            "hx-trigger": "change from:#id_client",
+            "hx-include": "#id_client",
+            "hx-target": "this",
+            "hx-swap": "innerHTML",
+        })  # fmt: skip
 
     def clean(self):
         data = super().clean()

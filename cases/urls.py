@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("consultations/", consultations.consultation_list, name="consultation_list"),
     path("consultations/new/", consultations.consultation_create, name="consultation_create"),
+    path("consultations/family-options/", consultations.family_options, name="family_options"),
     path("consultations/export.<str:fmt>", consultations.consultation_export, name="consultation_export"),
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation_detail"),
     path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),

@@ -51,6 +51,7 @@ MATRIX: dict[str, Row] = {
     "cases:client_list": Row(CASE_ROLES_ONLY),
     "cases:client_create": Row(CASE_ROLES_ONLY),
     "cases:client_suggest": Row(CASE_ROLES_ONLY, query="?client=やまだ"),
+    "cases:family_options": Row(CASE_ROLES_ONLY, query="?client=C-0001"),
     "cases:client_duplicates": Row(CASE_ROLES_ONLY),
     "cases:client_merge": Row(everyone(405)),
     "cases:client_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from hikikomori.audit import audit, filters_used
 from hikikomori.exports import export_response
+from hikikomori.forms import search_text
 from hikikomori.models import AuditEvent
 from hikikomori.scoping import default_office, get_for_user, require_case_access, scope, visible_office_ids
 from hikikomori.web import add_form_errors, form_error_text, safe_next
 
 from .. import services
 from ..filters import ConsultationFilter
-from ..forms import AttachClientForm, ConsultationForm
+from ..forms import AttachClientForm, ClientLookupField, ConsultationForm, family_choices
 from ..models import Client, Consultation, Method
 from .editing import save_edit
 
@@ -248,4 +249,17 @@ def consultation_export(request, fmt):
     )
     return export_response(
         generate(), filename=f"相談記録_{timezone.localdate():%Y%m%d}", fmt=fmt, title="相談記録"
+    )
+
+
+@require_case_access
+def family_options(request):
+    """htmx: the <option>s of 相談した家族 for the client typed in the client box."""
+    field = ClientLookupField(user=request.user)
+    try:
+        client = field.clean(search_text(request, "client"))
+    except ValidationError:
+        client = None
+    return render(
+        request, "cases/_family_options.html", {"members": family_choices(client), "client": client}
     )

@@ -25,6 +25,7 @@ def test_a_satellite_coordinator_records_a_phone_call_with_the_keyboard_only(pag
     keys.press("ArrowDown")  # 本人
     keys.press("ArrowDown")  # 家族
     keys.press("Tab")  # 利用者: blank = 匿名
+    keys.press("Tab")  # 相談した家族 (none without a client)
     keys.press("Tab")  # 担当者 (me by default)
     keys.press("Tab")  # 所要時間（分）
     keys.type("15")
@@ -94,3 +95,20 @@ def test_every_spec_label_of_the_form_names_exactly_one_field(page, coordinator)
     for label in ["相談日", "拠点", "相談方法", "相談者", "利用者", "担当者", "所要時間（分）", "内容"]:
         expect(page.get_by_label(label)).to_have_count(1)
     expect(page.get_by_role("button", name="保存")).to_have_count(1)
+
+
+def test_the_family_list_follows_the_chosen_client(page, coordinator, center):
+    from cases.models import FamilyMember
+
+    yamada = make_client(center, "C-0001", "山田 太郎", "ヤマダ タロウ")
+    FamilyMember.objects.create(client=yamada, name="山田 和子", relationship="母")
+    sato = make_client(center, "C-0002", "佐藤 花子", "サトウ ハナコ")
+    FamilyMember.objects.create(client=sato, name="佐藤 正男", relationship="父")
+    log_in(page, "coord", PASSWORD)
+    page.goto(f"/cases/consultations/new/?client={yamada.pk}")
+    family = page.get_by_label("相談した家族（山田 太郎さんの家族）")
+    expect(family.locator("option")).to_have_text(["- 選択してください -", "山田 和子（母）"])
+    client_box = page.get_by_label("利用者")
+    client_box.fill("C-0002")
+    client_box.press("Tab")  # the change is sent when the box is left
+    expect(page.locator("#id_family_member option")).to_have_text(["- 選択してください -", "佐藤 正男（父）"])
