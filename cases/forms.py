@@ -198,6 +198,9 @@ class ConsultationForm(forms.ModelForm):
 
 class ClientForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    not_duplicate = forms.BooleanField(
+        label=_("上の候補とは別の人として登録する"), required=False, widget=forms.CheckboxInput
+    )
     birth_date = JapaneseDateField(label=_("生年月日"), required=False)
     registered_on = JapaneseDateField(label=_("登録日"))
 
@@ -237,6 +240,7 @@ class ClientForm(forms.ModelForm):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("not_duplicate", None)
         return data
 
 

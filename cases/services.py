@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,6 +256,23 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
     )
     audit(AuditEvent.Action.MERGE, user=by, target="client", target_id=survivor.pk, duplicate=duplicate.pk)
     return survivor
+
+
+def likely_duplicates(
+    clients, *, name: str, kana: str = "", birth_date=None, exclude_pk=None
+) -> list[Client]:
+    """Registered clients who are probably this person: the same name with 異体字 folded (宮﨑 is
+    宮崎), or the same normalised フリガナ and birth date. `clients` is what the user may see."""
+    from .text import normalize_name
+
+    name_key, kana_key = normalize_name(name), normalize_name(kana)
+    condition = Q(search_key__endswith=f"|{name_key}") if name_key else Q(pk__in=[])
+    if kana_key and birth_date:
+        condition |= Q(kana_key=kana_key, birth_date=birth_date)
+    found = clients.current().filter(condition)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.select_related("office").order_by("case_number")[:10])
 
 
 def duplicate_candidates(clients) -> list[list[Client]]:

@@ -70,7 +70,18 @@ def client_suggest(request):
 @require_case_access
 def client_create(request):
     form = ClientForm(request.POST or None, user=request.user)
+    candidates = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        candidates = services.likely_duplicates(
+            client_queryset(request.user),
+            name=data["name"],
+            kana=data.get("kana", ""),
+            birth_date=data.get("birth_date"),
+        )
+        if candidates and not data.get("not_duplicate"):
+            # Warn before saving: the person may already be registered (宮﨑 and 宮崎 are one name).
+            return render(request, "cases/client_form.html", {"form": form, "candidates": candidates})
         try:
             client = services.client_create(by=request.user, **form.service_fields())
         except ValidationError as exc:
@@ -78,7 +89,7 @@ def client_create(request):
         else:
             messages.success(request, _("利用者 %(client)s を登録しました。") % {"client": client})
             return redirect("cases:client_detail", pk=client.pk)
-    return render(request, "cases/client_form.html", {"form": form})
+    return render(request, "cases/client_form.html", {"form": form, "candidates": candidates})
 
 
 @require_case_access
