@@ -285,6 +285,16 @@ class AttachClientForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    survivor = forms.IntegerField(widget=forms.HiddenInput)
+    """Two records of one person: which one stays (its ケース番号 and fields), and why."""
+
+    survivor = forms.IntegerField(label=_("残す記録"), widget=forms.RadioSelect)
     duplicate = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("統合の理由"), required=False)
+    reason = forms.CharField(label=_("統合の理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, pair=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if pair:
+            self.fields["survivor"] = forms.TypedChoiceField(
+                label=_("残す記録"), coerce=int, widget=forms.RadioSelect,
+                choices=[(c.pk, f"{c.case_number} {c.name}") for c in pair],
+            )  # fmt: skip

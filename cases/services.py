@@ -227,6 +227,8 @@ def client_transfer(*, by: User, client: Client, office: Office, reason: str = "
 @transaction.atomic
 def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str = "") -> Client:
     """Two records of one person: consultations and family move to the survivor."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("統合の理由を入力してください。")})
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("同じ利用者同士は統合できません。"))
     if duplicate.merged_into_id is not None:
@@ -273,6 +275,31 @@ def likely_duplicates(
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
     return list(found.select_related("office").order_by("case_number")[:10])
+
+
+def merge_overview(clients: list[Client]) -> list[tuple[str, list]]:
+    """What a person compares before merging: the fields side by side, and what each record holds."""
+    counts = {
+        c["pk"]: c
+        for c in Client.objects.filter(pk__in=[c.pk for c in clients])
+        .annotate(
+            n_consultations=Count("consultations", distinct=True), n_family=Count("family", distinct=True)
+        )
+        .values("pk", "n_consultations", "n_family")
+    }
+    fields = [
+        (_("ケース番号"), lambda c: c.case_number),
+        (_("氏名"), lambda c: c.name),
+        (_("フリガナ"), lambda c: c.kana),
+        (_("生年月日"), lambda c: c.birth_date),
+        (_("居住市町村"), lambda c: c.municipality or ""),
+        (_("担当拠点"), lambda c: c.office),
+        (_("登録日"), lambda c: c.registered_on),
+        (_("状態"), lambda c: c.status),
+        (_("相談記録"), lambda c: counts[c.pk]["n_consultations"]),
+        (_("家族"), lambda c: counts[c.pk]["n_family"]),
+    ]
+    return [(label, [value(c) for c in clients]) for label, value in fields]
 
 
 def duplicate_candidates(clients) -> list[list[Client]]:

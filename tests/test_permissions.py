@@ -22,7 +22,7 @@ LOGIN = "login"  # expected: a redirect to the login page
 class Row:
     expect: dict[str, object]
     kwargs: object = None  # callable(world) -> dict of URL kwargs
-    query: str = ""
+    query: object = ""  # a query string, or callable(world) -> query string
     extra: dict = field(default_factory=dict)
 
 
@@ -53,7 +53,9 @@ MATRIX: dict[str, Row] = {
     "cases:client_suggest": Row(CASE_ROLES_ONLY, query="?client=やまだ"),
     "cases:family_options": Row(CASE_ROLES_ONLY, query="?client=C-0001"),
     "cases:client_duplicates": Row(CASE_ROLES_ONLY),
-    "cases:client_merge": Row(everyone(405)),
+    "cases:client_merge": Row(
+        CENTER_RECORD, query=lambda w: f"?survivor={w['client'].pk}&duplicate={w['client'].pk}"
+    ),
     "cases:client_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
     "cases:client_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
     "cases:family_add": Row(everyone(405), kwargs=lambda w: {"pk": w["client"].pk}),
@@ -195,7 +197,7 @@ def test_every_post_only_url_has_a_row_for_its_post():
 def _check(row, name, personas, world, client, method):
     for role in ROLES:
         kwargs = row.kwargs(world) if row.kwargs else None  # per role: a POST may use up its record
-        url = reverse(name, kwargs=kwargs) + row.query
+        url = reverse(name, kwargs=kwargs) + (row.query(world) if callable(row.query) else row.query)
         http = client if role == "anonymous" else logged_in(personas[role])
         response = getattr(http, method)(url)
         expected = row.expect[role]

@@ -126,6 +126,14 @@ def client_edit(request, pk):
 @require_case_access
 def client_detail(request, pk):
     family = FamilyMember.objects.filter(archived_at__isnull=True)
+    merged = scope(Client.objects.filter(pk=pk, merged_into__isnull=False), request.user).first()
+    if merged is not None:  # a record merged into another: its page is the survivor's
+        messages.info(
+            request,
+            _("%(old)s は %(new)s に統合されています。")
+            % {"old": merged.case_number, "new": merged.merged_into},
+        )
+        return redirect("cases:client_detail", pk=merged.merged_into_id)
     client = get_for_user(
         Client.objects.current()
         .select_related("office", "municipality__region", "referral_route", "closure_reason")
@@ -242,26 +250,40 @@ def client_duplicates(request):
     return render(request, "cases/client_duplicates.html", {"groups": groups})
 
 
-@require_POST
 @require_case_access
 def client_merge(request):
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_error_text(form))
-        return redirect("cases:client_duplicates")
-    survivor = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["survivor"])
-    duplicate = get_for_user(Client.objects.current(), request.user, pk=form.cleaned_data["duplicate"])
+    """統合: both records side by side, the one to keep chosen, a reason required; then the
+    consultations and family move to it and the other record points to it (audited)."""
+    data = request.POST if request.method == "POST" else request.GET
     try:
-        services.client_merge(
-            by=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
+        ids = [int(data.get("survivor", "")), int(data.get("duplicate", ""))]
+    except ValueError:
+        messages.error(request, _("統合する2つの記録を選んでください。"))
         return redirect("cases:client_duplicates")
-    messages.success(
-        request, _("%(dup)s を %(survivor)s に統合しました。") % {"dup": duplicate, "survivor": survivor}
+    pair = [get_for_user(Client.objects.current(), request.user, pk=pk) for pk in dict.fromkeys(ids)]
+    form = MergeForm(request.POST or None, pair=pair, initial={"survivor": ids[0], "duplicate": ids[1]})
+    if request.method == "POST" and form.is_valid():
+        survivor = next(c for c in pair if c.pk == form.cleaned_data["survivor"])
+        duplicate = next((c for c in pair if c.pk != survivor.pk), survivor)
+        try:
+            services.client_merge(
+                by=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(
+                request,
+                _("%(dup)s を %(survivor)s に統合しました。") % {"dup": duplicate, "survivor": survivor},
+            )
+            return redirect("cases:client_detail", pk=survivor.pk)
+    rows = services.merge_overview(pair)
+    return render(
+        request,
+        "cases/client_merge.html",
+        {"form": form, "pair": pair, "rows": rows},
+        status=400 if form.errors else 200,
     )
-    return redirect("cases:client_detail", pk=survivor.pk)
 
 
 def _message(exc) -> str:
