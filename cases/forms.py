@@ -298,3 +298,9 @@ class MergeForm(forms.Form):
                 label=_("残す記録"), coerce=int, widget=forms.RadioSelect,
                 choices=[(c.pk, f"{c.case_number} {c.name}") for c in pair],
             )  # fmt: skip
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500})
+    )

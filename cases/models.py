@@ -399,6 +399,7 @@ class Consultation(models.Model):
     follow_up_done = models.BooleanField(_("次回予定対応済み"), default=False)
     record_number = models.CharField(_("記録番号"), max_length=50, unique=True, null=True, blank=True)
     archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
+    archive_reason = models.CharField(_("アーカイブの理由"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -122,10 +122,41 @@ def consultation_update(
 
 
 @transaction.atomic
-def consultation_archive(*, by: User, consultation: Consultation) -> None:
+def consultation_archive(*, by: User, consultation: Consultation, reason: str) -> None:
+    """A record entered by mistake leaves every list and statistic; it is kept, with the reason,
+    and a supervisor can restore it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("アーカイブの理由を入力してください。")})
     consultation.archived_at = timezone.now()
-    consultation.save(update_fields=["archived_at", "updated_at"])
-    audit(AuditEvent.Action.ARCHIVE, user=by, target="consultation", target_id=consultation.pk)
+    consultation.archive_reason = reason.strip()
+    consultation.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    audit(
+        AuditEvent.Action.ARCHIVE,
+        user=by,
+        target="consultation",
+        target_id=consultation.pk,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def consultation_restore(*, by: User, consultation: Consultation, reason: str) -> Consultation:
+    """Undo an archive (supervisors): the record counts again."""
+    if consultation.archived_at is None:
+        raise ValidationError(_("この相談記録はアーカイブされていません。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("戻す理由を入力してください。")})
+    consultation.archived_at = None
+    consultation.archive_reason = ""
+    consultation.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    audit(
+        AuditEvent.Action.RESTORE,
+        user=by,
+        target="consultation",
+        target_id=consultation.pk,
+        reason=reason.strip(),
+    )
+    return consultation
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ urlpatterns = [
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation_detail"),
     path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),
     path("consultations/<int:pk>/archive/", consultations.consultation_archive, name="consultation_archive"),
+    path("consultations/archived/", consultations.consultation_archived_list, name="consultation_archived"),
+    path("consultations/<int:pk>/restore/", consultations.consultation_restore, name="consultation_restore"),
     path(
         "consultations/<int:pk>/follow-up-done/",
         consultations.consultation_follow_up_done,

@@ -235,6 +235,7 @@ class AuditEvent(models.Model):
         CREATE = "create", _("登録")
         UPDATE = "update", _("変更")
         ARCHIVE = "archive", _("アーカイブ")
+        RESTORE = "restore", _("アーカイブから戻す")
         EXPORT = "export", _("出力")
         IMPORT = "import", _("一括登録")
         MERGE = "merge", _("統合")

@@ -68,7 +68,9 @@ MATRIX: dict[str, Row] = {
     "cases:consultation_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_attach": Row(everyone(405), kwargs=lambda w: {"pk": w["anonymous"].pk}),
-    "cases:consultation_archive": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
+    "cases:consultation_archive": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["consultation"].pk}),
+    "cases:consultation_archived": Row(SUPERVISOR_ONLY),
+    "cases:consultation_restore": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
     "cases:consultation_follow_up_done": Row(everyone(405), kwargs=lambda w: {"pk": w["consultation"].pk}),
     # outreach
     "outreach:session_list": Row(CASE_ROLES_ONLY),
@@ -122,7 +124,7 @@ POST_MATRIX: dict[str, Row] = {
         everyone(302, satellite=404, admin=403, outsider=403), kwargs=lambda w: {"pk": w["anonymous"].pk}
     ),
     "cases:consultation_archive": Row(
-        everyone(302, satellite=404, admin=403, outsider=403),
+        everyone(400, satellite=404, admin=403, outsider=403),
         kwargs=lambda w: {"pk": records.make_consultation(w["center"], "2024-05-03").pk},
     ),
     "cases:consultation_follow_up_done": Row(CENTER_POST, kwargs=lambda w: {"pk": w["consultation"].pk}),
@@ -135,6 +137,10 @@ POST_MATRIX: dict[str, Row] = {
     "outreach:reservation_cancel": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
     "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
     "reports:annual_finalize": Row(everyone(403, supervisor=302)),
+    # a record that is not archived cannot be restored: 404 to supervisors, 403 to the rest
+    "cases:consultation_restore": Row(
+        everyone(403, supervisor=404), kwargs=lambda w: {"pk": w["consultation"].pk}
+    ),
     # someone else's pending import: 404 to those who may import, 403 to the rest
     "exchange:import_confirm": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": 999999}),
 }

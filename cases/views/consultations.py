@@ -14,13 +14,20 @@ from django.views.decorators.http import require_POST
 from hikikomori.audit import audit, filters_used
 from hikikomori.exports import export_response
 from hikikomori.forms import search_text
-from hikikomori.models import AuditEvent
-from hikikomori.scoping import default_office, get_for_user, require_case_access, scope, visible_office_ids
+from hikikomori.models import AuditEvent, Role
+from hikikomori.scoping import (
+    default_office,
+    get_for_user,
+    require_case_access,
+    require_role,
+    scope,
+    visible_office_ids,
+)
 from hikikomori.web import add_form_errors, form_error_text, safe_next
 
 from .. import services
 from ..filters import ConsultationFilter
-from ..forms import AttachClientForm, ClientLookupField, ConsultationForm, family_choices
+from ..forms import AttachClientForm, ClientLookupField, ConsultationForm, ReasonForm, family_choices
 from ..models import Client, Consultation, Method
 from .editing import save_edit
 
@@ -140,14 +147,49 @@ def consultation_attach(request, pk):
     return redirect("cases:consultation_detail", pk=pk)
 
 
-@require_POST
 @require_case_access
 def consultation_archive(request, pk):
-    """Records are archived, never deleted: it leaves every list and statistic."""
-    consultation = get_for_user(Consultation.objects.current(), request.user, pk=pk)
-    services.consultation_archive(by=request.user, consultation=consultation)
-    messages.success(request, _("相談記録をアーカイブしました。"))
-    return redirect("cases:consultation_list")
+    """Records are archived, never deleted: asked first, with a reason; it leaves every list and
+    statistic, and a supervisor can restore it."""
+    consultation = get_for_user(
+        Consultation.objects.current().select_related("client", "office"), request.user, pk=pk
+    )
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        services.consultation_archive(
+            by=request.user, consultation=consultation, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("相談記録をアーカイブしました。管理職はアーカイブ一覧から戻せます。"))
+        return redirect("cases:consultation_list")
+    context = {"form": form, "consultation": consultation}
+    return render(request, "cases/consultation_archive.html", context, status=400 if form.errors else 200)
+
+
+@require_role(Role.SUPERVISOR)
+def consultation_archived_list(request):
+    """Archived consultations of every office, newest first, with their reasons (supervisors)."""
+    archived = (
+        Consultation.objects.filter(archived_at__isnull=False)
+        .select_related("client", "office")
+        .order_by("-archived_at")
+    )
+    page = Paginator(archived, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/consultation_archived.html", {"page": page, "form": ReasonForm()})
+
+
+@require_POST
+@require_role(Role.SUPERVISOR)
+def consultation_restore(request, pk):
+    consultation = get_for_user(Consultation.objects.filter(archived_at__isnull=False), request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.consultation_restore(
+            by=request.user, consultation=consultation, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("相談記録を戻しました。"))
+    else:
+        messages.error(request, form_error_text(form))
+    return redirect("cases:consultation_archived")
 
 
 @require_POST

@@ -155,7 +155,14 @@ def test_without_a_chosen_year_the_list_shows_the_current_fiscal_year(coordinato
 
 def test_an_archived_consultation_leaves_the_list_but_is_kept(coordinator_client, coordinator, center):
     consultation = make_consultation(center, "2024-05-01")
-    coordinator_client.post(reverse("cases:consultation_archive", args=[consultation.pk]))
+    url = reverse("cases:consultation_archive", args=[consultation.pk])
+    asked = coordinator_client.get(url)
+    assert asked.status_code == 200 and "アーカイブする" in asked.content.decode()
+    refused = coordinator_client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    consultation.refresh_from_db()
+    assert consultation.archived_at is None  # no reason, no archive
+    coordinator_client.post(url, {"reason": "別の利用者の記録と重複して入力"})
     assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 0
     consultation.refresh_from_db()
     assert consultation.archived_at is not None
@@ -181,3 +188,23 @@ def test_a_follow_up_due_shows_on_home_until_it_is_done(coordinator_client, coor
     )
     home = coordinator_client.get(reverse("home"))
     assert list(next(p for p in home.context["panels"] if "due" in p)["due"]) == []
+
+
+def test_a_supervisor_lists_archived_consultations_and_restores_one(
+    supervisor_client, supervisor, coordinator_client, center
+):
+    consultation = make_consultation(center, "2024-05-01")
+    coordinator_client.post(
+        reverse("cases:consultation_archive", args=[consultation.pk]), {"reason": "誤入力"}
+    )
+    listing = supervisor_client.get(reverse("cases:consultation_archived")).content.decode()
+    assert "誤入力" in listing
+    assert coordinator_client.get(reverse("cases:consultation_archived")).status_code == 403
+    supervisor_client.post(
+        reverse("cases:consultation_restore", args=[consultation.pk]), {"reason": "誤ってアーカイブした"}
+    )
+    consultation.refresh_from_db()
+    assert consultation.archived_at is None and consultation.archive_reason == ""
+    assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 1
+    restored = AuditEvent.objects.get(action="restore", target_id=str(consultation.pk))
+    assert restored.user == supervisor and restored.detail["reason"] == "誤ってアーカイブした"
