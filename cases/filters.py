@@ -12,6 +12,14 @@ from hikikomori.scoping import visible_offices
 from .models import AgeGroup, Client, ClientStatus, Consultation, Consulter, Method
 
 
+class YesNoAll(django_filters.widgets.BooleanWidget):
+    """A yes/no filter offers すべて, はい, いいえ (not 不明: blank means no filter)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("すべて")), ("true", _("はい")), ("false", _("いいえ"))]
+
+
 class JapaneseDateFilter(django_filters.DateFilter):
     field_class = JapaneseDateField
 
@@ -30,7 +38,7 @@ class ClientFilter(django_filters.FilterSet):
     age_group = django_filters.ChoiceFilter(
         label=_("年代"), choices=AgeGroup.choices, method="filter_age_group"
     )
-    dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant")
+    dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant", widget=YesNoAll())
     ordering = django_filters.OrderingFilter(
         label=_("並び順"),
         fields=(
@@ -89,7 +97,9 @@ class ConsultationFilter(django_filters.FilterSet):
     consulter = django_filters.ChoiceFilter(label=_("相談者"), choices=Consulter.choices)
     staff = StaffFilter(label=_("担当者"), queryset=User.objects.none())
     client = django_filters.CharFilter(label=_("利用者"), method="filter_client")
-    anonymous = django_filters.BooleanFilter(label=_("匿名のみ"), field_name="client", lookup_expr="isnull")
+    anonymous = django_filters.BooleanFilter(
+        label=_("匿名のみ"), field_name="client", lookup_expr="isnull", widget=YesNoAll()
+    )
 
     class Meta:
         model = Consultation

@@ -10,9 +10,7 @@ class JapaneseDateInput(forms.TextInput):
     input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(
-            {"placeholder": "2024/4/1", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
-        )
+        super().__init__({"autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
         if hasattr(value, "strftime"):
@@ -21,9 +19,14 @@ class JapaneseDateInput(forms.TextInput):
 
 
 class JapaneseDateField(forms.DateField):
-    """Accepts 2024-04-01, 2024/4/1, 令和6年4月1日 and R6.4.1."""
+    """Accepts 2024-04-01, 2024/4/1, 令和6年4月1日 and R6.4.1; the forms a date may take are said in a
+    hint under the field (a placeholder would look like a value already filled in)."""
 
     widget = JapaneseDateInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("例: 2024/4/1、令和6年4月1日、R6.4.1"))
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:

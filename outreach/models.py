@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -138,6 +139,13 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def display_status(self) -> str:
+        """開催 / 中止, and 予定 for a session still to come."""
+        if not self.is_cancelled and self.date > timezone.localdate():
+            return str(_("予定"))
+        return self.status
 
 
 class Attendance(models.Model):

@@ -36,7 +36,8 @@ DEFINITIONS = {
     "新規参加者はそのプログラムへの初めての参加がその年度の人。",
     "D8": "参加者の年代：その年度の参加者（実人数）を、その年度の最初の参加日の年齢で分けます"
     "（家族のつどいは参加した家族の利用者本人の年齢）。生年月日がなければ不明。",
-    "D10": "相談者別・つなぎ先別・担当者別：その年度の相談の延件数（担当者が複数の相談は各担当者に1件ずつ数えます）。",
+    "D10": "相談者別・つなぎ先別・担当者別：その年度の相談の延件数（担当者が複数の相談は各担当者に1件ずつ数えます）。"
+    "担当者未設定は職員アカウントの担当者がない相談（取り込んだ記録の退職者など）。このため担当者別の合計は延件数と一致しないことがあります。",
     "D11": "就職氷河期世代：1970年4月2日～1986年4月1日生まれ。サテライトオフィスでその年度に相談があった登録利用者の人数。",
     "D12": "普及啓発・研修：その年度に実施した研修会・会議・講話の回数と、所属区分別に記録した参加人数の合計。",
     "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
@@ -302,6 +303,15 @@ def staff_counts(scope: Scope) -> list[Any]:
             total=Count("id"), visits=Count("id", filter=Q(consultation__method__in=CATEGORIES["訪問・同行"]))
         )
         .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def unassigned_counts(scope: Scope) -> dict:
+    """D10: consultations of the year with no member of staff recorded (担当者未設定)."""
+    return (
+        scope.consultations()
+        .filter(date__gte=scope.start, staff__isnull=True)
+        .aggregate(total=Count("id"), visits=Count("id", filter=Q(method__in=CATEGORIES["訪問・同行"])))
     )
 
 

@@ -409,6 +409,8 @@ def staff_table(scope: Scope, label: str) -> Table:
     for row in queries.staff_counts(scope):
         name = f"{row['user__last_name']} {row['user__first_name']}".strip() or row["user__username"]
         rows.append([name, row["total"], row["visits"]])
+    unassigned = queries.unassigned_counts(scope)
+    rows.append(["担当者未設定", unassigned["total"] or 0, unassigned["visits"] or 0])
     rows.append([TOTAL, sum(r[1] for r in rows), sum(r[2] for r in rows)])
     return Table(
         "担当者別",
