@@ -145,6 +145,13 @@ def reservation_book(
     day = MunicipalDay.objects.select_for_update().get(pk=day.pk)
     if day.reserved >= day.slots:
         raise ValidationError(_("予約枠（%(slots)s件）はすべて埋まっています。") % {"slots": day.slots})
+    if day.reservations.filter(time=time, cancelled_at__isnull=True).exists():
+        raise ValidationError(
+            {
+                "time": _("%(time)s の枠はすでに予約されています。別の時間を選んでください。")
+                % {"time": time.strftime("%H:%M")}
+            }
+        )
     family_member = None
     if by_family and client is not None:
         members = list(client.family.filter(archived_at__isnull=True)[:2])
@@ -210,6 +217,10 @@ def reservation_record_consultation(
 
 @transaction.atomic
 def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> MunicipalDay:
+    """A day used for a case conference instead: once it has taken place, and not over a day
+    whose reservations became consultations."""
+    if day.date > timezone.localdate():
+        raise ValidationError({"notes": _("ケース会議は相談会の当日以降に記録できます。")})
     day.case_conference = True
     day.notes = "\n".join(filter(None, [day.notes, notes]))
     day.save(update_fields=["case_conference", "notes"])

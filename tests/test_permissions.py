@@ -36,6 +36,7 @@ CASE_ROLES_ONLY = everyone(200, admin=403, outsider=403)
 CENTER_RECORD = everyone(200, satellite=404, admin=403, outsider=403)
 SUPERVISOR_ONLY = everyone(403, supervisor=200)
 CENTER_POST = everyone(302, satellite=404, admin=403, outsider=403)
+CENTER_POST_400 = everyone(400, satellite=404, admin=403, outsider=403)
 # An empty toggle names no client: 404 for everyone who passes the role check.
 CENTER_POST_404 = everyone(404, admin=403, outsider=403)
 
@@ -132,10 +133,15 @@ POST_MATRIX: dict[str, Row] = {
     "outreach:session_reopen": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:attendance_toggle": Row(CENTER_POST_404, kwargs=lambda w: {"pk": w["session"].pk}),
     "outreach:attendance_add_family": Row(CENTER_POST, kwargs=lambda w: {"pk": w["session"].pk}),
-    "outreach:reservation_add": Row(CENTER_POST, kwargs=lambda w: {"pk": w["day"].pk}),
-    "outreach:day_case_conference": Row(CENTER_POST, kwargs=lambda w: {"pk": w["day"].pk}),
+    # an empty form is refused on the page itself (400, input and errors kept)
+    "outreach:reservation_add": Row(CENTER_POST_400, kwargs=lambda w: {"pk": w["day"].pk}),
+    "outreach:day_case_conference": Row(CENTER_POST_400, kwargs=lambda w: {"pk": w["day"].pk}),
     "outreach:reservation_cancel": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
-    "outreach:reservation_outcome": Row(CENTER_POST, kwargs=lambda w: {"pk": w["reservation"].pk}),
+    # the first allowed role records the outcome; the next is told it is recorded already
+    "outreach:reservation_outcome": Row(
+        everyone(302, satellite=404, supervisor=400, admin=403, outsider=403),
+        kwargs=lambda w: {"pk": w["reservation"].pk},
+    ),
     "reports:annual_finalize": Row(everyone(403, supervisor=302)),
     # a record that is not archived cannot be restored: 404 to supervisors, 403 to the rest
     "cases:consultation_restore": Row(

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
-from hikikomori.web import form_error_text
+from hikikomori.web import add_form_errors
 
 from .. import services
 from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
@@ -73,28 +74,38 @@ def day_edit(request, pk):
     return render(request, "outreach/day_form.html", {"form": form, "day": day})
 
 
-@require_case_access
-def day_detail(request, pk):
-    day = get_for_user(
-        day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
-    )
+def _day_page(request, day, status=200, **forms):
+    """The day's page; a refused form comes back bound, its input kept and its errors beside it."""
     reservations = day.reservations.filter(cancelled_at__isnull=True).select_related(
         "client", "family_member", "consultation"
     )
     context = {
         "day": day,
         "reservations": reservations,
-        "form": ReservationForm(user=request.user),
-        "outcome_form": OutcomeForm(),
-        "conference_form": CaseConferenceForm(),
+        "form": forms.get("form") or ReservationForm(user=request.user),
+        "outcome_form": forms.get("outcome_form") or OutcomeForm(),
+        "outcome_for": forms.get("outcome_for"),
+        "conference_form": forms.get("conference_form") or CaseConferenceForm(),
+        "held": day.date <= timezone.localdate(),
+        "taken_times": [r.time for r in reservations],
     }
-    return render(request, "outreach/day_detail.html", context)
+    return render(request, "outreach/day_detail.html", context, status=status)
+
+
+@require_case_access
+def day_detail(request, pk):
+    day = get_for_user(
+        day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
+    )
+    return _day_page(request, day)
 
 
 @require_POST
 @require_case_access
 def reservation_add(request, pk):
-    day = get_for_user(day_queryset(request.user), request.user, pk=pk)
+    day = get_for_user(
+        day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
+    )
     form = ReservationForm(request.POST, user=request.user)
     if form.is_valid():
         client = form.cleaned_data["client"]
@@ -108,12 +119,11 @@ def reservation_add(request, pk):
                 name=form.cleaned_data["name"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("予約を登録しました。"))
-    else:
-        messages.error(request, form_error_text(form))
-    return redirect("outreach:day_detail", pk=pk)
+            return redirect("outreach:day_detail", pk=pk)
+    return _day_page(request, day, status=400, form=form)
 
 
 @require_POST
@@ -141,22 +151,31 @@ def reservation_outcome(request, pk):
                 by=request.user, reservation=reservation, staff=[request.user], **form.cleaned_data
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("相談を記録しました（相談記録にも載ります）。"))
-    else:
-        messages.error(request, form_error_text(form))
-    return redirect("outreach:day_detail", pk=reservation.day_id)
+            return redirect("outreach:day_detail", pk=reservation.day_id)
+    day = get_for_user(
+        day_queryset(request.user).select_related("municipality", "office"),
+        request.user,
+        pk=reservation.day_id,
+    )
+    return _day_page(request, day, status=400, outcome_form=form, outcome_for=reservation.pk)
 
 
 @require_POST
 @require_case_access
 def day_case_conference(request, pk):
-    day = get_for_user(day_queryset(request.user), request.user, pk=pk)
+    day = get_for_user(
+        day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
+    )
     form = CaseConferenceForm(request.POST)
     if form.is_valid():
-        services.day_record_case_conference(by=request.user, day=day, notes=form.cleaned_data["notes"])
-        messages.success(request, _("ケース会議の実施を記録しました。"))
-    else:
-        messages.error(request, form_error_text(form))
-    return redirect("outreach:day_detail", pk=pk)
+        try:
+            services.day_record_case_conference(by=request.user, day=day, notes=form.cleaned_data["notes"])
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("ケース会議の実施を記録しました。"))
+            return redirect("outreach:day_detail", pk=pk)
+    return _day_page(request, day, status=400, conference_form=form)
