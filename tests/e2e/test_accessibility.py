@@ -1,0 +1,75 @@
+"""WCAG 2.2 AA in a real browser: axe-core (vendored from npm, tests/e2e/vendor) on every page each
+role opens finds no serious or critical violation; the skip link and keyboard focus work."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD, current_token, totp_device
+from tests.e2e.conftest import log_in
+from tests.records import world
+from tests.test_permissions import MATRIX
+
+AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# htmx fragments are parts of pages (checked inside them), not pages of their own
+FRAGMENTS = {"cases:client_suggest", "cases:family_options", "outreach:attendance_search"}
+
+
+def violations(page) -> list:
+    page.evaluate(AXE)  # evaluated, not injected: the pages' CSP rightly forbids inline scripts
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: tags})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`)",
+        RULES,
+    )
+
+
+def pages_of(role: str, records: dict) -> list[str]:
+    urls = []
+    for name, row in sorted(MATRIX.items()):
+        if (
+            row.expect[role] != 200
+            or name in ("logout", "admin:index")
+            or "export" in name
+            or "download" in name
+            or name in FRAGMENTS
+        ):
+            continue
+        kwargs = row.kwargs(records) if row.kwargs else None
+        query = row.query(records) if callable(row.query) else row.query
+        urls.append(reverse(name, kwargs=kwargs) + query)
+    return urls
+
+
+@pytest.mark.parametrize("role", ["coordinator", "supervisor"])
+def test_no_page_a_role_opens_has_a_serious_violation(page, role, coordinator, supervisor, center, chikuho):
+    records = world(coordinator=coordinator, center=center, chikuho=chikuho)
+    user = {"coordinator": coordinator, "supervisor": supervisor}[role]
+    device = totp_device(user) if user.requires_two_factor else None
+    log_in(page, user.username, PASSWORD)
+    if device is not None:
+        page.get_by_label("確認コード（6桁）").fill(current_token(device))
+        page.get_by_role("button", name="確認").click()
+    found = {}
+    for url in pages_of(role, records):
+        page.goto(url)
+        if page.url.endswith("/login/"):
+            continue
+        found[url] = violations(page)
+    assert len(found) > 15
+    assert {url: v for url, v in found.items() if v} == {}
+
+
+def test_a_keyboard_user_skips_to_the_content(page, coordinator):
+    log_in(page, "coord", PASSWORD)
+    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
+    page.goto("/cases/clients/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="本文へ移動")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
