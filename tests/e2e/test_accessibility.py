@@ -73,3 +73,16 @@ def test_a_keyboard_user_skips_to_the_content(page, coordinator):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+
+
+def test_forms_answer_in_japanese_not_with_the_browsers_bubble(page, coordinator, center):
+    from tests.records import make_client
+
+    client = make_client(center)
+    log_in(page, "coord", PASSWORD)
+    page.goto(f"/cases/clients/{client.pk}/")
+    for form in page.locator("main form").all():
+        assert (
+            form.get_attribute("novalidate") is not None
+            or form.locator("input:not([type=hidden]), textarea, select").count() == 0
+        )
