@@ -23,6 +23,7 @@ from ..timeline import client_timeline
 from .editing import save_edit
 
 PAGE_SIZE = 50
+TIMELINE_PAGE = 30  # entries per page of a client's 経過: a long case stays a short page
 
 
 def client_queryset(user):
@@ -150,7 +151,9 @@ def client_detail(request, pk):
     )
     context = {
         "client": client,
-        "timeline": client_timeline(client, request.user),
+        "timeline": Paginator(client_timeline(client, request.user), TIMELINE_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "follow_ups": follow_ups,
         "logs": client.logs.select_related("by")[:20],
         "is_dormant": Client.objects.dormant(today).filter(pk=client.pk).exists(),
