@@ -227,8 +227,15 @@ class ClientForm(forms.ModelForm):
         self.fields["referral_route"].queryset = ReferralRoute.objects.filter(is_active=True)
         self.fields["case_number"].widget.attrs["data-autofocus"] = "true"
         if not self.instance.pk:
+            from .services import next_case_number
+
+            office = default_office(user)
             self.fields["registered_on"].initial = timezone.localdate()
-            self.fields["office"].initial = default_office(user)
+            self.fields["office"].initial = office
+            suggestion = next_case_number(office) if office else ""
+            if suggestion:
+                self.fields["case_number"].initial = suggestion
+                self.fields["case_number"].help_text = _("拠点の最新の番号に続く番号です（変更できます）。")
         else:
             self.fields["version"].initial = self.instance.version
             # The office changes only through a logged transfer.

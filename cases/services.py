@@ -291,6 +291,29 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
     return survivor
 
 
+def next_case_number(office: Office) -> str:
+    """The ケース番号 that follows the office's latest one in its own pattern (K-0041 → K-0042,
+    2024-015 → 2024-016), skipping numbers already taken; "" when the office has none to follow."""
+    import re
+
+    latest = (
+        Client.objects.filter(office=office, case_number__regex=r"\d+$")
+        .order_by("-created_at", "-id")
+        .values_list("case_number", flat=True)
+        .first()
+    )
+    if latest is None:
+        return ""
+    match = re.match(r"^(.*?)(\d+)$", latest)
+    prefix, digits = match[1], match[2]
+    number = int(digits)
+    while True:
+        number += 1
+        candidate = f"{prefix}{number:0{len(digits)}d}"
+        if not Client.objects.filter(case_number=candidate).exists():
+            return candidate
+
+
 def likely_duplicates(
     clients, *, name: str, kana: str = "", birth_date=None, exclude_pk=None
 ) -> list[Client]:

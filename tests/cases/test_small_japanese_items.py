@@ -41,3 +41,23 @@ def test_staff_counts_show_the_consultations_without_staff(center, coordinator):
     assert table.cell("担当者未設定", column="延件数") == 1
     assert table.cell("担当者未設定", column="訪問・同行") == 1
     assert table.cell("合計", column="延件数") == 2
+
+
+def test_a_new_client_gets_the_next_case_number_of_the_office(coordinator_client, center):
+    from cases.models import Client
+    from tests.records import make_client
+
+    make_client(center, "K-0040", "A")
+    make_client(center, "K-0041", "B")
+    make_client(center, "K-0043", "C")  # taken out of order: the suggestion skips it
+    Client.objects.filter(case_number="K-0043").update(created_at="2000-01-01T00:00:00Z")
+    form = coordinator_client.get(reverse("cases:client_create")).context["form"]
+    assert form.fields["case_number"].initial == "K-0042"
+    make_client(center, "K-0042", "D")
+    form = coordinator_client.get(reverse("cases:client_create")).context["form"]
+    assert form.fields["case_number"].initial == "K-0044"  # after K-0042, K-0043 is taken
+
+
+def test_an_office_without_clients_suggests_nothing(coordinator_client, center):
+    form = coordinator_client.get(reverse("cases:client_create")).context["form"]
+    assert not form.fields["case_number"].initial
