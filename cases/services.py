@@ -305,6 +305,8 @@ def next_case_number(office: Office) -> str:
     if latest is None:
         return ""
     match = re.match(r"^(.*?)(\d+)$", latest)
+    if match is None:
+        return ""
     prefix, digits = match[1], match[2]
     number = int(digits)
     while True:
