@@ -2,8 +2,14 @@
 document.addEventListener("DOMContentLoaded", () => {
   // After a refused save the focus goes to the first wrong field; otherwise elements with
   // data-autofocus get it, so that a form can be used without a mouse.
-  const first = document.querySelector(".is-invalid") || document.querySelector("[data-autofocus]");
+  const invalid = document.querySelectorAll(".is-invalid");
+  const first = invalid[0] || document.querySelector("[data-autofocus]");
   if (first) first.focus();
+  // Screen readers hear that the save was refused, and how many fields to correct.
+  const status = document.getElementById("form-status");
+  if (status && invalid.length) {
+    status.textContent = `保存できませんでした。入力内容を確認してください（${invalid.length}か所）。`;
+  }
 
   // A counter under every text box with a length limit: 「123 / 4000文字」.
   document.querySelectorAll("textarea[maxlength]").forEach((box) => {

@@ -86,3 +86,13 @@ def test_forms_answer_in_japanese_not_with_the_browsers_bubble(page, coordinator
             form.get_attribute("novalidate") is not None
             or form.locator("input:not([type=hidden]), textarea, select").count() == 0
         )
+
+
+def test_a_refused_save_is_announced_and_the_focus_is_on_the_first_wrong_field(page, coordinator):
+    log_in(page, "coord", PASSWORD)
+    page.goto("/cases/consultations/new/")
+    page.get_by_label("相談日").fill("")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#form-status")).to_contain_text("保存できませんでした")
+    expect(page.locator("#form-status")).to_have_attribute("aria-live", "assertive")
+    expect(page.locator(".is-invalid").first).to_be_focused()
