@@ -1,6 +1,8 @@
 """The seed document's table (Fukuoka, 相談延件数の推移 R2–R6), imported and found in the workbook."""
 
+import csv
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -8,16 +10,26 @@ from django.core.management import call_command
 from tests.exchange.importing import CONSULTATION_HEADER, csv_bytes
 from tests.reports.workbook import open_workbook, read_sheet
 
-# From ../shared/seeds/000_…txt: R2年度 … R6年度（4～12月）
+# The published figures, kept in the repository with their source: tests/reports/oracle/.
+ORACLE = Path(__file__).resolve().parent / "oracle" / "fukuoka_trend_r2_r6.csv"
+YEARS = [2020, 2021, 2022, 2023, 2024]
+
+
+def _published() -> dict[str, list[float]]:
+    lines = [
+        line for line in ORACLE.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
+    rows = {row[0]: [float(v) for v in row[1:]] for row in csv.reader(lines[1:])}
+    return rows
+
+
+PUBLISHED = _published()
 SEED = {
-    2020: {"電話": 2175, "来所": 472, "訪問": 72, "オンライン": 2},
-    2021: {"電話": 3607, "来所": 746, "訪問": 319, "オンライン": 8},
-    2022: {"電話": 4788, "来所": 1018, "訪問": 469, "オンライン": 16},
-    2023: {"電話": 4223, "来所": 966, "訪問": 575, "オンライン": 18},
-    2024: {"電話": 3230, "来所": 714, "訪問": 555, "オンライン": 10},
+    year: {method: int(PUBLISHED[method][i]) for method in ("電話", "来所", "訪問", "オンライン")}
+    for i, year in enumerate(YEARS)
 }
-TOTALS = {2020: 2721, 2021: 4680, 2022: 6291, 2023: 5782, 2024: 4509}
-RATIOS = {2020: 2.6, 2021: 6.8, 2022: 7.5, 2023: 9.9, 2024: 12.3}
+TOTALS = {year: int(PUBLISHED["合計"][i]) for i, year in enumerate(YEARS)}
+RATIOS = {year: PUBLISHED["（再掲）訪問支援の割合（%）"][i] for i, year in enumerate(YEARS)}
 LABELS = {
     2020: "令和2年度",
     2021: "令和3年度",
