@@ -106,6 +106,7 @@ def run_import(
         planner = PLANNERS[kind]
         plan = planner(table, by, progress) if kind == "consultations" else planner(table, by)
         result.errors, result.counts, result.changes = plan.errors, plan.counts, plan.changes
+        counts = {label: vars(c) for label, c in result.counts.items()}
         if not result.ok or dry_run:
             if dry_run:
                 audit(
@@ -117,12 +118,11 @@ def run_import(
                     sha256=digest,
                     rows=result.rows,
                     errors=len(result.errors),
-                    counts={label: vars(c) for label, c in result.counts.items()},
+                    counts=counts,
                 )
             return result
         assert plan.apply is not None  # every planner sets it when the file is valid
         plan.apply()
-        counts = {label: vars(c) for label, c in result.counts.items()}
         ImportRun.objects.create(
             kind=kind,
             file_name=file_name,

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,13 +81,14 @@ def production_env(tmp_path_factory):
     return env
 
 
-@pytest.fixture(scope="session")
-def gunicorn(production_env):
+@contextmanager
+def running_gunicorn(env: dict, *, threads: int = 4):
+    """gunicorn with deploy/gunicorn.conf.py (one worker) on a free loopback port; yields the port."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "hikikomori.wsgi"],
         cwd=ROOT,
-        env=production_env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "4"},
+        env=env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": str(threads)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -95,6 +97,12 @@ def gunicorn(production_env):
         yield port
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def gunicorn(production_env):
+    with running_gunicorn(production_env) as port:
+        yield port
 
 
 NGINX_MAIN = """

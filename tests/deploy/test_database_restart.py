@@ -1,14 +1,12 @@
 """A dropped database connection costs no request: gunicorn's next request reconnects."""
 
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 from django.db import connection
 
-from tests.deploy.conftest import ROOT, Browser, free_port, stop, wait_for_port
+from tests.deploy.conftest import Browser, running_gunicorn
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,16 +26,7 @@ def test_requests_after_the_database_dropped_every_connection_succeed(master_dat
         "DATABASE_URL": url,
         "DATABASE_CONN_MAX_AGE": "600",
     }
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "hikikomori.wsgi"],
-        cwd=ROOT,
-        env=env | {"HOST": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, server)
+    with running_gunicorn(env, threads=1) as port:
         browser = Browser(port)
         # A failed login reads and writes the database (lockout counter, audit log).
         response, _ = browser.post_form("/login/", {"username": "nobody", "password": "wrong"})
@@ -50,5 +39,3 @@ def test_requests_after_the_database_dropped_every_connection_succeed(master_dat
             assert cursor.fetchone()[0] == 1
         response, _ = browser.post_form("/login/", {"username": "nobody", "password": "wrong"})
         assert response.status == 200
-    finally:
-        stop(server)
