@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hikikomori import bulk
+from hikikomori import bulk, history
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Office, User
 
@@ -97,6 +97,7 @@ def consultation_record(
         **fields,
     )
     consultation.full_clean(exclude=["staff"])
+    history.record_by(consultation, by)
     consultation.save()
     consultation.staff.set(staff)
     return consultation
@@ -116,6 +117,7 @@ def consultation_update(
         duration_minutes=consultation.duration_minutes,
     )
     consultation.full_clean(exclude=["staff"])
+    history.record_by(consultation, by)
     _save_with_version(consultation, version, fields)
     consultation.staff.set(staff)
     return consultation
@@ -129,6 +131,7 @@ def consultation_archive(*, by: User, consultation: Consultation, reason: str) -
         raise ValidationError({"reason": _("アーカイブの理由を入力してください。")})
     consultation.archived_at = timezone.now()
     consultation.archive_reason = reason.strip()
+    history.record_by(consultation, by)
     consultation.save(update_fields=["archived_at", "archive_reason", "updated_at"])
     audit(
         AuditEvent.Action.ARCHIVE,
@@ -148,6 +151,7 @@ def consultation_restore(*, by: User, consultation: Consultation, reason: str) -
         raise ValidationError({"reason": _("戻す理由を入力してください。")})
     consultation.archived_at = None
     consultation.archive_reason = ""
+    history.record_by(consultation, by)
     consultation.save(update_fields=["archived_at", "archive_reason", "updated_at"])
     audit(
         AuditEvent.Action.RESTORE,
@@ -162,6 +166,7 @@ def consultation_restore(*, by: User, consultation: Consultation, reason: str) -
 @transaction.atomic
 def consultation_follow_up_done(*, by: User, consultation: Consultation) -> Consultation:
     consultation.follow_up_done = True
+    history.record_by(consultation, by)
     consultation.save(update_fields=["follow_up_done", "updated_at"])
     return consultation
 
@@ -174,6 +179,7 @@ def consultation_attach_client(*, by: User, consultation: Consultation, client: 
     consultation.client = client
     if consultation.municipality_id is None:
         consultation.municipality = client.municipality
+    history.record_by(consultation, by)
     consultation.save(update_fields=["client", "municipality", "updated_at"])
     ClientLog.objects.create(
         client=client, kind=ClientLog.Kind.LINKED, by=by, detail={"consultation": consultation.pk}
@@ -185,6 +191,7 @@ def consultation_attach_client(*, by: User, consultation: Consultation, client: 
 def client_create(*, by: User, **fields) -> Client:
     client = Client(**fields)
     client.full_clean()
+    history.record_by(client, by)
     client.save()
     audit(AuditEvent.Action.CREATE, user=by, target="client", target_id=client.pk)
     return client
@@ -195,6 +202,7 @@ def client_update(*, by: User, client: Client, version: int, **fields) -> Client
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean()
+    history.record_by(client, by)
     _save_with_version(client, version, [*fields, "search_key", "kana_key"])
     audit(AuditEvent.Action.UPDATE, user=by, target="client", target_id=client.pk, fields=sorted(fields))
     return client
@@ -209,6 +217,7 @@ def client_close(
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("未来の日付は指定できません。")})
     client.status, client.closed_on, client.closure_reason = status, closed_on, reason
+    history.record_by(client, by)
     _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
     kind = ClientLog.Kind.CLOSED if status == ClientStatus.CLOSED else ClientLog.Kind.SUSPENDED
     ClientLog.objects.create(
@@ -229,6 +238,7 @@ def client_reopen(*, by: User, client: Client, reason: str) -> Client:
         raise ValidationError({"reason": _("再開の理由を入力してください。")})
     previous = client.status
     client.status, client.closed_on, client.closure_reason = ClientStatus.ACTIVE, None, None
+    history.record_by(client, by)
     _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
     ClientLog.objects.create(
         client=client, kind=ClientLog.Kind.REOPENED, by=by, reason=reason, detail={"from": previous}
@@ -243,6 +253,7 @@ def client_transfer(*, by: User, client: Client, office: Office, reason: str = "
         raise ValidationError({"office": _("現在と同じ拠点です。")})
     previous = client.office
     client.office = office
+    history.record_by(client, by)
     _save_with_version(client, client.version, ["office"])
     ClientLog.objects.create(
         client=client,
@@ -273,9 +284,11 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
     for field in ("kana", "birth_date", "municipality", "referral_route"):
         if not getattr(survivor, field) and getattr(duplicate, field):
             setattr(survivor, field, getattr(duplicate, field))
+    history.record_by(survivor, by)
     survivor.save()
     duplicate.merged_into = survivor
     duplicate.archived_at = timezone.now()
+    history.record_by(duplicate, by)
     duplicate.save(update_fields=["merged_into", "archived_at", "updated_at"])
     detail = {
         "survivor": survivor.case_number,
@@ -380,6 +393,7 @@ def duplicate_candidates(clients) -> list[list[Client]]:
 def family_member_add(*, by: User, client: Client, **fields) -> FamilyMember:
     member = FamilyMember(client=client, **fields)
     member.full_clean()
+    history.record_by(member, by)
     member.save()
     return member
 

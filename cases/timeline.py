@@ -6,6 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from hikikomori import history
+
 _SOURCES: list[Callable] = []
 
 
@@ -59,3 +63,21 @@ def consultations(client, user) -> list[TimelineEntry]:
         )
         for c in rows
     ]
+
+
+def client_changes(client, limit: int = 20) -> list[history.Entry]:
+    """変更の記録 of a client's page: changes of the record and of its family (項目: 旧 → 新), and the
+    status changes, transfers, merges and archives with their reasons; newest first."""
+    from cases.models import FamilyMember
+
+    family = history.entries(
+        FamilyMember.history.filter(client_id=client.pk),
+        limit=limit,
+        subject=lambda row: _("家族（%(name)s）") % {"name": row.name},
+    )
+    logs = [
+        history.Entry(at=log.at, by=log.by, action=log.get_kind_display(), reason=log.reason)
+        for log in client.logs.select_related("by")[:limit]
+    ]
+    found = history.entries(client.history.all(), limit=limit) + family + logs
+    return sorted(found, key=lambda e: e.at, reverse=True)[:limit]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Consultation, Consulter, FamilyMember, Method
 from cases.services import IMPORT_REASON, consultation_record
-from hikikomori import bulk
+from hikikomori import bulk, history
 from hikikomori.models import Office, User
 
 from .models import (
@@ -71,6 +71,7 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
     if session.attendances.exists():
         raise ValidationError(_("参加者が記録されている回は中止にできません。先に参加記録を外してください。"))
     session.status, session.cancel_reason = SessionStatus.CANCELLED, reason.strip()
+    history.record_by(session, by)
     session.save(update_fields=["status", "cancel_reason"])
     return session
 
@@ -78,6 +79,7 @@ def session_cancel(*, by: User, session: Session, reason: str) -> Session:
 @transaction.atomic
 def session_reopen(*, by: User, session: Session) -> Session:
     session.status, session.cancel_reason = SessionStatus.HELD, ""
+    history.record_by(session, by)
     session.save(update_fields=["status", "cancel_reason"])
     return session
 
@@ -160,6 +162,7 @@ def reservation_book(
         day=day, time=time, client=client, by_family=by_family, family_member=family_member, name=name
     )
     day.reserved += 1
+    history.record_by(day, by)
     day.save(update_fields=["reserved"])
     return reservation
 
@@ -173,8 +176,10 @@ def reservation_cancel(*, by: User, reservation: Reservation) -> None:
         raise ValidationError(_("相談を記録した予約は取り消せません。"))
     if reservation.cancelled_at is None:
         reservation.cancelled_at = timezone.now()
+        history.record_by(reservation, by)
         reservation.save(update_fields=["cancelled_at"])
         day.reserved = max(0, day.reserved - 1)
+        history.record_by(day, by)
         day.save(update_fields=["reserved"])
 
 
@@ -209,8 +214,10 @@ def reservation_record_consultation(
         content=content or _("市町村相談会（%(m)s）") % {"m": day.municipality},
     )
     reservation.consultation = consultation
+    history.record_by(reservation, by)
     reservation.save(update_fields=["consultation"])
     day.consulted += 1
+    history.record_by(day, by)
     day.save(update_fields=["consulted"])
     return consultation
 
@@ -223,6 +230,7 @@ def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> Mu
         raise ValidationError({"notes": _("ケース会議は相談会の当日以降に記録できます。")})
     day.case_conference = True
     day.notes = "\n".join(filter(None, [day.notes, notes]))
+    history.record_by(day, by)
     day.save(update_fields=["case_conference", "notes"])
     return day
 
@@ -231,6 +239,7 @@ def day_record_case_conference(*, by: User, day: MunicipalDay, notes: str) -> Mu
 def session_save(*, by: User, session: Session, online_offices=()) -> Session:
     """A session created or edited on its form (the form has applied its fields to `session`)."""
     session.full_clean()
+    history.record_by(session, by)
     session.save()
     session.online_offices.set(online_offices)
     return session
@@ -240,6 +249,7 @@ def session_save(*, by: User, session: Session, online_offices=()) -> Session:
 def day_save(*, by: User, day: MunicipalDay) -> MunicipalDay:
     """A municipal day created or edited on its form."""
     day.full_clean()
+    history.record_by(day, by)
     day.save()
     return day
 
@@ -251,6 +261,7 @@ def event_save(
     """An outreach event and its participants per affiliation category (categories not given are
     removed; a category given twice counts its rows together)."""
     event.full_clean()
+    history.record_by(event, by)
     event.save()
     event.participant_counts.exclude(category__in=list(participants)).delete()
     for category, count in participants.items():

@@ -19,7 +19,7 @@ from .. import services
 from ..filters import ClientFilter
 from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
 from ..models import Client, Consultation, FamilyMember
-from ..timeline import client_timeline
+from ..timeline import client_changes, client_timeline
 from .editing import save_edit
 
 PAGE_SIZE = 50
@@ -155,7 +155,7 @@ def client_detail(request, pk):
             request.GET.get("page")
         ),
         "follow_ups": follow_ups,
-        "logs": client.logs.select_related("by")[:20],
+        "changes": client_changes(client),
         "is_dormant": Client.objects.dormant(today).filter(pk=client.pk).exists(),
         "age_group": client.age_group(today),
         "family_form": FamilyMemberForm(),

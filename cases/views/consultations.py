@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hikikomori import history
 from hikikomori.audit import audit, filters_used
 from hikikomori.exports import export_response
 from hikikomori.forms import search_text
@@ -113,13 +114,12 @@ def consultation_detail(request, pk):
         target_id=consultation.pk,
         request=request,
     )
-    history = consultation.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
         "cases/consultation_detail.html",
         {
             "consultation": consultation,
-            "history": history,
+            "changes": history.entries(consultation.history.all()),
             "attach_form": AttachClientForm(user=request.user),
         },
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Client, FamilyMember
+from hikikomori import history
 from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
 from hikikomori.forms import search_text
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
@@ -136,6 +137,7 @@ def session_detail(request, pk):
         "count": session.attendances.count(),
         "cancel_form": CancelForm(),
         "family_form": AddFamilyAttendeeForm(user=request.user) if session.program.for_family else None,
+        "changes": history.entries(session.history.all()),
     }
     return render(request, "outreach/session_detail.html", context)
 

@@ -25,7 +25,7 @@ def test_a_session_still_to_come_shows_as_planned(coordinator_client, center):
     html = coordinator_client.get(
         reverse("outreach:session_list"), {"fy": fiscal_year_of(soon)}
     ).content.decode()
-    assert "<td>予定</td>" in html
+    assert '<td data-label="状態">予定</td>' in html
 
 
 def test_dates_carry_a_hint_not_a_placeholder(coordinator_client):

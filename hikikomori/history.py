@@ -1,0 +1,149 @@
+"""変更の記録: a record's change history read as Japanese lines 「項目: 旧 → 新」.
+
+The rows are django-simple-history's (written by every service, import and merge); each row is
+compared with the one before it. Related records and users are looked up once per page, not per
+line, and long texts are shortened (the record itself shows them in full)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+# Bookkeeping columns nobody reads as a change.
+HIDDEN = {"id", "version", "updated_at", "created_at", "search_key", "kana_key", "created_by"}
+SHORT = 40  # characters of a long text shown in a line
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    by: Any
+    action: str
+    subject: str = ""
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+def _actions() -> dict[str, str]:
+    return {"+": _("登録"), "~": _("変更"), "-": _("削除")}
+
+
+def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[Entry]:
+    """The newest `limit` rows of `history` (one record's or several records' history rows) as
+    entries; `subject(row)` names the record in the line (e.g. which family member)."""
+    rows = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit * 2])
+    previous: dict[Any, Any] = {}
+    pairs = []
+    for row in reversed(rows):  # oldest first, to find each row's predecessor of the same record
+        pairs.append((row, previous.get(row.id)))
+        previous[row.id] = row
+    pairs = list(reversed(pairs))[:limit]
+    raw = [(row, _diff(row, before)) for row, before in pairs]
+    names = _lookup(raw)
+    actions = _actions()
+    result = []
+    for row, diffs in raw:
+        model = row.instance_type
+        changes = [
+            Change(_label(model, name), _show(model, name, old, names), _show(model, name, new, names))
+            for name, old, new in diffs
+        ]
+        if row.history_type == "~" and not changes:
+            continue  # saved without a visible change (a version bump, a re-import of the same row)
+        result.append(
+            Entry(
+                at=row.history_date,
+                by=row.history_user,
+                action=actions.get(row.history_type, row.history_type),
+                subject=subject(row) if subject else "",
+                changes=changes,
+            )
+        )
+    return result
+
+
+def _diff(row, before) -> list[tuple[str, Any, Any]]:
+    if row.history_type != "~" or before is None:
+        return []
+    delta = row.diff_against(before, foreign_keys_are_objs=False)
+    return [(c.field, c.old, c.new) for c in delta.changes if c.field not in HIDDEN]
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field removed since the row was written
+        return name
+
+
+def _lookup(raw) -> dict[tuple[type, Any], str]:
+    """The names of every related record mentioned, one query per related model."""
+    wanted: dict[type, set] = defaultdict(set)
+    for row, diffs in raw:
+        model = row.instance_type
+        for name, old, new in diffs:
+            related = _related(model, name)
+            if related is None:
+                continue
+            for value in (old, new):
+                for pk in _ids(model, name, value):
+                    wanted[related].add(pk)
+    names = {}
+    for related, pks in wanted.items():
+        for pk, obj in related._default_manager.in_bulk(pks).items():
+            names[(related, pk)] = getattr(obj, "display_name", None) or str(obj)
+    return names
+
+
+def _related(model, name: str):
+    try:
+        f = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        return None
+    return f.related_model if (f.many_to_one or f.many_to_many or f.one_to_one) else None
+
+
+def _ids(model, name: str, value) -> list:
+    f = model._meta.get_field(name)
+    if f.many_to_many:  # simple-history gives the through rows as dicts
+        target = f.m2m_reverse_field_name()
+        return [item.get(target) for item in value or []]
+    return [] if value in (None, "") else [value]
+
+
+def _show(model, name: str, value, names) -> str:
+    empty = _("（なし）")
+    related = _related(model, name)
+    if related is not None:
+        shown = [names.get((related, pk), str(pk)) for pk in _ids(model, name, value)]
+        return "、".join(shown) or empty
+    if value is None or value == "":
+        return empty
+    f = model._meta.get_field(name)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("はい") if value else _("いいえ")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return formats.date_format(value, "Y/n/j") if isinstance(value, dt.date) else str(value)[:5]
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHORT else text[:SHORT] + "…"
+
+
+def record_by(instance, user) -> None:
+    """The next save of `instance` writes `user` into its history row (a request's user is found by
+    the middleware; a command's or a service's is set here)."""
+    setattr(instance, "_history_user", user)  # noqa: B010 - simple-history's documented attribute
