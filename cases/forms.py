@@ -295,7 +295,6 @@ class MergeForm(forms.Form):
     """Two records of one person: which one stays (its ケース番号 and fields), and why."""
 
     survivor = forms.IntegerField(label=_("残す記録"), widget=forms.RadioSelect)
-    duplicate = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("統合の理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, pair=(), **kwargs):

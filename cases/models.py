@@ -147,8 +147,13 @@ class ClientQuerySet(models.QuerySet):
         key = normalize_name(text)
         if not key:
             return self
+        number = normalize_case_number(text)
+        # A merged-away record's ケース番号 still finds the record it was merged into.
+        merged = Client.objects.filter(merged_into__isnull=False, case_number__icontains=number)
         return self.filter(
-            Q(search_key__contains=key) | Q(case_number__icontains=normalize_case_number(text))
+            Q(search_key__contains=key)
+            | Q(case_number__icontains=number)
+            | Q(pk__in=merged.values("merged_into"))
         )
 
     def with_last_contact(self):

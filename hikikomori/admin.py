@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -27,6 +28,17 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return _is_system_admin(request)
+
+    def get_changelist_form(self, request, **kwargs):
+        """A list's editable cells are named for screen readers: 「表示順（福岡県…）」."""
+        base = super().get_changelist_form(request, **kwargs)
+
+        class Labelled(base):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                _label_fields(self, str(self.instance))
+
+        return Labelled
 
     def has_view_permission(self, request, obj=None):
         return _is_system_admin(request)
@@ -66,8 +78,19 @@ class MunicipalityAdmin(RoleAdmin):
     search_fields = ["name", "code"]
 
 
+def _label_fields(form, row: str) -> None:
+    """Name each field of a table row (the admin shows its label only as a column header)."""
+    for field in form.fields.values():
+        widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+        widget.attrs["aria-label"] = f"{field.label}（{row}）"
+
+
 class MembershipFormSet(BaseInlineFormSet):
     """A person's offices: exactly one of them is the primary office (the default of every form)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        _label_fields(form, _("%(n)s行目") % {"n": index + 1} if index is not None else _("新しい行"))
 
     def clean(self):
         super().clean()
@@ -123,7 +146,10 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal = ["groups"]
+    formfield_overrides = {
+        **RoleAdmin.formfield_overrides,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     actions = ["reset_two_factor"]
     list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
     list_filter = ["is_active", "groups", "offices"]
@@ -163,12 +189,29 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
         return super().get_queryset(request).prefetch_related("groups", "offices")
 
 
+class TargetFilter(admin.SimpleListFilter):
+    """対象 of the audit log; events without a target (a login, a logout) are 「（なし）」."""
+
+    title = _("対象")
+    parameter_name = "target"
+
+    def lookups(self, request, model_admin):
+        targets = AuditEvent.objects.order_by("target").values_list("target", flat=True).distinct()
+        return [(t or "-", t or _("（なし）")) for t in targets]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(target="" if value == "-" else value)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit log: visible to system admins, never editable."""
 
     list_display = ["at", "user", "action", "target", "target_id", "ip_address"]
-    list_filter = ["action", "target", ("at", admin.DateFieldListFilter), "user"]
+    list_filter = ["action", TargetFilter, ("at", admin.DateFieldListFilter), "user"]
     search_fields = ["target", "target_id", "user__username"]
     date_hierarchy = "at"
 

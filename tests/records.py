@@ -35,6 +35,7 @@ def make_consultation(
 def world(*, coordinator, center, chikuho) -> dict:
     """One client of the center with a family member and a consultation."""
     client = make_client(center, municipality="春日市")
+    twin = make_client(center, "C-0002", "山田 次郎", "ヤマダ ジロウ", municipality="春日市")
     member = FamilyMember.objects.create(client=client, name="山田 和子", relationship="母")
     consultation = make_consultation(center, "2024-05-01", client=client, staff=[coordinator])
     anonymous = make_consultation(center, "2024-05-02")
@@ -55,6 +56,7 @@ def world(*, coordinator, center, chikuho) -> dict:
         "center": center,
         "chikuho": chikuho,
         "client": client,
+        "twin": twin,
         "family_member": member,
         "consultation": consultation,
         "anonymous": anonymous,

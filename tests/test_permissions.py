@@ -55,7 +55,7 @@ MATRIX: dict[str, Row] = {
     "cases:family_options": Row(CASE_ROLES_ONLY, query="?client=C-0001"),
     "cases:client_duplicates": Row(CASE_ROLES_ONLY),
     "cases:client_merge": Row(
-        CENTER_RECORD, query=lambda w: f"?survivor={w['client'].pk}&duplicate={w['client'].pk}"
+        CENTER_RECORD, query=lambda w: f"?survivor={w['client'].pk}&duplicate={w['twin'].pk}"
     ),
     "cases:client_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
     "cases:client_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),

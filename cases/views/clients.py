@@ -258,16 +258,18 @@ def client_merge(request):
     """統合: both records side by side, the one to keep chosen, a reason required; then the
     consultations and family move to it and the other record points to it (audited)."""
     data = request.POST if request.method == "POST" else request.GET
-    try:
-        ids = [int(data.get("survivor", "")), int(data.get("duplicate", ""))]
-    except ValueError:
+    try:  # the two records compared travel as `pair`, whichever of them is chosen to stay
+        ids = [int(v) for v in data.getlist("pair")] or [int(data["survivor"]), int(data["duplicate"])]
+    except (KeyError, ValueError):
+        ids = []
+    if len(ids) != 2 or ids[0] == ids[1]:
         messages.error(request, _("統合する2つの記録を選んでください。"))
         return redirect("cases:client_duplicates")
-    pair = [get_for_user(Client.objects.current(), request.user, pk=pk) for pk in dict.fromkeys(ids)]
-    form = MergeForm(request.POST or None, pair=pair, initial={"survivor": ids[0], "duplicate": ids[1]})
+    pair = [get_for_user(Client.objects.current(), request.user, pk=pk) for pk in ids]
+    form = MergeForm(request.POST or None, pair=pair, initial={"survivor": ids[0]})
     if request.method == "POST" and form.is_valid():
         survivor = next(c for c in pair if c.pk == form.cleaned_data["survivor"])
-        duplicate = next((c for c in pair if c.pk != survivor.pk), survivor)
+        duplicate = next(c for c in pair if c.pk != survivor.pk)
         try:
             services.client_merge(
                 by=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"]

@@ -44,5 +44,25 @@ def test_the_merged_records_page_and_old_number_lead_to_the_survivor(coordinator
     services.client_merge(by=coordinator, survivor=new, duplicate=old, reason="同一人物")
     response = coordinator_client.get(reverse("cases:client_detail", args=[old.pk]))
     assert response.url == reverse("cases:client_detail", args=[new.pk])
-    listing = coordinator_client.get(reverse("cases:client_list"), {"q": "C-0001"}).content.decode()
-    assert "C-0002" in listing
+    for typed in ["C-0001", "Ｃ－０００１", "c-0001"]:
+        listing = coordinator_client.get(reverse("cases:client_list"), {"q": typed}).content.decode()
+        cards = listing[
+            listing.index('id="client-cards"') : listing.index("</ul>", listing.index('id="client-cards"'))
+        ]
+        assert "C-0002" in cards, typed
+
+
+def test_the_record_listed_second_can_be_the_one_kept(coordinator_client, center):
+    """The confirmation page lists both records; choosing the other one as the survivor (the radio
+    a user changes) still merges the two, never one record into itself."""
+    old, new = pair(center)
+    url = reverse("cases:client_merge")
+    page = coordinator_client.get(url, {"survivor": old.pk, "duplicate": new.pk}).content.decode()
+    assert f'name="pair" value="{old.pk}"' in page and f'name="pair" value="{new.pk}"' in page
+    data = {"pair": [old.pk, new.pk], "survivor": new.pk, "reason": ""}
+    refused = coordinator_client.post(url, data).content.decode()
+    assert "C-0001" in refused and "C-0002" in refused  # both still side by side after the error
+    done = coordinator_client.post(url, {**data, "reason": "同一人物"})
+    assert done.url == reverse("cases:client_detail", args=[new.pk])
+    old.refresh_from_db()
+    assert old.merged_into == new

@@ -48,8 +48,38 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a phone's screen (390×844), as after a home visit."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 390, "height": 844},
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def fits_the_phone(page) -> bool:
+    """Nothing on the page is wider than the phone's screen (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
 def log_in(page, username, password):
     page.goto("/login/")
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+
+
+def log_in_verified(page, user):
+    """Log in a user whose role needs the second factor: password, then the authenticator's code."""
+    from tests.conftest import PASSWORD, current_token, totp_device
+
+    device = totp_device(user) if user.requires_two_factor else None
+    log_in(page, user.username, PASSWORD)
+    if device is not None:
+        page.get_by_label("確認コード（6桁）").fill(current_token(device))
+        page.get_by_role("button", name="確認").click()

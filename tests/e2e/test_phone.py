@@ -1,25 +1,11 @@
 """After a home visit, on a phone (390×844): cards instead of a squeezed table, filters folded away,
 the client's page leads with the timeline, and a long case pages."""
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
 from tests.records import make_client, make_consultation
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="ja-JP",
-        timezone_id="Asia/Tokyo",
-        viewport={"width": 390, "height": 844},
-    )
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_the_client_list_is_cards_with_filters_folded_away(phone, coordinator, center):
