@@ -1,11 +1,17 @@
 """A large synthetic data set loaded straight into PostgreSQL with COPY.
 
-Ten fiscal years of 100,000 consultations each (1,000,000 in all) over 50,000 clients,
-shaped like the real center's: mostly phone calls, a tenth anonymous, three offices.
-Used by every benchmark in this folder.
+By default ten fiscal years of 100,000 consultations each (1,000,000 in all), shaped like the
+real center's: mostly phone calls, a tenth anonymous, three offices. Two shapes of clients:
+
+- `realistic` (default): 60,000 clients, each active in 1 to 4 consecutive fiscal years;
+- `worst`: 50,000 clients, each seen in any year from registration on (every client in most
+  years, so each year's tables touch nearly every client of the history).
+
+Used by every benchmark in this folder; `--years`, `--per-year` and `--clients` make the tiny
+data set CI runs the benchmarks on.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hikikomori_bench \
-        .venv/bin/python bench/dataset.py --fresh
+        .venv/bin/python bench/dataset.py --fresh [--shape worst] [--years 1]
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ LAST_FY = 2025
 YEARS = 10
 PER_YEAR = 100_000
 CLIENTS = 50_000
+CLIENTS_REALISTIC = 60_000
 METHODS = [("電話", 70), ("来所", 16), ("訪問", 6), ("同行", 3), ("オンライン", 1), ("メール・その他", 4)]
 CONSULTERS = ["本人", "家族", "関係機関", "その他"]
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
@@ -84,25 +91,41 @@ def staff() -> dict[int, list[int]]:
     return by_office
 
 
-def load(seed: int = 7) -> None:
+def load(
+    *,
+    shape: str = "realistic",
+    years: int = YEARS,
+    per_year: int = PER_YEAR,
+    clients_n: int | None = None,
+    seed: int = 7,
+) -> None:
     rng = random.Random(seed)
+    clients_n = clients_n or (CLIENTS_REALISTIC if shape == "realistic" else CLIENTS)
     started = time.perf_counter()
     municipalities = list(
         Municipality.objects.exclude(jurisdiction=None).values_list("pk", "jurisdiction_id")
     )
     staff_by_office = staff()
-    first_fy = LAST_FY - YEARS + 1
+    first_fy = LAST_FY - years + 1
     first_day = fiscal_year_range(first_fy)[0]
     span = (fiscal_year_range(LAST_FY)[1] - first_day).days
+    active: dict[str, tuple[int, int]] = {}  # case number -> first and last fiscal year seen
 
     def clients():
-        for n in range(CLIENTS):
+        for n in range(clients_n):
             kana = "".join(rng.choice(KANA) for _ in range(6))
             municipality, office = rng.choice(municipalities)
             birth = (
                 None if rng.random() < 0.1 else dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 16000))
             )
-            registered = first_day + dt.timedelta(days=rng.randint(0, span))
+            if shape == "realistic":
+                begin = rng.randint(first_fy, LAST_FY)
+                active[f"B-{n:06d}"] = (begin, min(LAST_FY, begin + rng.randint(0, 3)))
+                fy_start, fy_end = fiscal_year_range(begin)
+                registered = fy_start + dt.timedelta(days=rng.randint(0, (fy_end - fy_start).days))
+            else:
+                registered = first_day + dt.timedelta(days=rng.randint(0, span))
+                active[f"B-{n:06d}"] = (first_fy, LAST_FY)
             key = normalize_name(kana)
             yield (
                 f"B-{n:06d}",
@@ -147,7 +170,7 @@ def load(seed: int = 7) -> None:
     )
     client_rows = list(
         Client.objects.filter(case_number__startswith="B-").values_list(
-            "pk", "office_id", "municipality_id", "registered_on"
+            "pk", "office_id", "municipality_id", "registered_on", "case_number"
         )
     )
     print(f"clients: {len(client_rows)} ({time.perf_counter() - started:.1f}s)")
@@ -157,9 +180,9 @@ def load(seed: int = 7) -> None:
         next_id = cur.fetchone()[0] + 1
     for fy in range(first_fy, LAST_FY + 1):
         start, end = fiscal_year_range(fy)
-        eligible = [c for c in client_rows if c[3] <= end]
+        eligible = [c[:4] for c in client_rows if c[3] <= end and active[c[4]][0] <= fy <= active[c[4]][1]]
         rows, links = [], []
-        for _ in range(PER_YEAR):
+        for _ in range(per_year):
             date = start + dt.timedelta(days=rng.randint(0, (end - start).days))
             if rng.random() < 0.1 or not eligible:
                 client_id, office, municipality = None, rng.choice(list(staff_by_office)), None
@@ -176,6 +199,7 @@ def load(seed: int = 7) -> None:
                     client_id,
                     municipality,
                     "相談内容",
+                    "",
                     "",
                     "",
                     False,
@@ -200,6 +224,7 @@ def load(seed: int = 7) -> None:
                 "content",
                 "agency",
                 "staff_names",
+                "archive_reason",
                 "follow_up_done",
                 "version",
                 "created_at",
@@ -213,13 +238,17 @@ def load(seed: int = 7) -> None:
         cur.execute(
             "select setval(pg_get_serial_sequence('cases_consultation', 'id'), (select max(id) from cases_consultation))"
         )
-        cur.execute("analyze")
+        cur.execute("vacuum analyze")  # visibility map too, as autovacuum keeps it: index-only scans
     print(f"loaded in {time.perf_counter() - started:.1f}s; consultations now {Consultation.objects.count()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fresh", action="store_true", help="drop every table first")
+    parser.add_argument("--shape", choices=["realistic", "worst"], default="realistic")
+    parser.add_argument("--years", type=int, default=YEARS, help="fiscal years of history (ending FY2025)")
+    parser.add_argument("--per-year", type=int, default=PER_YEAR, help="consultations a year")
+    parser.add_argument("--clients", type=int, default=None, help="clients (default by shape)")
     args = parser.parse_args()
     ensure_database()
     if args.fresh:
@@ -229,7 +258,7 @@ def main() -> None:
     if Consultation.objects.exists():
         print(f"already loaded: {Consultation.objects.count()} consultations (use --fresh to reload)")
         return
-    load()
+    load(shape=args.shape, years=args.years, per_year=args.per_year, clients_n=args.clients)
 
 
 if __name__ == "__main__":
