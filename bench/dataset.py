@@ -40,6 +40,7 @@ from cases.models import Client, Consultation  # noqa: E402
 from cases.text import normalize_name  # noqa: E402
 from hikikomori.fiscal import fiscal_year_range  # noqa: E402
 from hikikomori.models import Membership, Municipality, Office, User  # noqa: E402
+from reports import derived  # noqa: E402
 
 LAST_FY = 2025
 YEARS = 10
@@ -234,6 +235,8 @@ def load(
         )
         copy_rows("cases_consultation_staff", ["consultation_id", "user_id"], links)
         print(f"FY{fy}: {len(rows)} consultations ({time.perf_counter() - started:.1f}s)")
+    derived.recompute()  # COPY bypasses the write door: the report's derived data, rebuilt
+    print(f"derived data rebuilt ({time.perf_counter() - started:.1f}s)")
     with connection.cursor() as cur:
         cur.execute(
             "select setval(pg_get_serial_sequence('cases_consultation', 'id'), (select max(id) from cases_consultation))"

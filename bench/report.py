@@ -208,7 +208,9 @@ def main() -> None:
         f"{len(captured)} queries; medians of {REPEAT} interleaved runs"
     )
     print(f"build_report (ORM + shaping)    {result['build']:8.1f} ms")
-    print(f"same figures in plain SQL       {result['raw']:8.1f} ms   ratio {result['build'] / result['raw']:.2f}x")
+    print(
+        f"same figures in plain SQL       {result['raw']:8.1f} ms   ratio {result['build'] / result['raw']:.2f}x"
+    )
     print(f"workbook (build + render)       {result['workbook']:8.1f} ms")
     print(f"年次報告 page (whole stack)       {result['page']:8.1f} ms")
     print(f"Excelダウンロード (whole stack)   {result['download']:8.1f} ms")

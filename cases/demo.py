@@ -16,6 +16,7 @@ from django.utils import timezone
 from hikikomori.demo import register_demo_step
 from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
 from hikikomori.models import Municipality, Office, User
+from reports import derived
 
 from .models import (
     Client,
@@ -108,6 +109,7 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
             f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}"
         )
         _make_consultations(rng, made_clients, families, today, stdout)
+        derived.recompute()  # bulk_create bypasses the signals that keep the report's data
 
 
 def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hikikomori import bulk, history
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Office, User
+from reports import derived
 
 from .models import Client, ClientLog, ClientStatus, ClosureReason, Consultation, FamilyMember
 
@@ -280,6 +281,7 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
     moved_consultations = list(duplicate.consultations.values_list("pk", flat=True))
     moved_family = list(duplicate.family.values_list("pk", flat=True))
     Consultation.objects.filter(pk__in=moved_consultations).update(client=survivor)
+    derived.refresh_clients([survivor.pk, duplicate.pk])  # the UPDATE bypasses the signals
     FamilyMember.objects.filter(pk__in=moved_family).update(client=survivor)
     for field in ("kana", "birth_date", "municipality", "referral_route"):
         if not getattr(survivor, field) and getattr(duplicate, field):
@@ -462,6 +464,7 @@ def consultations_import(
     """An import's consultations, checked by `check_consultation_rules` in its plan: history,
     versions and staff like the screens. An update's staff None leaves its staff unchanged."""
     through = Consultation.staff.through
+    touched = derived.consultation_keys(c.pk for c, _ in updates)  # as they were before
     made = bulk.create_many(Consultation, [c for c, _ in creates], by=by, reason=IMPORT_REASON)
     through.objects.bulk_create(
         [
@@ -479,6 +482,9 @@ def consultations_import(
             [through(consultation_id=c.pk, user_id=u.pk) for c, staff in restaffed for u in staff],
             batch_size=bulk.BATCH,
         )
+    # Bulk writes bypass the signals: refresh the report's derived data of everything touched.
+    written = [c for c, _ in creates] + [c for c, _ in updates]
+    derived.refresh_consultations(touched + [(c.client_id, c.office_id, c.date) for c in written])
 
 
 def families_import(

@@ -10,4 +10,7 @@ class ReportsConfig(AppConfig):
         from hikikomori.models import Role
         from hikikomori.navigation import register_nav_item
 
+        from . import derived
+
         register_nav_item(50, "reports:annual", _("年次報告"), lambda user: user.has_role(Role.SUPERVISOR))
+        derived.connect()

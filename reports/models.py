@@ -1,4 +1,4 @@
-"""Records of imports and finalized yearly reports."""
+"""Finalized yearly reports, and the derived data the report is read from."""
 
 from django.conf import settings
 from django.db import models
@@ -42,3 +42,82 @@ class FinalizedReport(models.Model):
         office = f"_{self.office.short_name or self.office.name}" if self.office_id else ""
         version = f"_第{self.version}版" if self.version > 1 else ""
         return f"年次報告_{self.label}{office}_確定_{timezone.localtime(self.at):%Y-%m-%d}{version}.xlsx"
+
+
+# Derived data for the yearly report (reports/derived.py keeps it equal to the consultations;
+# `manage.py recompute_report_data` rebuilds it and reports any difference).
+
+
+class ClientYear(models.Model):
+    """A registered client's consultations of one fiscal year at one office by one method: first
+    and last (date, id) with the residence recorded on them, and how many. `first_ever` is the
+    client's first consultation anywhere; `first_ever_office` at this office."""
+
+    client = models.ForeignKey("cases.Client", on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    office = models.ForeignKey("hikikomori.Office", on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=20)
+    first_date = models.DateField()
+    first_id = models.BigIntegerField()
+    first_municipality = models.ForeignKey(
+        "hikikomori.Municipality", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_date = models.DateField()
+    last_id = models.BigIntegerField()
+    last_municipality = models.ForeignKey(
+        "hikikomori.Municipality", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+    first_ever = models.DateField()
+    first_ever_office = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "client", "office", "method"], name="client_year_one_row"
+            )
+        ]
+        indexes = [models.Index(fields=["client", "fiscal_year"], name="client_year_by_client")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} FY{self.fiscal_year} {self.office_id} {self.method}: {self.count}"
+
+
+class MonthlyCount(models.Model):
+    """Consultations of one month at one office per method, consulter and anonymity."""
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    office = models.ForeignKey("hikikomori.Office", on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=20)
+    consulter = models.CharField(max_length=10)
+    anonymous = models.BooleanField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["fiscal_year", "month", "office"], name="monthly_count_by_month")]
+
+    def __str__(self) -> str:
+        return (
+            f"FY{self.fiscal_year}/{self.month} {self.office_id} {self.method} {self.consulter}: {self.count}"
+        )
+
+
+class StaffMonthlyCount(models.Model):
+    """Consultations of one month at one office per member of staff (none: 担当者未設定) and method;
+    a consultation with two members of staff counts once for each."""
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    office = models.ForeignKey("hikikomori.Office", on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=20)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["fiscal_year", "month", "office"], name="staff_count_by_month")]
+
+    def __str__(self) -> str:
+        return (
+            f"FY{self.fiscal_year}/{self.month} {self.office_id} {self.staff_id} {self.method}: {self.count}"
+        )

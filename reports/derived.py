@@ -1,0 +1,294 @@
+"""Derived data of the yearly report, kept equal to the consultations by the one write door.
+
+The report of a whole fiscal year reads small tables instead of every consultation of the
+history (see reports/models.py): per client, year, office and method (`ClientYear`), and per
+month and office (`MonthlyCount`, `StaffMonthlyCount`). They are never edited: whatever changes
+a consultation (a screen's save, an archive, a merge, an import, a command) refreshes the rows
+of the clients and months it touched, recomputed from the consultations themselves:
+
+- a single save or delete: the model's signals (also the staff's m2m signal);
+- writes that bypass signals (bulk imports, a merge's UPDATE, demo and benchmark loads) call
+  `refresh_consultations` / `refresh_clients` or `recompute` themselves.
+
+Refreshes lock the clients' and offices' rows first, so two coordinators saving at once cannot
+interleave two recomputations of the same month. `recompute(check=True)` compares everything
+with a fresh computation; `manage.py recompute_report_data` runs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from hikikomori.fiscal import fiscal_year_of
+
+CHUNK = 500
+
+
+def _month_of(day: dt.date) -> tuple[int, int]:
+    return fiscal_year_of(day), day.month
+
+
+def _month_range(fiscal_year: int, month: int) -> tuple[dt.date, dt.date]:
+    year = fiscal_year if month >= 4 else fiscal_year + 1
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _lock(model, ids: Iterable[int]) -> None:
+    ids = sorted(set(ids))
+    if ids:
+        list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+# ---- per client -------------------------------------------------------------------------------
+
+
+def client_year_rows(client_ids: Iterable[int]) -> list:
+    """The `ClientYear` rows of these clients, computed from their consultations."""
+    from cases.models import Consultation
+
+    from .models import ClientYear
+
+    rows = (
+        Consultation.objects.filter(client_id__in=list(client_ids), archived_at__isnull=True)
+        .order_by("client_id", "date", "id")
+        .values_list("client_id", "date", "id", "office_id", "method", "municipality_id")
+    )
+    first_ever: dict[int, dt.date] = {}
+    first_ever_office: dict[tuple[int, int], dt.date] = {}
+    found: dict[tuple, ClientYear] = {}
+    for client, date, pk, office, method, municipality in rows:
+        first_ever.setdefault(client, date)
+        first_ever_office.setdefault((client, office), date)
+        key = (client, fiscal_year_of(date), office, method)
+        row = found.get(key)
+        if row is None:
+            found[key] = ClientYear(
+                client_id=client,
+                fiscal_year=key[1],
+                office_id=office,
+                method=method,
+                first_date=date,
+                first_id=pk,
+                first_municipality_id=municipality,
+                last_date=date,
+                last_id=pk,
+                last_municipality_id=municipality,
+                count=1,
+            )
+        else:
+            row.last_date, row.last_id, row.last_municipality_id = date, pk, municipality
+            row.count += 1
+    for row in found.values():
+        row.first_ever = first_ever[row.client_id]
+        row.first_ever_office = first_ever_office[(row.client_id, row.office_id)]
+    return list(found.values())
+
+
+def refresh_clients(client_ids: Iterable[int | None]) -> None:
+    from cases.models import Client
+
+    from .models import ClientYear
+
+    ids = sorted({pk for pk in client_ids if pk})
+    if not ids:
+        return
+    with transaction.atomic():
+        _lock(Client, ids)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            ClientYear.objects.filter(client_id__in=chunk).delete()
+            ClientYear.objects.bulk_create(client_year_rows(chunk), batch_size=2000)
+
+
+# ---- per month and office ---------------------------------------------------------------------
+
+
+def month_rows(office_id: int, fiscal_year: int, month: int) -> tuple[list, list]:
+    """The `MonthlyCount` and `StaffMonthlyCount` rows of one office's month, computed."""
+    from django.db.models import Count
+
+    from cases.models import Consultation
+
+    from .models import MonthlyCount, StaffMonthlyCount
+
+    first, last = _month_range(fiscal_year, month)
+    month_qs = Consultation.objects.filter(
+        archived_at__isnull=True, office_id=office_id, date__range=(first, last)
+    )
+    counts = Counter()
+    for method, consulter, client, n in (
+        month_qs.values_list("method", "consulter", "client_id").annotate(n=Count("id")).order_by()
+    ):
+        counts[(method, consulter, client is None)] += n
+    monthly = [
+        MonthlyCount(
+            fiscal_year=fiscal_year,
+            month=month,
+            office_id=office_id,
+            method=method,
+            consulter=consulter,
+            anonymous=anonymous,
+            count=n,
+        )
+        for (method, consulter, anonymous), n in sorted(counts.items())
+    ]
+    staff = [
+        StaffMonthlyCount(
+            fiscal_year=fiscal_year, month=month, office_id=office_id, staff_id=user, method=method, count=n
+        )
+        for user, method, n in month_qs.values_list("staff", "method").annotate(n=Count("id")).order_by()
+    ]
+    return monthly, staff
+
+
+def refresh_months(keys: Iterable[tuple[int, dt.date]]) -> None:
+    """Recompute the counts of these (office, any day of the month) pairs."""
+    from hikikomori.models import Office
+
+    from .models import MonthlyCount, StaffMonthlyCount
+
+    months = sorted({(office, *_month_of(day)) for office, day in keys if office and day})
+    if not months:
+        return
+    with transaction.atomic():
+        _lock(Office, [office for office, _, _ in months])
+        for office, fiscal_year, month in months:
+            where = {"office_id": office, "fiscal_year": fiscal_year, "month": month}
+            MonthlyCount.objects.filter(**where).delete()
+            StaffMonthlyCount.objects.filter(**where).delete()
+            monthly, staff = month_rows(office, fiscal_year, month)
+            MonthlyCount.objects.bulk_create(monthly)
+            StaffMonthlyCount.objects.bulk_create(staff)
+
+
+def refresh_consultations(rows: Iterable[tuple[int | None, int, dt.date]]) -> None:
+    """After writes that bypass the signals: (client, office, date) of every consultation written,
+    before and after the change."""
+    rows = list(rows)
+    with transaction.atomic():
+        refresh_clients(client for client, _, _ in rows)
+        refresh_months((office, date) for _, office, date in rows)
+
+
+def consultation_keys(ids: Iterable[int]) -> list[tuple[int | None, int, dt.date]]:
+    from cases.models import Consultation
+
+    ids = list(ids)
+    keys: list = []
+    for start in range(0, len(ids), 2000):
+        keys += Consultation.objects.filter(pk__in=ids[start : start + 2000]).values_list(
+            "client_id", "office_id", "date"
+        )
+    return keys
+
+
+# ---- everything -------------------------------------------------------------------------------
+
+
+def _all_rows() -> tuple[list, list, list]:
+    from cases.models import Client, Consultation
+
+    client_ids = list(Client.objects.order_by("pk").values_list("pk", flat=True))
+    client_years = []
+    for start in range(0, len(client_ids), 2000):
+        client_years += client_year_rows(client_ids[start : start + 2000])
+    months = sorted(
+        {
+            (office, *_month_of(day))
+            for office, day in Consultation.objects.filter(archived_at__isnull=True)
+            .values_list("office_id", "date")
+            .distinct()
+        }
+    )
+    monthly, staff = [], []
+    for office, fiscal_year, month in months:
+        m, s = month_rows(office, fiscal_year, month)
+        monthly += m
+        staff += s
+    return client_years, monthly, staff
+
+
+def _comparable(rows, fields: list[str]) -> Counter:
+    return Counter(tuple(getattr(row, f) for f in fields) for row in rows)
+
+
+FIELDS = {
+    "ClientYear": [
+        "client_id", "fiscal_year", "office_id", "method", "first_date", "first_id", "first_municipality_id",
+        "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office",
+    ],
+    "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count"],
+    "StaffMonthlyCount": ["fiscal_year", "month", "office_id", "staff_id", "method", "count"],
+}  # fmt: skip
+
+
+def recompute(*, check: bool = False) -> dict[str, int]:
+    """Compare the stored rows with a fresh computation: the number of differing rows per table.
+    Without `check`, replace the stored rows with the computed ones."""
+    from . import models
+
+    computed = dict(zip(FIELDS, _all_rows(), strict=True))
+    differences = {}
+    for name, fields in FIELDS.items():
+        model = getattr(models, name)
+        stored = _comparable(model.objects.all(), fields)
+        fresh = _comparable(computed[name], fields)
+        differences[name] = sum(((stored - fresh) + (fresh - stored)).values())
+    if not check:
+        with transaction.atomic():
+            for name in FIELDS:
+                model = getattr(models, name)
+                model.objects.all().delete()
+                model.objects.bulk_create(computed[name], batch_size=2000)
+    return differences
+
+
+# ---- the signals of single saves --------------------------------------------------------------
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._derived_before = None
+        return
+    instance._derived_before = (
+        sender.objects.filter(pk=instance.pk).values_list("client_id", "office_id", "date").first()
+    )
+
+
+def _after_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    keys = [(instance.client_id, instance.office_id, instance.date)]
+    before = getattr(instance, "_derived_before", None)
+    if before:
+        keys.append(before)
+    refresh_consultations(keys)
+
+
+def _after_delete(sender, instance, **kwargs):
+    refresh_consultations([(instance.client_id, instance.office_id, instance.date)])
+
+
+def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh_months([(instance.office_id, instance.date)])
+    elif pk_set:
+        refresh_months((office, date) for _, office, date in consultation_keys(pk_set))
+
+
+def connect() -> None:
+    from cases.models import Consultation
+
+    pre_save.connect(_before_save, sender=Consultation, dispatch_uid="derived_before_save")
+    post_save.connect(_after_save, sender=Consultation, dispatch_uid="derived_after_save")
+    post_delete.connect(_after_delete, sender=Consultation, dispatch_uid="derived_after_delete")
+    m2m_changed.connect(_staff_changed, sender=Consultation.staff.through, dispatch_uid="derived_staff")

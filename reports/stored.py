@@ -1,0 +1,189 @@
+"""The yearly report's figures of a whole fiscal year, read from the derived data.
+
+Each function returns exactly what its namesake in queries.py returns when it reads every
+consultation (tests/reports/test_derived_data.py checks both ways agree on random histories);
+the cost follows the chosen year, not the length of the history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from cases.models import INTERVIEW_METHODS
+from hikikomori.models import Office
+
+from . import queries as q
+from .models import ClientYear, MonthlyCount, StaffMonthlyCount
+
+
+def _scoped(qs: QuerySet, scope) -> QuerySet:
+    return qs.filter(office=scope.office) if scope.office else qs
+
+
+def client_years(scope, fiscal_year: int | None = None) -> QuerySet:
+    return _scoped(ClientYear.objects.filter(fiscal_year=fiscal_year or scope.fiscal_year), scope)
+
+
+def monthly_counts(scope, years: int = 5) -> dict[tuple[int, int], dict[str, int]]:
+    rows = (
+        _scoped(MonthlyCount.objects, scope)
+        .filter(fiscal_year__range=(scope.fiscal_year - years + 1, scope.fiscal_year))
+        .values("fiscal_year", "month", "method")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        bucket = counts.setdefault((row["fiscal_year"], row["month"]), dict.fromkeys(q.CATEGORIES, 0))
+        bucket[q.CATEGORY_OF[row["method"]]] += row["n"]
+    return counts
+
+
+def unique_counts(scope) -> dict[str, dict[str, int]]:
+    aggregates: dict[str, Any] = {"all_clients": Count("client", distinct=True)}
+    for index, methods in enumerate(q.CATEGORIES.values()):
+        aggregates[f"c{index}_clients"] = Count("client", distinct=True, filter=Q(method__in=methods))
+    persons = client_years(scope).aggregate(**aggregates)
+    totals: dict[str, int] = dict.fromkeys(q.CATEGORIES, 0)
+    anonymous: dict[str, int] = dict.fromkeys(q.CATEGORIES, 0)
+    for method, is_anonymous, n in (
+        _scoped(MonthlyCount.objects, scope)
+        .filter(fiscal_year=scope.fiscal_year)
+        .values_list("method", "anonymous")
+        .annotate(n=Sum("count"))
+        .order_by()
+    ):
+        category = q.CATEGORY_OF[method]
+        totals[category] += n
+        if is_anonymous:
+            anonymous[category] += n
+    result = {
+        category: {"persons": persons[f"c{i}_clients"] + anonymous[category], "total": totals[category]}
+        for i, category in enumerate(q.CATEGORIES)
+    }
+    result["合計"] = {
+        "persons": persons["all_clients"] + sum(anonymous.values()),
+        "total": sum(totals.values()),
+    }
+    return result
+
+
+def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
+    last: dict[tuple[int, str], tuple] = {}
+    for client, method, date, pk, municipality, region, home in (
+        client_years(scope)
+        .filter(method__in=methods)
+        .values_list(
+            "client", "method", "last_date", "last_id", "last_municipality",
+            "last_municipality__region__name", "client__municipality__region__name",
+        )
+    ):  # fmt: skip
+        key = (client, method)
+        if key not in last or (date, pk) > last[key][:2]:
+            last[key] = (date, pk, region if municipality is not None else home)
+    result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
+    for (_, method), (_, _, region) in last.items():
+        result[method][region] = result[method].get(region, 0) + 1
+    for method, region, n in q.anonymous_regions(scope, methods):
+        result[method][region] = result[method].get(region, 0) + n
+    return result
+
+
+def new_interviewees(scope) -> list[dict]:
+    before = client_years(scope, scope.fiscal_year - 1).filter(client=OuterRef("client"))
+    first: dict[int, dict] = {}
+    for row in (
+        client_years(scope)
+        .filter(method__in=INTERVIEW_METHODS)
+        .exclude(Exists(before))
+        .values(
+            "client",
+            "first_date",
+            "first_id",
+            region=F("first_municipality__region__name"),
+            sex=F("client__sex"),
+            birth_date=F("client__birth_date"),
+            home_region=F("client__municipality__region__name"),
+        )
+    ):
+        client = row["client"]
+        seen = first.get(client)
+        if seen is None or (row["first_date"], row["first_id"]) < (seen["first"], seen["first_id"]):
+            first[client] = {
+                "client": client,
+                "sex": row["sex"],
+                "birth_date": row["birth_date"],
+                "home_region": row["home_region"],
+                "first": row["first_date"],
+                "first_id": row["first_id"],
+                "region": row["region"],
+            }
+    for row in first.values():
+        del row["first_id"]
+    return list(first.values())
+
+
+def support_spans(scope) -> list[tuple]:
+    ever = "first_ever_office" if scope.office else "first_ever"
+    spans: dict[int, list] = {}
+    for client, first, last in client_years(scope).values_list("client", ever, "last_date"):
+        span = spans.get(client)
+        if span is None:
+            spans[client] = [first, last]
+        else:
+            span[0], span[1] = min(span[0], first), max(span[1], last)
+    return [(first, last) for first, last in spans.values()]
+
+
+def consulter_counts(scope) -> dict[tuple[str, str], int]:
+    rows = (
+        _scoped(MonthlyCount.objects, scope)
+        .filter(fiscal_year=scope.fiscal_year)
+        .values_list("consulter", "method")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return {(consulter, method): n for consulter, method, n in rows}
+
+
+def _staff_rows(scope) -> QuerySet:
+    return _scoped(StaffMonthlyCount.objects, scope).filter(fiscal_year=scope.fiscal_year)
+
+
+def _visits():
+    return Coalesce(Sum("count", filter=Q(method__in=q.CATEGORIES["訪問・同行"])), 0)
+
+
+def staff_counts(scope) -> list[Any]:
+    return list(
+        _staff_rows(scope)
+        .filter(staff__isnull=False)
+        .values(user__username=F("staff__username"), user__last_name=F("staff__last_name"),
+                user__first_name=F("staff__first_name"))
+        .annotate(total=Sum("count"), visits=_visits())
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )  # fmt: skip
+
+
+def unassigned_counts(scope) -> dict:
+    return (
+        _staff_rows(scope)
+        .filter(staff__isnull=True)
+        .aggregate(total=Coalesce(Sum("count"), 0), visits=_visits())
+    )
+
+
+def ice_age_counts(scope) -> list[dict]:
+    from cases.models import ICE_AGE_BORN_FROM, ICE_AGE_BORN_TO
+
+    born = Q(client__birth_date__gte=ICE_AGE_BORN_FROM, client__birth_date__lte=ICE_AGE_BORN_TO)
+    return list(
+        client_years(scope)
+        .filter(office__kind=Office.Kind.SATELLITE)
+        .values(office_name=F("office__name"), office_order=F("office__sort_order"))
+        .annotate(clients=Count("client", distinct=True), ice_age=Count("client", distinct=True, filter=born))
+        .order_by("office_order")
+    )
