@@ -66,29 +66,31 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
     for client, date, pk, office, method, municipality in rows:
         first_ever.setdefault(client, date)
         first_ever_office.setdefault((client, office), date)
-        key = (client, fiscal_year_of(date), office, method)
-        row = found.get(key)
-        if row is None:
-            found[key] = ClientYear(
-                client_id=client,
-                fiscal_year=key[1],
-                office_id=office,
-                method=method,
-                first_date=date,
-                first_id=pk,
-                first_municipality_id=municipality,
-                last_date=date,
-                last_id=pk,
-                last_municipality_id=municipality,
-                count=1,
-            )
-        else:
-            row.last_date, row.last_id, row.last_municipality_id = date, pk, municipality
-            row.count += 1
+        fiscal_year = fiscal_year_of(date)
+        for key in ((client, fiscal_year, office, method), (client, fiscal_year, None, method)):
+            row = found.get(key)
+            if row is None:
+                found[key] = ClientYear(
+                    client_id=client,
+                    fiscal_year=fiscal_year,
+                    office_id=key[2],
+                    method=method,
+                    first_date=date,
+                    first_id=pk,
+                    first_municipality_id=municipality,
+                    last_date=date,
+                    last_id=pk,
+                    last_municipality_id=municipality,
+                    count=1,
+                )
+            else:
+                row.last_date, row.last_id, row.last_municipality_id = date, pk, municipality
+                row.count += 1
     for row in found.values():
         row.first_ever = first_ever[row.client_id]
-        row.first_ever_office = first_ever_office[(row.client_id, row.office_id)]
-    return list(found.values())
+        row.first_ever_office = first_ever_office.get((row.client_id, row.office_id), row.first_ever)
+    # Stored in year order, so that one year's rows lie together on disk.
+    return sorted(found.values(), key=lambda r: (r.fiscal_year, r.office_id or 0, r.client_id, r.method))
 
 
 def refresh_clients(client_ids: Iterable[int | None]) -> None:

@@ -49,13 +49,15 @@ class FinalizedReport(models.Model):
 
 
 class ClientYear(models.Model):
-    """A registered client's consultations of one fiscal year at one office by one method: first
-    and last (date, id) with the residence recorded on them, and how many. `first_ever` is the
-    client's first consultation anywhere; `first_ever_office` at this office."""
+    """A registered client's consultations of one fiscal year by one method, at one office and at
+    all offices together: first and last (date, id) with the residence recorded on them, and how
+    many. `first_ever` is the client's first consultation anywhere; `first_ever_office` at this
+    office (anywhere, on the rows of all offices)."""
 
     client = models.ForeignKey("cases.Client", on_delete=models.CASCADE, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField()
-    office = models.ForeignKey("hikikomori.Office", on_delete=models.CASCADE, related_name="+")
+    # Empty: the client's consultations at every office together (the report of all offices).
+    office = models.ForeignKey("hikikomori.Office", null=True, on_delete=models.CASCADE, related_name="+")
     method = models.CharField(max_length=20)
     first_date = models.DateField()
     first_id = models.BigIntegerField()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
 from cases.models import INTERVIEW_METHODS
@@ -24,7 +24,9 @@ def _scoped(qs: QuerySet, scope) -> QuerySet:
 
 
 def client_years(scope, fiscal_year: int | None = None) -> QuerySet:
-    return _scoped(ClientYear.objects.filter(fiscal_year=fiscal_year or scope.fiscal_year), scope)
+    """The year's rows of the chosen office, or the rows of all offices together."""
+    rows = ClientYear.objects.filter(fiscal_year=fiscal_year or scope.fiscal_year)
+    return rows.filter(office=scope.office) if scope.office else rows.filter(office__isnull=True)
 
 
 def monthly_counts(scope, years: int = 5) -> dict[tuple[int, int], dict[str, int]]:
@@ -72,21 +74,21 @@ def unique_counts(scope) -> dict[str, dict[str, int]]:
 
 
 def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
-    last: dict[tuple[int, str], tuple] = {}
-    for client, method, date, pk, municipality, region, home in (
+    # One row per client and method: its last consultation's residence, else the client's.
+    region = Case(
+        When(last_municipality__isnull=False, then=F("last_municipality__region__name")),
+        default=F("client__municipality__region__name"),
+    )
+    result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
+    for method, name, n in (
         client_years(scope)
         .filter(method__in=methods)
-        .values_list(
-            "client", "method", "last_date", "last_id", "last_municipality",
-            "last_municipality__region__name", "client__municipality__region__name",
-        )
-    ):  # fmt: skip
-        key = (client, method)
-        if key not in last or (date, pk) > last[key][:2]:
-            last[key] = (date, pk, region if municipality is not None else home)
-    result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
-    for (_, method), (_, _, region) in last.items():
-        result[method][region] = result[method].get(region, 0) + 1
+        .annotate(region=region)
+        .values_list("method", "region")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        result[method][name] = result[method].get(name, 0) + n
     for method, region, n in q.anonymous_regions(scope, methods):
         result[method][region] = result[method].get(region, 0) + n
     return result
@@ -127,15 +129,14 @@ def new_interviewees(scope) -> list[dict]:
 
 
 def support_spans(scope) -> list[tuple]:
-    ever = "first_ever_office" if scope.office else "first_ever"
-    spans: dict[int, list] = {}
-    for client, first, last in client_years(scope).values_list("client", ever, "last_date"):
-        span = spans.get(client)
-        if span is None:
-            spans[client] = [first, last]
-        else:
-            span[0], span[1] = min(span[0], first), max(span[1], last)
-    return [(first, last) for first, last in spans.values()]
+    rows = (
+        client_years(scope)
+        .values("client")
+        .annotate(first=Min("first_ever_office"), last=Max("last_date"))
+        .order_by()
+        .values_list("first", "last")
+    )
+    return list(rows)
 
 
 def consulter_counts(scope) -> dict[tuple[str, str], int]:
@@ -181,7 +182,7 @@ def ice_age_counts(scope) -> list[dict]:
 
     born = Q(client__birth_date__gte=ICE_AGE_BORN_FROM, client__birth_date__lte=ICE_AGE_BORN_TO)
     return list(
-        client_years(scope)
+        _scoped(ClientYear.objects.filter(fiscal_year=scope.fiscal_year), scope)
         .filter(office__kind=Office.Kind.SATELLITE)
         .values(office_name=F("office__name"), office_order=F("office__sort_order"))
         .annotate(clients=Count("client", distinct=True), ice_age=Count("client", distinct=True, filter=born))
