@@ -191,6 +191,9 @@ def months_between(start: dt.date, end: dt.date) -> int:
     shorter month (Jan 31 → Feb 29 is 1, Nov 30 → Feb 28 is 3).
     """
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if add_months(start, months) > end:
+    # The same as `add_months(start, months) > end`, without building a date (the report counts
+    # tens of thousands of spans): the month is not complete when the start's day is later than
+    # the end's, unless the end is the last day of its month.
+    if start.day > end.day and (end + dt.timedelta(days=1)).month == end.month:
         months -= 1
     return months

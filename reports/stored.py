@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from cases.models import INTERVIEW_METHODS
@@ -74,21 +74,19 @@ def unique_counts(scope) -> dict[str, dict[str, int]]:
 
 
 def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
-    # One row per client and method: its last consultation's residence, else the client's.
-    region = Case(
-        When(last_municipality__isnull=False, then=F("last_municipality__region__name")),
-        default=F("client__municipality__region__name"),
+    # One row per client and method: its last consultation's residence; where that recorded
+    # none, the client's (two plain group-bys, so only those rows join the client).
+    rows = client_years(scope).filter(method__in=methods)
+    parts = (
+        rows.filter(last_municipality__isnull=False).values_list("method", "last_municipality__region__name"),
+        rows.filter(last_municipality__isnull=True).values_list(
+            "method", "client__municipality__region__name"
+        ),
     )
     result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
-    for method, name, n in (
-        client_years(scope)
-        .filter(method__in=methods)
-        .annotate(region=region)
-        .values_list("method", "region")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        result[method][name] = result[method].get(name, 0) + n
+    for qs in parts:
+        for method, name, n in qs.annotate(n=Count("id")).order_by():
+            result[method][name] = result[method].get(name, 0) + n
     for method, region, n in q.anonymous_regions(scope, methods):
         result[method][region] = result[method].get(region, 0) + n
     return result

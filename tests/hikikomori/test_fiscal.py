@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from hikikomori.fiscal import (
     DateParseError,
@@ -139,3 +141,19 @@ def test_months_between_counts_completed_calendar_months():
     assert months_between(dt.date(2024, 3, 31), dt.date(2024, 6, 30)) == 3
     assert months_between(dt.date(2021, 4, 1), dt.date(2024, 3, 31)) == 35
     assert months_between(dt.date(2021, 4, 1), dt.date(2024, 4, 1)) == 36
+
+
+@given(
+    start=st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2026, 12, 31)),
+    end=st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2026, 12, 31)),
+)
+def test_completed_months_follow_the_civil_code_rule_for_any_two_dates(start, end):
+    """months_between's quick form equals its definition: months added to the start, the month's
+    last day where it has no such day, must not pass the end."""
+    from hikikomori.fiscal import add_months, months_between
+
+    assume(start <= end)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    assert months_between(start, end) == months
