@@ -252,3 +252,26 @@ def test_reopening_a_client_in_support_is_refused_by_the_service(coordinator, ce
     client = make_client(center)
     with pytest.raises(ValidationError, match="支援中の利用者は再開できません"):
         services.client_reopen(by=coordinator, client=client, reason="再開")
+
+
+def test_the_client_list_pages_by_id_and_still_sorts_by_the_last_consultation(coordinator_client, center):
+    """Deep pages load only their own rows' 最終相談日; sorting by it still orders every client."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.records import make_client as client_of
+    from tests.records import make_consultation as call
+
+    for n in range(60):
+        c = client_of(center, f"L-{n:04d}", f"利用者{n}", "リヨウシャ")
+        call(center, f"2024-{n % 12 + 1:02d}-{n % 27 + 1:02d}", client=c)
+    url = reverse("cases:client_list")
+    with CaptureQueriesContext(connection) as first:
+        coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        page_two = coordinator_client.get(url, {"page": 2}).content.decode()
+    assert len(first) == len(second)
+    assert "L-0059" in page_two and "L-0000" not in page_two  # 50 a page, by ケース番号
+    newest = coordinator_client.get(url, {"ordering": "-last_contact"}).content.decode()
+    table = newest[newest.index("<tbody>") :]
+    assert table.index("2024/12/") < table.index("2024/06/") < table.index("2024/02/")
