@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,11 +56,13 @@ def measure(mode: str, target: str) -> tuple[int, int, int, int]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        for mode in ("zip", "csv"):
-            consultations, size, before, peak = measure(mode, str(Path(folder) / "consultations.csv"))
-            label = "browser .zip (every kind)" if mode == "zip" else "export_records consultations .csv"
+        for mode in ("zip", "csv", "xlsx"):
+            started = time.perf_counter()
+            consultations, size, before, peak = measure(mode, str(Path(folder) / f"consultations.{mode}"))
+            seconds = time.perf_counter() - started
+            label = "browser .zip (every kind)" if mode == "zip" else f"export_records consultations .{mode}"
             print(
-                f"{label}: {consultations:,} consultations, {size / 1e6:.1f} MB written, "
+                f"{label}: {consultations:,} consultations, {size / 1e6:.1f} MB written in {seconds:.1f}s, "
                 f"peak RSS {peak / 1024:.0f} MB (Django loaded: {before / 1024:.0f} MB)"
             )
 

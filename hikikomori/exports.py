@@ -74,10 +74,14 @@ def write_csv(rows: Iterable[Sequence], out) -> int:
     return count
 
 
-def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
+def write_xlsx(rows: Iterable[Sequence], out, title: str = "Sheet1") -> int:
+    """Rows into a write-only workbook saved to `out` (a path or a binary file): openpyxl keeps
+    written rows in a temporary file, so memory stays flat however many rows come; the header
+    row is bold. Returns the number of rows written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     bold = Font(bold=True)
+    count = 0
     for index, row in enumerate(rows):
         cells = []
         for value in row:
@@ -86,8 +90,14 @@ def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
                 cell.font = bold
             cells.append(cell)
         sheet.append(cells)
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(rows, buffer, title)
     return buffer.getvalue()
 
 

@@ -27,6 +27,6 @@ def test_the_export_memory_benchmark_runs_on_a_tiny_data_set(center):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 2 and all("1 consultations" in line and "peak RSS" in line for line in lines), (
+    assert len(lines) == 3 and all("1 consultations" in line and "peak RSS" in line for line in lines), (
         result.stdout
     )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from exchange.importing.exporting import export_rows
 from exchange.importing.runner import KINDS
 from hikikomori.audit import audit
-from hikikomori.exports import render_xlsx, write_csv
+from hikikomori.exports import write_csv, write_xlsx
 from hikikomori.models import AuditEvent
 
 
@@ -25,11 +25,10 @@ class Command(BaseCommand):
             raise CommandError("FILE must end in .csv or .xlsx")
         try:
             with path.open("wb") as out:
+                # Written row by row as the rows are read: memory stays flat, whatever the size.
                 if suffix == ".xlsx":
-                    rows = list(export_rows(kind))
-                    out.write(render_xlsx(rows, title=kind))
-                    count = len(rows) - 1
-                else:  # written row by row: memory holds one row, whatever the size
+                    count = write_xlsx(export_rows(kind), out, title=kind) - 1
+                else:
                     count = write_csv(export_rows(kind), out) - 1
         except OSError as exc:
             raise CommandError(f"Cannot write {file}: {exc.strerror}") from exc
