@@ -19,10 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DB = "hikikomori_bench_import"
+DB = os.environ.get("BENCH_IMPORT_DB", "hikikomori_bench_import")
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
-CLIENTS = 20_000
-CONSULTATIONS = 100_000
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20000"))
+CONSULTATIONS = int(os.environ.get("BENCH_CONSULTATIONS", "100000"))
 OFFICES = ["福岡県ひきこもり地域支援センター", "筑豊サテライトオフィス", "筑後サテライトオフィス"]
 METHODS = ["電話"] * 14 + ["来所"] * 3 + ["訪問", "同行", "オンライン", "メール・その他"]
 

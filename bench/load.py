@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "hikikomori_bench_load"
+DB = os.environ.get("BENCH_LOAD_DB", "hikikomori_bench_load")
 PORT = 8099
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "load-test-password-2024"
