@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference, Series
@@ -52,8 +53,9 @@ def _font(size: float = BODY_SIZE, bold: bool = False) -> Font:
 def render_workbook(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    looks: dict = {}
     for table in report.tables:
-        _sheet(workbook, table, report.label)
+        _sheet(workbook, table, report.label, looks)
     workbook.properties.title = f"{report.label} 年次報告"
     workbook.properties.creator = "hikikomori"
     buffer = io.BytesIO()
@@ -61,7 +63,28 @@ def render_workbook(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet(workbook: Workbook, table: Table, label: str) -> None:
+def _value_style(
+    looks: dict, cell, is_total: bool, number_format: str | None, horizontal: str | None
+) -> None:
+    """Value cells share a handful of looks; each is built once per workbook and copied to the
+    cells that have it (building a style for every cell was most of the rendering time)."""
+    key = (is_total, number_format, horizontal)
+    look = looks.get(key)
+    if look is not None:
+        cell._style = copy(look)
+        return
+    cell.border = BORDER
+    cell.font = _font(bold=is_total)
+    if number_format:
+        cell.number_format = number_format
+    if horizontal:
+        cell.alignment = Alignment(horizontal=horizontal)
+    if is_total:
+        cell.fill = TOTAL_FILL
+    looks[key] = copy(cell._style)
+
+
+def _sheet(workbook: Workbook, table: Table, label: str, looks: dict) -> None:
     sheet = workbook.create_sheet(table.sheet[:31])
     columns = len(table.header)
     write_cell(sheet, TITLE_ROW, 1, table.title).font = _font(14, bold=True)
@@ -75,17 +98,16 @@ def _sheet(workbook: Workbook, table: Table, label: str) -> None:
         is_total = values[0] == "合計"
         for c, value in enumerate(values, start=1):
             cell = write_cell(sheet, r, c, float(value) if isinstance(value, Ratio) else value)
-            cell.border = BORDER
-            cell.font = _font(bold=is_total)
+            number_format = None
             if isinstance(value, Ratio) or (value is None and c > table.labels):
-                cell.number_format = RATIO_FORMAT
+                number_format = RATIO_FORMAT
             elif isinstance(value, int):
-                cell.number_format = COUNT_FORMAT
+                number_format = COUNT_FORMAT
+            horizontal = None
             if c > table.labels:
                 centered = value in SYMBOLS or (isinstance(value, str) and not value.strip())
-                cell.alignment = Alignment(horizontal="center" if centered else "right")
-            if is_total:
-                cell.fill = TOTAL_FILL
+                horizontal = "center" if centered else "right"
+            _value_style(looks, cell, is_total, number_format, horizontal)
     widths = []
     for c in range(1, columns + 1):
         widest = max(
