@@ -37,7 +37,7 @@ system-packages:
 
 ## Run the whole test suite (unit, views, permissions, browser).
 test: $(VENV)/.installed-dev system-packages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --durations=10 $(PYTEST_ARGS)
 
 ## Everything but the browser tests.
 test-fast: $(VENV)/.installed-dev

@@ -32,6 +32,17 @@ from tests.records import make_day, make_session
 TODAY = timezone.localdate()
 
 
+def free_day(office, program: str, days_ago: int) -> dt.date:
+    """The latest day `days_ago` or more days back on which the demo holds no session of the
+    program at the office (its weekly dates depend on today's weekday)."""
+    from outreach.models import Session
+
+    day = TODAY - dt.timedelta(days=days_ago)
+    while Session.objects.filter(office=office, program__name=program, date=day).exists():
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def _name(obj, attribute="name"):
     return getattr(obj, attribute) if obj is not None else None
 
@@ -190,12 +201,16 @@ def everything(center, chikuho, chikugo, monkeypatch):
     )
     case_services.consultation_follow_up_done(by=staff, consultation=followed)
     online = make_session(
-        center, TODAY - dt.timedelta(days=5), venue="センター2階", notes="雨天", theme="オンライン併用"
+        center,
+        free_day(center, "フリースペース", 5),
+        venue="センター2階",
+        notes="雨天",
+        theme="オンライン併用",
     )
     online.online_offices.set([chikuho, chikugo])
-    family_session = make_session(center, TODAY - dt.timedelta(days=6), program="家族のつどい")
+    family_session = make_session(center, free_day(center, "家族のつどい", 6), program="家族のつどい")
     Attendance.objects.create(session=family_session, client=moved, family_member=mother, created_by=staff)
-    make_session(center, TODAY - dt.timedelta(days=8), status="中止", cancel_reason="台風")
+    make_session(center, free_day(center, "フリースペース", 8), status="中止", cancel_reason="台風")
     day = make_day(
         center, TODAY - dt.timedelta(days=4), "宗像市", slots=4, notes="会場変更", case_conference=True
     )

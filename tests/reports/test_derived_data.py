@@ -131,7 +131,7 @@ def world(center, chikuho, coordinator, satellite_coordinator, supervisor):
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, min_size=4, max_size=25), fiscal_year=st.sampled_from(YEARS))
 def test_the_derived_data_always_equals_the_records_and_the_report_is_unchanged(
     world, center, operations, fiscal_year
