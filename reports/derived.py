@@ -51,9 +51,9 @@ def _lock(model, ids: Iterable[int]) -> None:
 
 def client_year_rows(client_ids: Iterable[int]) -> list:
     """The `ClientYear` rows of these clients, computed from their consultations."""
-    from cases.models import Consultation
+    from cases.models import INTERVIEW_METHODS, Consultation
 
-    from .models import ClientYear
+    from .models import ALL_METHODS, INTERVIEWS, ClientYear
 
     rows = (
         Consultation.objects.filter(client_id__in=list(client_ids), archived_at__isnull=True)
@@ -67,14 +67,15 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
         first_ever.setdefault(client, date)
         first_ever_office.setdefault((client, office), date)
         fiscal_year = fiscal_year_of(date)
-        for key in ((client, fiscal_year, office, method), (client, fiscal_year, None, method)):
+        kinds = [method, ALL_METHODS] + ([INTERVIEWS] if method in INTERVIEW_METHODS else [])
+        for key in [(client, fiscal_year, place, kind) for kind in kinds for place in (office, None)]:
             row = found.get(key)
             if row is None:
                 found[key] = ClientYear(
                     client_id=client,
                     fiscal_year=fiscal_year,
                     office_id=key[2],
-                    method=method,
+                    method=key[3],
                     first_date=date,
                     first_id=pk,
                     first_municipality_id=municipality,

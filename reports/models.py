@@ -48,6 +48,12 @@ class FinalizedReport(models.Model):
 # `manage.py recompute_report_data` rebuilds it and reports any difference).
 
 
+# ClientYear.method also takes two summary values: every method together, and the interviews
+# (来所・訪問・同行) together, so that a year's per-person figures read one row per person.
+ALL_METHODS = "*"
+INTERVIEWS = "面談"
+
+
 class ClientYear(models.Model):
     """A registered client's consultations of one fiscal year by one method, at one office and at
     all offices together: first and last (date, id) with the residence recorded on them, and how

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from cases.models import INTERVIEW_METHODS
 from hikikomori.models import Office
 
 from . import queries as q
-from .models import ClientYear, MonthlyCount, StaffMonthlyCount
+from .models import ALL_METHODS, INTERVIEWS, ClientYear, MonthlyCount, StaffMonthlyCount
 
 
 def _scoped(qs: QuerySet, scope) -> QuerySet:
     return qs.filter(office=scope.office) if scope.office else qs
 
 
-def client_years(scope, fiscal_year: int | None = None) -> QuerySet:
-    """The year's rows of the chosen office, or the rows of all offices together."""
+def client_years(scope, fiscal_year: int | None = None, method: str | None = None) -> QuerySet:
+    """The year's rows of the chosen office, or the rows of all offices together; one method's
+    (or summary's) rows, or the rows of each single method."""
     rows = ClientYear.objects.filter(fiscal_year=fiscal_year or scope.fiscal_year)
+    rows = rows.filter(method=method) if method else rows.exclude(method__in=[ALL_METHODS, INTERVIEWS])
     return rows.filter(office=scope.office) if scope.office else rows.filter(office__isnull=True)
 
 
@@ -45,10 +46,11 @@ def monthly_counts(scope, years: int = 5) -> dict[tuple[int, int], dict[str, int
 
 
 def unique_counts(scope) -> dict[str, dict[str, int]]:
-    aggregates: dict[str, Any] = {"all_clients": Count("client", distinct=True)}
+    aggregates: dict[str, Any] = {"all_clients": Count("id", filter=Q(method=ALL_METHODS))}
     for index, methods in enumerate(q.CATEGORIES.values()):
         aggregates[f"c{index}_clients"] = Count("client", distinct=True, filter=Q(method__in=methods))
-    persons = client_years(scope).aggregate(**aggregates)
+    every = ClientYear.objects.filter(fiscal_year=scope.fiscal_year, office=scope.office)
+    persons = every.aggregate(**aggregates)
     totals: dict[str, int] = dict.fromkeys(q.CATEGORIES, 0)
     anonymous: dict[str, int] = dict.fromkeys(q.CATEGORIES, 0)
     for method, is_anonymous, n in (
@@ -93,11 +95,10 @@ def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
 
 
 def new_interviewees(scope) -> list[dict]:
-    before = client_years(scope, scope.fiscal_year - 1).filter(client=OuterRef("client"))
+    before = client_years(scope, scope.fiscal_year - 1, ALL_METHODS).filter(client=OuterRef("client"))
     first: dict[int, dict] = {}
     for row in (
-        client_years(scope)
-        .filter(method__in=INTERVIEW_METHODS)
+        client_years(scope, method=INTERVIEWS)
         .exclude(Exists(before))
         .values(
             "client",
@@ -127,14 +128,7 @@ def new_interviewees(scope) -> list[dict]:
 
 
 def support_spans(scope) -> list[tuple]:
-    rows = (
-        client_years(scope)
-        .values("client")
-        .annotate(first=Min("first_ever_office"), last=Max("last_date"))
-        .order_by()
-        .values_list("first", "last")
-    )
-    return list(rows)
+    return list(client_years(scope, method=ALL_METHODS).values_list("first_ever_office", "last_date"))
 
 
 def consulter_counts(scope) -> dict[tuple[str, str], int]:
@@ -180,9 +174,9 @@ def ice_age_counts(scope) -> list[dict]:
 
     born = Q(client__birth_date__gte=ICE_AGE_BORN_FROM, client__birth_date__lte=ICE_AGE_BORN_TO)
     return list(
-        _scoped(ClientYear.objects.filter(fiscal_year=scope.fiscal_year), scope)
+        _scoped(ClientYear.objects.filter(fiscal_year=scope.fiscal_year, method=ALL_METHODS), scope)
         .filter(office__kind=Office.Kind.SATELLITE)
         .values(office_name=F("office__name"), office_order=F("office__sort_order"))
-        .annotate(clients=Count("client", distinct=True), ice_age=Count("client", distinct=True, filter=born))
+        .annotate(clients=Count("id"), ice_age=Count("id", filter=born))
         .order_by("office_order")
     )
