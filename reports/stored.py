@@ -95,36 +95,20 @@ def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
 
 
 def new_interviewees(scope) -> list[dict]:
+    """One row per person: the interviews' summary row holds the year's first interview."""
     before = client_years(scope, scope.fiscal_year - 1, ALL_METHODS).filter(client=OuterRef("client"))
-    first: dict[int, dict] = {}
-    for row in (
+    return list(
         client_years(scope, method=INTERVIEWS)
         .exclude(Exists(before))
         .values(
             "client",
-            "first_date",
-            "first_id",
-            region=F("first_municipality__region__name"),
             sex=F("client__sex"),
             birth_date=F("client__birth_date"),
             home_region=F("client__municipality__region__name"),
+            first=F("first_date"),
+            region=F("first_municipality__region__name"),
         )
-    ):
-        client = row["client"]
-        seen = first.get(client)
-        if seen is None or (row["first_date"], row["first_id"]) < (seen["first"], seen["first_id"]):
-            first[client] = {
-                "client": client,
-                "sex": row["sex"],
-                "birth_date": row["birth_date"],
-                "home_region": row["home_region"],
-                "first": row["first_date"],
-                "first_id": row["first_id"],
-                "region": row["region"],
-            }
-    for row in first.values():
-        del row["first_id"]
-    return list(first.values())
+    )
 
 
 def support_spans(scope) -> list[tuple]:
