@@ -48,7 +48,13 @@ def monthly_counts(scope, years: int = 5) -> dict[tuple[int, int], dict[str, int
 def unique_counts(scope) -> dict[str, dict[str, int]]:
     aggregates: dict[str, Any] = {"all_clients": Count("id", filter=Q(method=ALL_METHODS))}
     for index, methods in enumerate(q.CATEGORIES.values()):
-        aggregates[f"c{index}_clients"] = Count("client", distinct=True, filter=Q(method__in=methods))
+        # one row per person and method: a category of one method counts rows, of two persons
+        in_category = Q(method__in=methods)
+        aggregates[f"c{index}_clients"] = (
+            Count("id", filter=in_category)
+            if len(methods) == 1
+            else Count("client", distinct=True, filter=in_category)
+        )
     every = ClientYear.objects.filter(fiscal_year=scope.fiscal_year, office=scope.office)
     persons = every.aggregate(**aggregates)
     totals: dict[str, int] = dict.fromkeys(q.CATEGORIES, 0)
