@@ -51,7 +51,8 @@ def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[
         pairs.append((row, previous.get(row.id)))
         previous[row.id] = row
     pairs = list(reversed(pairs))[:limit]
-    raw = [(row, _diff(row, before)) for row, before in pairs]
+    m2m = _m2m_ids(rows)
+    raw = [(row, _diff(row, before, m2m)) for row, before in pairs]
     names = _lookup(raw)
     actions = _actions()
     result = []
@@ -75,11 +76,36 @@ def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[
     return result
 
 
-def _diff(row, before) -> list[tuple[str, Any, Any]]:
+def _diff(row, before, m2m: dict) -> list[tuple[str, Any, Any]]:
     if row.history_type != "~" or before is None:
         return []
-    delta = row.diff_against(before, foreign_keys_are_objs=False)
-    return [(c.field, c.old, c.new) for c in delta.changes if c.field not in HIDDEN]
+    names = [f.name for f in getattr(row, "_history_m2m_fields", [])]
+    delta = row.diff_against(before, excluded_fields=names, foreign_keys_are_objs=False)
+    found = [(c.field, c.old, c.new) for c in delta.changes if c.field not in HIDDEN]
+    for name in names:
+        old, new = m2m.get((before.pk, name), []), m2m.get((row.pk, name), [])
+        if old != new:
+            found.append((name, old, new))
+    return found
+
+
+def _m2m_ids(rows: list) -> dict[tuple[Any, str], list]:
+    """The related ids each history row recorded for each many-to-many field (e.g. a
+    consultation's staff), one query per field for all rows, instead of two per row."""
+    found: dict[tuple[Any, str], list] = defaultdict(list)
+    if not rows:
+        return found
+    for m2m_field in getattr(rows[0], "_history_m2m_fields", []):
+        name = m2m_field.name
+        through = getattr(rows[0], name).model  # the history of the through rows
+        target = m2m_field.m2m_reverse_field_name()
+        for history_id, pk in (
+            through.objects.filter(history__in=[r.pk for r in rows])
+            .order_by("history_id", target)
+            .values_list("history_id", target)
+        ):
+            found[(history_id, name)].append(pk)
+    return found
 
 
 def _label(model, name: str) -> str:
@@ -118,9 +144,8 @@ def _related(model, name: str):
 
 def _ids(model, name: str, value) -> list:
     f = model._meta.get_field(name)
-    if f.many_to_many:  # simple-history gives the through rows as dicts
-        target = f.m2m_reverse_field_name()
-        return [item.get(target) for item in value or []]
+    if f.many_to_many:  # the related ids, from _m2m_ids
+        return list(value or [])
     return [] if value in (None, "") else [value]
 
 

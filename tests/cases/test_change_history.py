@@ -58,3 +58,31 @@ def test_a_sessions_page_shows_its_changes(coordinator_client, coordinator, cent
     outreach_services.session_save(by=coordinator, session=session)
     html = coordinator_client.get(reverse("outreach:session_detail", args=[session.pk])).content.decode()
     assert "テーマ: （なし） → 料理" in html[html.index('id="changes"') :]
+
+
+def test_a_long_history_costs_no_more_queries_than_a_short_one(
+    coordinator_client, coordinator, supervisor, center
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation = make_consultation(center, "2024-05-01", staff=[coordinator], duration_minutes=30)
+    url = reverse("cases:consultation_detail", args=[consultation.pk])
+
+    def edit(minutes, staff):
+        consultation.refresh_from_db()
+        services.consultation_update(
+            by=coordinator, consultation=consultation, version=consultation.version,
+            duration_minutes=minutes, staff=staff,
+        )  # fmt: skip
+
+    edit(40, [coordinator, supervisor])
+    with CaptureQueriesContext(connection) as short:
+        coordinator_client.get(url)
+    for minutes in range(41, 51):
+        edit(minutes, [coordinator] if minutes % 2 else [coordinator, supervisor])
+    with CaptureQueriesContext(connection) as long:
+        html = coordinator_client.get(url).content.decode()
+    assert len(long) == len(short)
+    assert "所要時間（分）: 49 → 50" in html
+    assert f"{coordinator.display_name} → {coordinator.display_name}、{supervisor.display_name}" in html
