@@ -13,6 +13,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from hikikomori import bulk
 from hikikomori.demo import register_demo_step
 from hikikomori.fiscal import fiscal_year_of, fiscal_year_range
 from hikikomori.models import Municipality, Office, User
@@ -32,6 +33,9 @@ from .models import (
     Sex,
     WithdrawalPeriod,
 )
+
+# Demo records get their change history like any write, with this reason.
+DEMO_REASON = "デモデータ"
 
 SURNAMES = [
     ("佐藤", "サトウ"),
@@ -109,7 +113,7 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
             f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}"
         )
         _make_consultations(rng, made_clients, families, today, stdout)
-        derived.recompute()  # bulk_create bypasses the signals that keep the report's data
+        derived.recompute()  # bulk writes bypass the signals that keep the report's data
 
 
 def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client]:
@@ -154,7 +158,7 @@ def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client
         )
         client.refresh_search_keys()
         rows.append(client)
-    return Client.objects.bulk_create(rows)
+    return bulk.create_many(Client, rows, reason=DEMO_REASON)
 
 
 def _make_families(rng: random.Random, clients: list[Client]) -> dict[int, list[FamilyMember]]:
@@ -173,7 +177,7 @@ def _make_families(rng: random.Random, clients: list[Client]) -> dict[int, list[
                 )
             )
     families: dict[int, list[FamilyMember]] = {}
-    for member in FamilyMember.objects.bulk_create(rows):
+    for member in bulk.create_many(FamilyMember, rows, reason=DEMO_REASON):
         families.setdefault(member.client_id, []).append(member)
     return families
 
@@ -240,7 +244,7 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
                     follow_up_done=date + dt.timedelta(days=14) < today - dt.timedelta(days=30),
                 )
             )
-        created = Consultation.objects.bulk_create(rows, batch_size=2000)
+        created = bulk.create_many(Consultation, rows, reason=DEMO_REASON)
         links = []
         for consultation in created:
             staff = staff_by_office.get(consultation.office_id)

@@ -53,6 +53,7 @@ def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[
     pairs = list(reversed(pairs))[:limit]
     m2m = _m2m_ids(rows)
     raw = [(row, _diff(row, before, m2m)) for row, before in pairs]
+    before_of = {row.pk: before for row, before in pairs}
     names = _lookup(raw)
     actions = _actions()
     result = []
@@ -62,8 +63,10 @@ def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[
             Change(_label(model, name), _show(model, name, old, names), _show(model, name, new, names))
             for name, old, new in diffs
         ]
-        if row.history_type == "~" and not changes:
+        if row.history_type == "~" and not changes and before_of.get(row.pk) is not None:
             continue  # saved without a visible change (a version bump, a re-import of the same row)
+        # A change with no earlier row to compare with (a record written before its history was
+        # kept) is still listed, without its old values.
         result.append(
             Entry(
                 at=row.history_date,

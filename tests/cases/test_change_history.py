@@ -86,3 +86,15 @@ def test_a_long_history_costs_no_more_queries_than_a_short_one(
     assert len(long) == len(short)
     assert "所要時間（分）: 49 → 50" in html
     assert f"{coordinator.display_name} → {coordinator.display_name}、{supervisor.display_name}" in html
+
+
+def test_a_change_to_a_record_without_earlier_history_is_still_listed(
+    coordinator_client, coordinator, center
+):
+    """A record written before its history was kept (an old bulk load) still shows who changed it."""
+    client = make_client(center)
+    client.history.all().delete()  # as if it predated the change history
+    services.client_update(by=coordinator, client=client, version=client.version, notes="見直し後のメモ")
+    html = coordinator_client.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
+    changes = html[html.index('id="changes"') :]
+    assert "変更" in changes and coordinator.display_name in changes
