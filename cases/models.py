@@ -227,6 +227,8 @@ class Client(models.Model):
         related_name="merged_from",
     )
     archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
+    # Set when the retention period ended and a supervisor approved anonymisation (retention app).
+    anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -483,6 +485,7 @@ class ClientLog(models.Model):
         MERGED = "merged", _("統合")
         LINKED = "linked", _("匿名相談の紐づけ")
         ARCHIVED = "archived", _("アーカイブ")
+        ANONYMISED = "anonymised", _("保存期間満了による匿名化")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="logs")
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)

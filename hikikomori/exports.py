@@ -78,19 +78,25 @@ def write_xlsx(rows: Iterable[Sequence], out, title: str = "Sheet1") -> int:
     """Rows into a write-only workbook saved to `out` (a path or a binary file): openpyxl keeps
     written rows in a temporary file, so memory stays flat however many rows come; the header
     row is bold. Returns the number of rows written."""
+    return write_workbook([(title, rows)], out)
+
+
+def write_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]], out) -> int:
+    """Several sheets, each (title, rows with the header first), into one write-only workbook."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
     bold = Font(bold=True)
     count = 0
-    for index, row in enumerate(rows):
-        cells = []
-        for value in row:
-            cell = text_safe(WriteOnlyCell(sheet), value)
-            if index == 0:
-                cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for index, row in enumerate(rows):
+            cells = []
+            for value in row:
+                cell = text_safe(WriteOnlyCell(sheet), value)
+                if index == 0:
+                    cell.font = bold
+                cells.append(cell)
+            sheet.append(cells)
+            count += 1
     workbook.save(out)
     return count
 

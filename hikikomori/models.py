@@ -252,6 +252,8 @@ class AuditEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", _("認証アプリのリセット")
         PASSWORD_CHANGE = "password_change", _("パスワード変更")
         ACCOUNT_CHANGE = "account_change", _("アカウントの変更")
+        ANONYMISE = "anonymise", _("匿名化")
+        RETENTION_LIST = "retention_list", _("保存期間満了の一覧作成")
 
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

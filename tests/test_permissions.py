@@ -105,6 +105,10 @@ MATRIX: dict[str, Row] = {
     "exchange:import": Row(SUPERVISOR_ONLY),
     "exchange:export_all": Row(SUPERVISOR_ONLY),
     "exchange:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
+    # retention
+    "retention:expired": Row(SUPERVISOR_ONLY),
+    "retention:relist": Row(everyone(405)),
+    "retention:disclosure": Row(SUPERVISOR_ONLY, kwargs=lambda w: {"pk": w["client"].pk}),
 }
 
 # POST-only URLs: the same matrix for the action itself (an empty POST is refused by the
@@ -149,6 +153,8 @@ POST_MATRIX: dict[str, Row] = {
     ),
     # someone else's pending import: 404 to those who may import, 403 to the rest
     "exchange:import_confirm": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": 999999}),
+    "retention:relist": Row(everyone(403, supervisor=302)),
+    "retention:expired": Row(everyone(403, supervisor=400)),
 }
 
 

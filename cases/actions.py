@@ -1,0 +1,31 @@
+"""Links an app built on cases adds to a client's page (e.g. the disclosure file), each with the
+rule of who sees it, so that cases names no URL of an app above it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class ClientAction:
+    url_name: str
+    label: object
+    allowed: Callable[[object], bool]
+
+
+_ACTIONS: list[ClientAction] = []
+
+
+def register_client_action(url_name: str, label, allowed: Callable[[object], bool]) -> None:
+    _ACTIONS.append(ClientAction(url_name, label, allowed))
+
+
+def client_actions(client, user) -> list[dict]:
+    return [
+        {"url": reverse(action.url_name, kwargs={"pk": client.pk}), "label": action.label}
+        for action in _ACTIONS
+        if action.allowed(user)
+    ]
