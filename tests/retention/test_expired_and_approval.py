@@ -104,13 +104,17 @@ def test_a_supervisor_approves_the_anonymisation_with_a_reason(cases, supervisor
     assert "匿名化する記録を選んでください。" in nothing.content.decode()
 
     done = http.post(
-        reverse("retention:expired"), {"candidates": [chosen.pk], "reason": "保存期間の満了（定例）"}, follow=True
+        reverse("retention:expired"),
+        {"candidates": [chosen.pk], "reason": "保存期間の満了（定例）"},
+        follow=True,
     )
     assert "1件の利用者を匿名化しました。" in done.content.decode()
     client = Client.objects.get(pk=cases["old_closed"].pk)
     assert client.name == "匿名化済み" and client.case_number.startswith("匿名-")
     assert client.anonymised_at is not None
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.ANONYMISE, user=supervisor, target_id=str(client.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ANONYMISE, user=supervisor, target_id=str(client.pk)
+    ).exists()
     # the others stay as they were, still waiting
     assert Client.objects.get(pk=cases["suspended"].pk).name == "中断 一郎"
     assert "C-0104" in done.content.decode()
@@ -120,7 +124,9 @@ def test_a_supervisor_approves_the_anonymisation_with_a_reason(cases, supervisor
 def test_a_case_changed_since_the_list_was_made_drops_off(cases, supervisor, coordinator):
     services.list_expired(today=TODAY)
     dormant = cases["dormant"]
-    cases_services.client_update(by=coordinator, client=dormant, version=dormant.version, notes="電話がつながった")
+    cases_services.client_update(
+        by=coordinator, client=dormant, version=dormant.version, notes="電話がつながった"
+    )
     http = logged_in(supervisor)
     assert "C-0105" not in http.get(reverse("retention:expired")).content.decode()
 
@@ -176,12 +182,16 @@ def test_changing_the_policy_in_admin_is_audited(admin_user):
     http = logged_in(admin_user)
     url = reverse("admin:retention_retentionpolicy_change", args=[1])
     assert http.get(url).status_code == 200
-    response = http.post(url, {"years_after_closure": 7, "years_after_last_contact": 5, "years_unregistered": 3})
+    response = http.post(
+        url, {"years_after_closure": 7, "years_after_last_contact": 5, "years_unregistered": 3}
+    )
     assert response.status_code == 302
     assert RetentionPolicy.current().years_after_closure == 7
     event = AuditEvent.objects.get(target="retention_policy")
     assert event.user == admin_user and event.detail["changes"] == {"years_after_closure": [5, 7]}
-    refused = http.post(url, {"years_after_closure": 0, "years_after_last_contact": 5, "years_unregistered": 3})
+    refused = http.post(
+        url, {"years_after_closure": 0, "years_after_last_contact": 5, "years_unregistered": 3}
+    )
     assert refused.status_code == 200 and RetentionPolicy.current().years_after_closure == 7
 
 
