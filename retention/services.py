@@ -99,11 +99,11 @@ def expired_cases(today: dt.date, policy: RetentionPolicy | None = None) -> list
         last = max(d for d in (registered_on, closed_on, latest.get(pk)) if d is not None)
         if status == ClientStatus.CLOSED:
             years = policy.years_after_closure
-            reason = _("終結（%(closed)s）後、最後の記録（%(last)s）から%(years)s年") % {
-                "closed": japanese_date(closed_on),
-                "last": japanese_date(last),
-                "years": years,
-            }
+            words = {"closed": japanese_date(closed_on), "last": japanese_date(last), "years": years}
+            if last == closed_on:
+                reason = _("終結（%(closed)s）から%(years)s年") % words
+            else:
+                reason = _("終結（%(closed)s）後、最後の記録（%(last)s）から%(years)s年") % words
         else:
             years = policy.years_after_last_contact
             kind = _("中断") if status == ClientStatus.SUSPENDED else _("長期未接触")

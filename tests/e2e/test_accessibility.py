@@ -37,6 +37,7 @@ def pages_of(role: str, records: dict) -> list[str]:
             or name == "logout"
             or "export" in name
             or "download" in name
+            or "disclosure" in name
             or name in FRAGMENTS
         ):
             continue
