@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +54,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 # --- which cases are past their period ------------------------------------------------------
 
 
-def _latest(rows: Iterable[tuple[int | None, dt.date | None]], into: dict[int, dt.date]) -> None:
+def _latest(rows: Iterable[tuple[Any, Any]], into: dict[int, Any]) -> None:
     for key, day in rows:
         if key is not None and day is not None and (key not in into or day > into[key]):
             into[key] = day
@@ -99,7 +100,7 @@ def expired_cases(today: dt.date, policy: RetentionPolicy | None = None) -> list
         last = max(d for d in (registered_on, closed_on, latest.get(pk)) if d is not None)
         if status == ClientStatus.CLOSED:
             years = policy.years_after_closure
-            words = {"closed": japanese_date(closed_on), "last": japanese_date(last), "years": years}
+            words = {"closed": japanese_date(closed_on or last), "last": japanese_date(last), "years": years}
             if last == closed_on:
                 reason = _("終結（%(closed)s）から%(years)s年") % words
             else:
@@ -227,9 +228,10 @@ def pending() -> list[Candidate]:
 def _changed_since_listed(candidate: Candidate, touched: dict[int, dt.datetime]) -> bool:
     if candidate.kind != Candidate.Kind.CASE:
         return False
-    if candidate.client.anonymised_at is not None:
+    client = candidate.client
+    if client is None or client.anonymised_at is not None:
         return True
-    last = touched.get(candidate.client_id)
+    last = touched.get(client.pk)
     return last is not None and last > candidate.listed_at
 
 
@@ -257,23 +259,26 @@ def approve(
     locked = list(
         Candidate.objects.select_for_update().filter(pk__in=ids, decided_at__isnull=True).order_by("pk")
     )
-    case_ids = [c.client_id for c in locked if c.kind == Candidate.Kind.CASE]
+    case_ids = [c.client_id for c in locked if c.kind == Candidate.Kind.CASE and c.client_id is not None]
     list(Client.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values_list("pk"))
     still_due = {item.client_id for item in expired_cases(today)} if case_ids else set()
     touched = last_touched(case_ids)
     result = Approval()
     now = timezone.now()
     for candidate in locked:
+        client, cutoff = candidate.client, candidate.cutoff
         if candidate.kind == Candidate.Kind.CASE:
-            if _changed_since_listed(candidate, touched) or candidate.client_id not in still_due:
+            if client is None or _changed_since_listed(candidate, touched) or client.pk not in still_due:
                 result.dropped.append(candidate)
                 continue
-            candidate.new_case_number = client_anonymise(client=candidate.client, by=by, reason=reason)
+            candidate.new_case_number = client_anonymise(client=client, by=by, reason=reason)
             result.anonymised.append(candidate)
+        elif cutoff is None:  # a group is always listed with its date; never clear without one
+            continue
         elif candidate.kind == Candidate.Kind.RESERVATIONS:
-            result.cleared += reservations_clear(cutoff=candidate.cutoff)
+            result.cleared += reservations_clear(cutoff=cutoff)
         else:
-            result.cleared += anonymous_texts_clear(cutoff=candidate.cutoff)
+            result.cleared += anonymous_texts_clear(cutoff=cutoff)
         candidate.decided_at, candidate.decided_by, candidate.decision_reason = now, by, reason
         candidate.save(update_fields=["decided_at", "decided_by", "decision_reason", "new_case_number"])
     return result
@@ -290,7 +295,7 @@ def reduced_birth_date(birth_date: dt.date | None, counted_on: Iterable[dt.date]
     for day in days:
         earliest, latest = birth_range_for_age_group(age_group(birth_date, day), day)
         low = max(low, earliest) if earliest else low
-        high = min(high, latest)
+        high = min(high, latest) if latest else high
     if ICE_AGE_BORN_FROM <= birth_date <= ICE_AGE_BORN_TO:
         low, high = max(low, ICE_AGE_BORN_FROM), min(high, ICE_AGE_BORN_TO)
     elif birth_date < ICE_AGE_BORN_FROM:
@@ -351,16 +356,17 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
     consultation_ids = list(Consultation.objects.filter(client__in=person_ids).values_list("pk", flat=True))
     counted = _counted_dates(person_ids, family_ids)
     births = dict(Client.objects.filter(pk__in=person_ids).values_list("pk", "birth_date"))
-    number = None
+    number = ""
     for pk in person_ids:
+        case_number = _new_case_number()
+        number = number or case_number
         fields = {
             "name": ANONYMISED_NAME,
             "kana": "",
-            "case_number": _new_case_number(),
+            "case_number": case_number,
             "notes": "",
             "birth_date": reduced_birth_date(births[pk], counted.get(pk, ())),
         }
-        number = number or fields["case_number"]
         Client.history.filter(id=pk).update(**fields, history_change_reason=None)
         Client.objects.filter(pk=pk).update(
             **fields,

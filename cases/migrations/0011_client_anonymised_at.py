@@ -4,25 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_archive_reasons'),
+        ("cases", "0010_archive_reasons"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='anonymised_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='匿名化日時'),
+            model_name="client",
+            name="anonymised_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="匿名化日時"),
         ),
         migrations.AddField(
-            model_name='historicalclient',
-            name='anonymised_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='匿名化日時'),
+            model_name="historicalclient",
+            name="anonymised_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="匿名化日時"),
         ),
         migrations.AlterField(
-            model_name='clientlog',
-            name='kind',
-            field=models.CharField(choices=[('closed', '終結'), ('suspended', '中断'), ('reopened', '再開'), ('transferred', '担当拠点の変更'), ('merged', '統合'), ('linked', '匿名相談の紐づけ'), ('archived', 'アーカイブ'), ('anonymised', '保存期間満了による匿名化')], max_length=20, verbose_name='種別'),
+            model_name="clientlog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("closed", "終結"),
+                    ("suspended", "中断"),
+                    ("reopened", "再開"),
+                    ("transferred", "担当拠点の変更"),
+                    ("merged", "統合"),
+                    ("linked", "匿名相談の紐づけ"),
+                    ("archived", "アーカイブ"),
+                    ("anonymised", "保存期間満了による匿名化"),
+                ],
+                max_length=20,
+                verbose_name="種別",
+            ),
         ),
     ]

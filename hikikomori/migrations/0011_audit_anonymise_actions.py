@@ -4,15 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hikikomori', '0010_archive_reasons'),
+        ("hikikomori", "0010_archive_reasons"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', '閲覧'), ('create', '登録'), ('update', '変更'), ('archive', 'アーカイブ'), ('restore', 'アーカイブから戻す'), ('export', '出力'), ('import', '一括登録'), ('merge', '統合'), ('transfer', '担当拠点の変更'), ('login', 'ログイン'), ('login_failed', 'ログイン失敗'), ('logout', 'ログアウト'), ('denied', 'アクセス拒否'), ('finalize', '確定'), ('import_preview', '一括登録の確認'), ('password_ok', 'パスワード認証'), ('two_factor_enrol', '認証アプリの登録'), ('two_factor_reenrol', '認証アプリの再登録'), ('two_factor_reset', '認証アプリのリセット'), ('password_change', 'パスワード変更'), ('account_change', 'アカウントの変更'), ('anonymise', '匿名化'), ('retention_list', '保存期間満了の一覧作成')], max_length=20, verbose_name='操作'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "閲覧"),
+                    ("create", "登録"),
+                    ("update", "変更"),
+                    ("archive", "アーカイブ"),
+                    ("restore", "アーカイブから戻す"),
+                    ("export", "出力"),
+                    ("import", "一括登録"),
+                    ("merge", "統合"),
+                    ("transfer", "担当拠点の変更"),
+                    ("login", "ログイン"),
+                    ("login_failed", "ログイン失敗"),
+                    ("logout", "ログアウト"),
+                    ("denied", "アクセス拒否"),
+                    ("finalize", "確定"),
+                    ("import_preview", "一括登録の確認"),
+                    ("password_ok", "パスワード認証"),
+                    ("two_factor_enrol", "認証アプリの登録"),
+                    ("two_factor_reenrol", "認証アプリの再登録"),
+                    ("two_factor_reset", "認証アプリのリセット"),
+                    ("password_change", "パスワード変更"),
+                    ("account_change", "アカウントの変更"),
+                    ("anonymise", "匿名化"),
+                    ("retention_list", "保存期間満了の一覧作成"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
     ]
