@@ -28,6 +28,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+# Pages render as in production, with the static files' manifest: collect it on a fresh checkout.
+if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+    call_command("collectstatic", "--noinput", verbosity=0)
+
 from django.contrib.auth.models import Group  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
