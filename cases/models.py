@@ -6,6 +6,7 @@ import datetime as dt
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -138,6 +139,13 @@ class ClientStatus(models.TextChoices):
     SUSPENDED = "中断", _("中断")
 
 
+def refuse_anonymised(client, field: str | None = None) -> None:
+    """A record anonymised at the end of its retention period takes no new personal data."""
+    if client is not None and client.anonymised_at is not None:
+        message = _("保存期間の満了により匿名化した利用者の記録は、変更も追加もできません。")
+        raise ValidationError({field: message} if field else message, code="anonymised")
+
+
 class ClientQuerySet(models.QuerySet):
     def current(self):
         """Not archived and not merged into another record."""
@@ -255,6 +263,9 @@ class Client(models.Model):
         self.refresh_search_keys()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        refuse_anonymised(self)
+
     @property
     def is_active(self) -> bool:
         """支援中: the status that takes consultations and can be closed, not reopened."""
@@ -307,6 +318,10 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_relationship_display()}）"
+
+    def clean(self):
+        if self.client_id:
+            refuse_anonymised(self.client)
 
 
 class Method(models.TextChoices):
@@ -468,6 +483,10 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y/%m/%d} {self.method} {self.client or _('匿名')}"
+
+    def clean(self):
+        if self.client_id:
+            refuse_anonymised(self.client, "client")
 
     @property
     def is_anonymous(self) -> bool:

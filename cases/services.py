@@ -16,7 +16,15 @@ from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Office, User
 from reports import derived
 
-from .models import Client, ClientLog, ClientStatus, ClosureReason, Consultation, FamilyMember
+from .models import (
+    Client,
+    ClientLog,
+    ClientStatus,
+    ClosureReason,
+    Consultation,
+    FamilyMember,
+    refuse_anonymised,
+)
 
 
 class ConflictError(Exception):
@@ -175,6 +183,7 @@ def consultation_follow_up_done(*, by: User, consultation: Consultation) -> Cons
 @transaction.atomic
 def consultation_attach_client(*, by: User, consultation: Consultation, client: Client) -> Consultation:
     """An anonymous first contact turns out to be a registered client."""
+    refuse_anonymised(client, "client")
     if consultation.client_id is not None:
         raise ValidationError(_("この相談はすでに利用者に紐づいています。"))
     consultation.client = client
@@ -213,6 +222,7 @@ def client_update(*, by: User, client: Client, version: int, **fields) -> Client
 def client_close(
     *, by: User, client: Client, status: str, closed_on: dt.date, reason: ClosureReason | None, note: str = ""
 ) -> Client:
+    refuse_anonymised(client)
     if status not in (ClientStatus.CLOSED, ClientStatus.SUSPENDED):
         raise ValidationError(_("終結または中断を選んでください。"))
     if closed_on > timezone.localdate():
@@ -233,6 +243,7 @@ def client_close(
 
 @transaction.atomic
 def client_reopen(*, by: User, client: Client, reason: str) -> Client:
+    refuse_anonymised(client)
     if client.is_active:
         raise ValidationError(_("支援中の利用者は再開できません。"))
     if not reason.strip():
@@ -250,6 +261,7 @@ def client_reopen(*, by: User, client: Client, reason: str) -> Client:
 @transaction.atomic
 def client_transfer(*, by: User, client: Client, office: Office, reason: str = "") -> Client:
     """Move a client to another office; past consultations stay with the office that held them."""
+    refuse_anonymised(client)
     if office.pk == client.office_id:
         raise ValidationError({"office": _("現在と同じ拠点です。")})
     previous = client.office
@@ -270,6 +282,8 @@ def client_transfer(*, by: User, client: Client, office: Office, reason: str = "
 @transaction.atomic
 def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str = "") -> Client:
     """Two records of one person: consultations and family move to the survivor."""
+    refuse_anonymised(survivor)
+    refuse_anonymised(duplicate)
     if not reason.strip():
         raise ValidationError({"reason": _("統合の理由を入力してください。")})
     if survivor.pk == duplicate.pk:

@@ -4,6 +4,7 @@ supervisor's approval screen (nothing is anonymised without it)."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -202,3 +203,38 @@ def test_family_of_an_anonymised_case_keep_no_name_or_contact(center, supervisor
     member = FamilyMember.objects.get(client=client)
     assert (member.name, member.contact, member.birth_date) == ("（匿名化済み）", "", None)
     assert member.relationship == "母"
+
+
+def test_an_anonymised_record_takes_no_new_personal_data(center, supervisor, coordinator):
+    client = _closed(center, "C-0202", dt.date(2019, 3, 31))
+    services.client_anonymise(client=client, by=supervisor, reason="定例")
+    client.refresh_from_db()
+    http = logged_in(coordinator)
+    response = http.post(
+        reverse("cases:client_edit", args=[client.pk]),
+        {
+            "case_number": client.case_number,
+            "name": "古田 一郎",
+            "office": center.pk,
+            "sex": "不明",
+            "withdrawal_period": "不明",
+            "registered_on": "2015/4/1",
+            "version": client.version,
+        },
+    )
+    assert "匿名化した利用者の記録は、変更も追加もできません。" in response.content.decode()
+    assert Client.objects.get(pk=client.pk).name == "匿名化済み"
+    with pytest.raises(ValidationError):
+        cases_services.family_member_add(by=coordinator, client=client, name="古田 花子", relationship="母")
+    with pytest.raises(ValidationError):
+        cases_services.consultation_record(
+            by=coordinator,
+            office=center,
+            date=dt.date(2026, 11, 1),
+            method="電話",
+            consulter="本人",
+            client=client,
+        )
+    with pytest.raises(ValidationError):
+        cases_services.client_reopen(by=coordinator, client=client, reason="再開")
+    assert not FamilyMember.objects.filter(client=client).exists()
