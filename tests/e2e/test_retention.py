@@ -56,6 +56,9 @@ def test_a_supervisor_approves_an_anonymisation_from_the_home_page(page, phone, 
     expect(page.get_by_text("古田 一郎")).to_have_count(0)
     page.goto(f"/cases/clients/{old.pk}/")
     expect(page.get_by_role("heading", name="匿名化済み")).to_be_visible()
+    expect(page.locator("#client-anonymised")).to_contain_text("保存期間の満了により匿名化")
+    expect(page.get_by_role("link", name="編集")).to_have_count(0)  # nothing more can be written
+    expect(page.get_by_role("button", name="支援を再開")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("古田さんの相談")
 
     phone.context.add_cookies(page.context.cookies())  # the same session (a code is used once)
