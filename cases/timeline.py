@@ -65,7 +65,7 @@ def consultations(client, user) -> list[TimelineEntry]:
     ]
 
 
-def client_changes(client, limit: int = 20) -> list[history.Entry]:
+def client_changes(client, limit: int = 20, shorten: int | None = history.SHORT) -> list[history.Entry]:
     """変更の記録 of a client's page: changes of the record and of its family (項目: 旧 → 新), and the
     status changes, transfers, merges and archives with their reasons; newest first."""
     from cases.models import FamilyMember
@@ -74,10 +74,11 @@ def client_changes(client, limit: int = 20) -> list[history.Entry]:
         FamilyMember.history.filter(client_id=client.pk),
         limit=limit,
         subject=lambda row: _("家族（%(name)s）") % {"name": row.name},
+        shorten=shorten,
     )
     logs = [
         history.Entry(at=log.at, by=log.by, action=log.get_kind_display(), reason=log.reason)
         for log in client.logs.select_related("by")[:limit]
     ]
-    found = history.entries(client.history.all(), limit=limit) + family + logs
+    found = history.entries(client.history.all(), limit=limit, shorten=shorten) + family + logs
     return sorted(found, key=lambda e: e.at, reverse=True)[:limit]

@@ -41,7 +41,9 @@ def _actions() -> dict[str, str]:
     return {"+": _("登録"), "~": _("変更"), "-": _("削除")}
 
 
-def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[Entry]:
+def entries(
+    history: models.QuerySet, *, limit: int = 20, subject=None, shorten: int | None = SHORT
+) -> list[Entry]:
     """The newest `limit` rows of `history` (one record's or several records' history rows) as
     entries; `subject(row)` names the record in the line (e.g. which family member)."""
     rows = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit * 2])
@@ -60,7 +62,11 @@ def entries(history: models.QuerySet, *, limit: int = 20, subject=None) -> list[
     for row, diffs in raw:
         model = row.instance_type
         changes = [
-            Change(_label(model, name), _show(model, name, old, names), _show(model, name, new, names))
+            Change(
+                _label(model, name),
+                _show(model, name, old, names, shorten),
+                _show(model, name, new, names, shorten),
+            )
             for name, old, new in diffs
         ]
         if row.history_type == "~" and not changes and before_of.get(row.pk) is not None:
@@ -152,7 +158,7 @@ def _ids(model, name: str, value) -> list:
     return [] if value in (None, "") else [value]
 
 
-def _show(model, name: str, value, names) -> str:
+def _show(model, name: str, value, names, shorten: int | None = SHORT) -> str:
     empty = _("（なし）")
     related = _related(model, name)
     if related is not None:
@@ -168,7 +174,7 @@ def _show(model, name: str, value, names) -> str:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return formats.date_format(value, "Y/n/j") if isinstance(value, dt.date) else str(value)[:5]
     text = " ".join(str(value).split())
-    return text if len(text) <= SHORT else text[:SHORT] + "…"
+    return text if shorten is None or len(text) <= shorten else text[:shorten] + "…"
 
 
 def record_by(instance, user) -> None:

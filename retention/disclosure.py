@@ -153,11 +153,12 @@ def _changes(records, consultations) -> list[list]:
     rows = [[_("日時"), _("職員"), _("操作"), _("対象"), _("変更の内容"), _("理由")]]
     found = []
     for record in records:
-        found += client_changes(record, limit=EVERYTHING)
+        found += client_changes(record, limit=EVERYTHING, shorten=None)
     found += history.entries(
         Consultation.history.filter(id__in=[c.pk for c in consultations]),
         limit=EVERYTHING,
         subject=lambda row: _("相談（%(date)s）") % {"date": _date(row.date)},
+        shorten=None,
     )
     for entry in sorted(found, key=lambda e: e.at):
         text = "\n".join(f"{c.label}: {c.old} → {c.new}" for c in entry.changes)

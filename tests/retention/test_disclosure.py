@@ -39,6 +39,9 @@ def test_the_disclosure_file_holds_every_kind_of_record_and_who_viewed_it(center
         staff=[coordinator],
     )
     cases_services.client_update(by=coordinator, client=client, version=client.version, name="山田 太朗")
+    long_note = "夜型の生活が続いている。" * 8  # longer than a line of 変更の記録 on the screen
+    client.refresh_from_db()
+    cases_services.client_update(by=coordinator, client=client, version=client.version, notes=long_note)
     Attendance.objects.create(session=make_session(center, "2024-05-14"), client=client)
     Reservation.objects.create(day=make_day(center, "2024-07-10"), time=dt.time(10), client=client)
     logged_in(coordinator).get(reverse("cases:client_detail", args=[client.pk]))
@@ -60,12 +63,13 @@ def test_the_disclosure_file_holds_every_kind_of_record_and_who_viewed_it(center
         "変更の記録",
         "閲覧・操作の記録",
     ]
-    assert ("氏名", "山田 太朗") in sheets["利用者"] and ("備考", "本人は夜型") in sheets["利用者"]
+    assert ("氏名", "山田 太朗") in sheets["利用者"] and ("備考", long_note) in sheets["利用者"]
     assert "090-1111-2222" in _texts(sheets["家族"])
     assert "母から生活の様子" in _texts(sheets["相談記録"]) and "山田 和子" in _texts(sheets["相談記録"])
     assert "2024/05/14" in _texts(sheets["プログラム参加"])
     assert "2024/07/10" in _texts(sheets["市町村相談会の予約"])
     assert "氏名: 山田 太郎 → 山田 太朗" in _texts(sheets["変更の記録"])
+    assert f"備考: 本人は夜型 → {long_note}" in _texts(sheets["変更の記録"])  # in full, not shortened
     viewed = [row for row in sheets["閲覧・操作の記録"][1:] if row[2] == "閲覧"]
     assert any(str(coordinator) == row[1] for row in viewed)
     assert AuditEvent.objects.filter(
