@@ -79,6 +79,7 @@ def entries(
                 by=row.history_user,
                 action=actions.get(row.history_type, row.history_type),
                 subject=subject(row) if subject else "",
+                reason=row.history_change_reason or "",
                 changes=changes,
             )
         )

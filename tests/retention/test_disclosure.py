@@ -92,3 +92,19 @@ def test_a_merged_record_is_disclosed_with_the_record_it_was_merged_into(center,
     assert http.get(reverse("retention:disclosure", args=[duplicate.pk])).status_code == 404
     profile = _texts(_sheets(http.get(reverse("retention:disclosure", args=[survivor.pk])))["利用者"])
     assert "C-0002" in profile and "旧い登録" in profile
+
+
+def test_the_change_history_names_the_reason_a_record_was_written(center, supervisor):
+    from cases.models import Client
+    from hikikomori import bulk
+
+    [client] = bulk.create_many(
+        Client,
+        [Client(case_number="C-0900", name="移行 太郎", office=center)],
+        by=supervisor,
+        reason="旧台帳からの移行",
+    )
+    changes = _sheets(logged_in(supervisor).get(reverse("retention:disclosure", args=[client.pk])))[
+        "変更の記録"
+    ]
+    assert any(row[2] == "登録" and row[5] == "旧台帳からの移行" for row in changes[1:])
