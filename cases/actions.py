@@ -29,3 +29,17 @@ def client_actions(client, user) -> list[dict]:
         for action in _ACTIONS
         if action.allowed(user)
     ]
+
+
+# Panels an app built on cases adds to a client's page: `panel(client, user) -> dict | None`, the
+# dict naming its template (rendered with `panel` in the context).
+_PANELS: list[Callable] = []
+
+
+def register_client_panel(func: Callable) -> Callable:
+    _PANELS.append(func)
+    return func
+
+
+def client_panels(client, user) -> list[dict]:
+    return [panel for func in _PANELS if (panel := func(client, user)) is not None]

@@ -31,7 +31,7 @@ class ConflictError(Exception):
     """Someone else saved the record since it was opened (a version check failed)."""
 
 
-def _save_with_version(instance, expected_version: int | None, fields: Iterable[str]) -> None:
+def save_with_version(instance, expected_version: int | None, fields: Iterable[str]) -> None:
     """Save only if nobody saved the record since `expected_version` was read."""
     model = type(instance)
     if expected_version is None:
@@ -127,7 +127,7 @@ def consultation_update(
     )
     consultation.full_clean(exclude=["staff"])
     history.record_by(consultation, by)
-    _save_with_version(consultation, version, fields)
+    save_with_version(consultation, version, fields)
     consultation.staff.set(staff)
     return consultation
 
@@ -213,7 +213,7 @@ def client_update(*, by: User, client: Client, version: int, **fields) -> Client
         setattr(client, name, value)
     client.full_clean()
     history.record_by(client, by)
-    _save_with_version(client, version, [*fields, "search_key", "kana_key"])
+    save_with_version(client, version, [*fields, "search_key", "kana_key"])
     audit(AuditEvent.Action.UPDATE, user=by, target="client", target_id=client.pk, fields=sorted(fields))
     return client
 
@@ -229,7 +229,7 @@ def client_close(
         raise ValidationError({"closed_on": _("未来の日付は指定できません。")})
     client.status, client.closed_on, client.closure_reason = status, closed_on, reason
     history.record_by(client, by)
-    _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
+    save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
     kind = ClientLog.Kind.CLOSED if status == ClientStatus.CLOSED else ClientLog.Kind.SUSPENDED
     ClientLog.objects.create(
         client=client,
@@ -251,7 +251,7 @@ def client_reopen(*, by: User, client: Client, reason: str) -> Client:
     previous = client.status
     client.status, client.closed_on, client.closure_reason = ClientStatus.ACTIVE, None, None
     history.record_by(client, by)
-    _save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
+    save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
     ClientLog.objects.create(
         client=client, kind=ClientLog.Kind.REOPENED, by=by, reason=reason, detail={"from": previous}
     )
@@ -267,7 +267,7 @@ def client_transfer(*, by: User, client: Client, office: Office, reason: str = "
     previous = client.office
     client.office = office
     history.record_by(client, by)
-    _save_with_version(client, client.version, ["office"])
+    save_with_version(client, client.version, ["office"])
     ClientLog.objects.create(
         client=client,
         kind=ClientLog.Kind.TRANSFERRED,

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "outreach",
     "reports",
     "exchange",
+    "casework",
     "retention",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("reports/", include("reports.urls")),
     path("data/", include("exchange.urls")),
+    path("casework/", include("casework.urls")),
     path("retention/", include("retention.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Consultation, FamilyMember
 from cases.timeline import client_changes
+from casework.models import Assessment, SupportPlan
 from hikikomori import history
 from hikikomori.exports import write_workbook
 from hikikomori.models import AuditEvent
@@ -149,6 +150,86 @@ def _reservations(ids) -> list[list]:
     return rows
 
 
+def _assessments(ids) -> list[list]:
+    fields = [
+        "assessed_on",
+        "assessed_by",
+        "method",
+        "person_met",
+        "outing",
+        "withdrawal_period",
+        *Assessment.PERSONAL_TEXT,
+    ]
+    labels = [str(Assessment._meta.get_field(name).verbose_name) for name in fields]
+    rows = [labels]
+    for a in (
+        Assessment.objects.filter(client__in=ids).select_related("assessed_by").order_by("assessed_on", "pk")
+    ):
+        values = []
+        for name in fields:
+            value = getattr(a, name)
+            if name in ("method", "outing", "withdrawal_period"):
+                value = getattr(a, f"get_{name}_display")()
+            elif name == "person_met":
+                value = _("はい") if value else _("いいえ")
+            elif name == "assessed_on":
+                value = _date(value)
+            values.append(value if isinstance(value, str | int) else str(value))
+        rows.append(values)
+    return rows
+
+
+def _plans(ids) -> list[list]:
+    rows = [
+        [
+            _("作成日"),
+            _("作成者"),
+            _("長期目標"),
+            _("合意"),
+            _("次回見直し日"),
+            _("区分"),
+            _("内容"),
+            _("結果・担当"),
+            _("コメント・頻度"),
+            _("見直し日"),
+        ]
+    ]
+    plans = (
+        SupportPlan.objects.filter(client__in=ids)
+        .select_related("made_by", "review__reviewed_by")
+        .prefetch_related("goals__outcome", "supports__staff", "supports__agency")
+        .order_by("made_on", "pk")
+    )
+    for plan in plans:
+        review = getattr(plan, "review", None)
+        head = [
+            _date(plan.made_on),
+            str(plan.made_by),
+            plan.long_term_goal,
+            f"{plan.agreed_with} {_date(plan.agreed_on)}".strip(),
+            _date(plan.next_review_on),
+        ]
+        reviewed = _date(review.reviewed_on) if review else ""
+        for goal in plan.goals.all():
+            outcome = getattr(goal, "outcome", None)
+            rows.append(
+                [
+                    *head,
+                    _("短期目標（%(basis)s）") % {"basis": goal.basis},
+                    goal.text,
+                    outcome.outcome if outcome else "",
+                    outcome.comment if outcome else "",
+                    reviewed,
+                ]
+            )
+        for support in plan.supports.all():
+            who = "、".join(str(x) for x in (support.staff, support.agency) if x)
+            rows.append([*head, _("予定する支援"), support.content, who, support.frequency, ""])
+        if review:
+            rows.append([*head, _("見直し"), review.comment, str(review.reviewed_by), "", reviewed])
+    return rows
+
+
 def _changes(records, consultations) -> list[list]:
     rows = [[_("日時"), _("職員"), _("操作"), _("対象"), _("変更の内容"), _("理由")]]
     found = []
@@ -169,16 +250,25 @@ def _changes(records, consultations) -> list[list]:
 
 
 def _access(ids, consultation_ids) -> list[list]:
+    assessment_ids = Assessment.objects.filter(client__in=ids).values_list("pk", flat=True)
+    plan_ids = SupportPlan.objects.filter(client__in=ids).values_list("pk", flat=True)
     rows = [[_("日時"), _("職員"), _("操作"), _("対象")]]
     events = (
         AuditEvent.objects.filter(
             Q(target="client", target_id__in=[str(pk) for pk in ids])
             | Q(target="consultation", target_id__in=[str(pk) for pk in consultation_ids])
+            | Q(target="assessment", target_id__in=[str(pk) for pk in assessment_ids])
+            | Q(target="support_plan", target_id__in=[str(pk) for pk in plan_ids])
         )
         .select_related("user")
         .order_by("at", "pk")
     )
-    labels = {"client": _("利用者"), "consultation": _("相談記録")}
+    labels = {
+        "client": _("利用者"),
+        "consultation": _("相談記録"),
+        "assessment": _("アセスメント"),
+        "support_plan": _("支援計画"),
+    }
     for event in events:
         rows.append(
             [
@@ -220,6 +310,8 @@ def disclosure_workbook(client: Client, *, by) -> bytes:
         (_("相談記録"), _consultations(consultations)),
         (_("プログラム参加"), _attendance(ids)),
         (_("市町村相談会の予約"), _reservations(ids)),
+        (_("アセスメント"), _assessments(ids)),
+        (_("支援計画"), _plans(ids)),
         (_("変更の記録"), _changes(records, consultations)),
         (_("閲覧・操作の記録"), _access(ids, consultation_ids)),
     ]

@@ -31,6 +31,7 @@ from cases.models import (
     birth_range_for_age_group,
 )
 from cases.text import normalize_name
+from casework.models import Assessment, GoalReview, PlanGoal, PlannedSupport, PlanReview, SupportPlan
 from hikikomori.audit import audit
 from hikikomori.fiscal import japanese_date
 from hikikomori.models import AuditEvent, User
@@ -395,8 +396,11 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
     Reservation.objects.filter(pk__in=reservation_ids).update(name="")
     Reservation.history.filter(id__in=reservation_ids).update(name="", history_change_reason=None)
     ClientLog.objects.filter(client__in=person_ids).update(reason="", detail={})
+    casework_ids = _scrub_casework(person_ids)
     _scrub_audit("client", person_ids)
     _scrub_audit("consultation", consultation_ids)
+    _scrub_audit("assessment", casework_ids[Assessment])
+    _scrub_audit("support_plan", casework_ids[SupportPlan])
     ClientLog.objects.create(client=client, kind=ClientLog.Kind.ANONYMISED, by=by, reason=reason)
     audit(
         AuditEvent.Action.ANONYMISE,
@@ -407,6 +411,29 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
         reason=reason,
     )
     return number
+
+
+# Case work about the person, by the path from each record to its client.
+CASEWORK: list[tuple[Any, str]] = [
+    (Assessment, "client"),
+    (SupportPlan, "client"),
+    (PlanGoal, "plan__client"),
+    (PlannedSupport, "plan__client"),
+    (PlanReview, "plan__client"),
+    (GoalReview, "review__plan__client"),
+]
+
+
+def _scrub_casework(person_ids: list[int]) -> dict[type, list[int]]:
+    """Blank the free text of assessments, plans and reviews, live and in their history."""
+    found: dict[type, list[int]] = {}
+    for model, path in CASEWORK:
+        ids = list(model.objects.filter(**{f"{path}__in": person_ids}).values_list("pk", flat=True))
+        blank = dict.fromkeys(model.PERSONAL_TEXT, "")
+        model.objects.filter(pk__in=ids).update(**blank)
+        model.history.filter(id__in=ids).update(**blank, history_change_reason=None)
+        found[model] = ids
+    return found
 
 
 def reservations_clear(*, cutoff: dt.date) -> int:

@@ -47,11 +47,22 @@ def world(*, coordinator, center, chikuho) -> dict:
     event = OutreachEvent.objects.create(
         kind="講話", date=dt.date(2024, 8, 19), title="研修会での講話", office=center
     )
+    from casework.models import Assessment, PlanGoal, SupportPlan
+
+    assessment = Assessment.objects.create(
+        client=client, assessed_on=dt.date(2024, 5, 1), assessed_by=coordinator, method="面談"
+    )
+    plan = SupportPlan.objects.create(
+        client=client, made_on=dt.date(2024, 5, 1), made_by=coordinator, next_review_on=dt.date(2024, 8, 1)
+    )
+    PlanGoal.objects.create(plan=plan, text="週に1回外出する", basis="本人の意向")
     return {
         "session": session,
         "day": day,
         "reservation": reservation,
         "event": event,
+        "assessment": assessment,
+        "plan": plan,
         "coordinator": coordinator,
         "center": center,
         "chikuho": chikuho,

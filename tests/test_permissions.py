@@ -105,6 +105,13 @@ MATRIX: dict[str, Row] = {
     "exchange:import": Row(SUPERVISOR_ONLY),
     "exchange:export_all": Row(SUPERVISOR_ONLY),
     "exchange:import_confirm": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
+    # casework: the records follow the client (another office's answer 404)
+    "casework:assessment_create": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
+    "casework:assessment_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["assessment"].pk}),
+    "casework:assessment_edit": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["assessment"].pk}),
+    "casework:plan_create": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
+    "casework:plan_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["plan"].pk}),
+    "casework:plan_review": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["plan"].pk}),
     # retention
     "retention:expired": Row(SUPERVISOR_ONLY),
     "retention:relist": Row(everyone(405)),

@@ -16,7 +16,7 @@ from hikikomori.scoping import get_for_user, require_case_access, require_role, 
 from hikikomori.web import add_form_errors, form_error_text
 
 from .. import services
-from ..actions import client_actions
+from ..actions import client_actions, client_panels
 from ..filters import ClientFilter
 from ..forms import ClientForm, CloseForm, FamilyMemberForm, MergeForm, ReopenForm, TransferForm
 from ..models import Client, Consultation, FamilyMember
@@ -172,6 +172,7 @@ def client_detail(request, pk):
         "transfer_form": TransferForm(initial={"office": client.office}),
         "can_transfer": request.user.has_role(Role.SUPERVISOR),
         "actions": client_actions(client, request.user),
+        "panels": client_panels(client, request.user),
     }
     return render(request, "cases/client_detail.html", context)
 

@@ -25,6 +25,8 @@ from openpyxl import load_workbook
 
 from cases import services as cases_services
 from cases.models import Client, Consultation, FamilyMember
+from casework import services as casework
+from casework.models import Assessment, PlanGoal
 from hikikomori.fiscal import fiscal_year_of
 from hikikomori.models import Office, User
 from reports import derived
@@ -61,6 +63,10 @@ def _identifying_values(clients) -> set[str]:
     for row in Consultation.objects.filter(client__in=ids).values("content", "agency", "archive_reason"):
         values.update(row.values())
     for row in Client.history.filter(id__in=ids).values("name", "kana", "case_number", "notes"):
+        values.update(row.values())
+    for row in Assessment.objects.filter(client__in=ids).values(*Assessment.PERSONAL_TEXT):
+        values.update(row.values())
+    for row in PlanGoal.objects.filter(plan__client__in=ids).values("text"):
         values.update(row.values())
     return {v for v in values if v and len(v) >= 2}
 
@@ -121,6 +127,22 @@ def test_anonymising_most_cases_leaves_every_figure_of_every_year_unchanged(mast
     cases_services.client_merge(
         by=supervisor, survivor=clients[4], duplicate=clients[5], reason=f"{clients[5].name}と同一人物"
     )
+    casework.assessment_record(
+        by=coordinator,
+        client=clients[0],
+        assessed_on=timezone.localdate(),
+        assessed_by=coordinator,
+        method="訪問",
+        family_wishes="母は長男の進学先の話をしてほしくない",
+    )
+    if casework.current_plan(clients[0]) is None:
+        casework.plan_make(
+            by=coordinator,
+            client=clients[0],
+            goals=[{"text": "図書館の学習室に週1回通う", "basis": "本人の意向"}],
+            made_on=timezone.localdate(),
+            next_review_on=timezone.localdate(),
+        )
     consultation = Consultation.objects.filter(client=clients[0]).first()
     cases_services.consultation_archive(
         by=coordinator, consultation=consultation, reason=f"{clients[0].name}の誤登録"
@@ -149,7 +171,12 @@ def test_anonymising_most_cases_leaves_every_figure_of_every_year_unchanged(mast
     dump = _database_text()
     leaked = sorted(v for v in removed - still_held if v in dump)
     assert leaked == [], f"{len(leaked)} removed values are still stored, e.g. {leaked[:5]}"
-    for name in (clients[0].name, clients[0].name + "（旧姓）", clients[5].name):
+    for name in (
+        clients[0].name,
+        clients[0].name + "（旧姓）",
+        clients[5].name,
+        "母は長男の進学先の話をしてほしくない",
+    ):
         assert name not in dump
     after = _every_figure()
     cells = sum(len(report) for report in after.values())

@@ -1,0 +1,58 @@
+"""The client's page: the latest assessment and the current plan, and their entries on the timeline."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cases.actions import register_client_panel
+from cases.timeline import TimelineEntry, register_timeline_source
+
+from . import services
+
+
+@register_client_panel
+def casework_panel(client, user):
+    return {
+        "template": "casework/_client_panel.html",
+        "assessment": client.assessments.select_related("assessed_by").first(),
+        "plan": services.current_plan(client),
+        "plans": client.plans.select_related("review").order_by("-made_on", "-id")[:10],
+        "can_write": client.anonymised_at is None,
+    }
+
+
+@register_timeline_source
+def casework_entries(client, user) -> list[TimelineEntry]:
+    # Reached only from a client page the user may open: the records follow the client.
+    entries = [
+        TimelineEntry(
+            date=a.assessed_on,
+            kind=_("アセスメント"),
+            title=_("アセスメント（%(method)s）") % {"method": a.get_method_display()},
+            detail=a.person_wishes[:120],
+            url=reverse("casework:assessment_detail", args=[a.pk]),
+        )
+        for a in client.assessments.all()[:50]
+    ]
+    for plan in client.plans.select_related("review").order_by("-made_on")[:50]:
+        url = reverse("casework:plan_detail", args=[plan.pk])
+        entries.append(
+            TimelineEntry(
+                date=plan.made_on,
+                kind=_("支援計画"),
+                title=_("支援計画を作成"),
+                detail=plan.long_term_goal[:120],
+                url=url,
+            )
+        )
+        review = getattr(plan, "review", None)
+        if review is not None:
+            entries.append(
+                TimelineEntry(
+                    date=review.reviewed_on,
+                    kind=_("見直し"),
+                    title=_("支援計画の見直し"),
+                    detail=review.comment[:120],
+                    url=url,
+                )
+            )
+    return entries

@@ -1,0 +1,178 @@
+"""アセスメント and 支援計画 screens: parse with a form, fetch through the scoping helpers, call one
+service, redirect or render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Client
+from cases.views.editing import save_edit
+from hikikomori.audit import audit
+from hikikomori.models import AuditEvent
+from hikikomori.scoping import get_for_user, require_case_access
+from hikikomori.web import add_form_errors
+
+from . import services
+from .forms import AssessmentForm, GoalFormSet, PlanForm, ReviewForm, SupportFormSet
+from .models import CLIENT_OFFICE, Assessment, Outcome, SupportPlan
+
+
+def _client(request, pk) -> Client:
+    return get_for_user(Client.objects.current(), request.user, pk=pk)
+
+
+def _assessment(request, pk) -> Assessment:
+    queryset = Assessment.objects.select_related("client", "assessed_by")
+    return get_for_user(queryset, request.user, office_field=CLIENT_OFFICE, pk=pk)
+
+
+def _plan(request, pk) -> SupportPlan:
+    queryset = SupportPlan.objects.select_related("client", "made_by")
+    return get_for_user(queryset, request.user, office_field=CLIENT_OFFICE, pk=pk)
+
+
+@require_case_access
+def assessment_create(request, pk):
+    client = _client(request, pk)
+    form = AssessmentForm(
+        request.POST or None, user=request.user, initial={"assessed_on": timezone.localdate()}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.assessment_record(by=request.user, client=client, **form.service_fields())
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("アセスメントを記録しました。"))
+                return redirect("cases:client_detail", pk=client.pk)
+    return render(request, "casework/assessment_form.html", {"form": form, "client": client}, status=status)
+
+
+@require_case_access
+def assessment_detail(request, pk):
+    assessment = _assessment(request, pk)
+    audit(
+        AuditEvent.Action.VIEW,
+        user=request.user,
+        target="assessment",
+        target_id=assessment.pk,
+        request=request,
+    )
+    return render(
+        request, "casework/assessment_detail.html", {"assessment": assessment, "client": assessment.client}
+    )
+
+
+@require_case_access
+def assessment_edit(request, pk):
+    assessment = _assessment(request, pk)
+    form = AssessmentForm(request.POST or None, instance=assessment, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            status = save_edit(
+                form,
+                lambda: services.assessment_update(
+                    by=request.user,
+                    assessment=_assessment(request, pk),
+                    version=form.cleaned_data.get("version") or 0,
+                    **form.service_fields(),
+                ),
+                _("このアセスメント"),
+            )
+            if status is None:
+                messages.success(request, _("アセスメントを更新しました。"))
+                return redirect("casework:assessment_detail", pk=pk)
+    context = {"form": form, "client": assessment.client, "assessment": assessment}
+    return render(request, "casework/assessment_form.html", context, status=status)
+
+
+def _carried_goals(client) -> list[dict]:
+    """Goals of the last reviewed plan not achieved nor stopped: the next plan starts from them."""
+    last = client.plans.filter(review__isnull=False).order_by("-made_on", "-id").first()
+    if last is None:
+        return []
+    open_goals = last.goals.exclude(outcome__outcome__in=[Outcome.ACHIEVED, Outcome.STOPPED])
+    return [{"text": g.text, "basis": g.basis} for g in open_goals]
+
+
+@require_case_access
+def plan_create(request, pk):
+    client = _client(request, pk)
+    user = request.user
+    data = request.POST or None
+    form = PlanForm(data, initial={"made_on": timezone.localdate(), "agreed_with": "本人と家族"})
+    goals = GoalFormSet(data, prefix="goals", initial=_carried_goals(client))
+    supports = SupportFormSet(data, prefix="supports", form_kwargs={"user": user})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and goals.is_valid() and supports.is_valid():
+            try:
+                services.plan_make(
+                    by=user,
+                    client=client,
+                    goals=[g for g in goals.cleaned_data if g],
+                    supports=[s for s in supports.cleaned_data if s],
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("支援計画を作成しました。"))
+                return redirect("cases:client_detail", pk=client.pk)
+    context = {"form": form, "goals": goals, "supports": supports, "client": client}
+    return render(request, "casework/plan_form.html", context, status=status)
+
+
+@require_case_access
+def plan_detail(request, pk):
+    plan = _plan(request, pk)
+    audit(
+        AuditEvent.Action.VIEW, user=request.user, target="support_plan", target_id=plan.pk, request=request
+    )
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "goals": plan.goals.select_related("outcome"),
+        "supports": plan.supports.select_related("staff", "agency"),
+        "review": getattr(plan, "review", None),
+    }
+    return render(request, "casework/plan_detail.html", context)
+
+
+@require_case_access
+def plan_review(request, pk):
+    plan = _plan(request, pk)
+    form = ReviewForm(
+        request.POST or None, goals=plan.goals.all(), initial={"reviewed_on": timezone.localdate()}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.plan_review(
+                    by=request.user,
+                    plan=plan,
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                    comment=form.cleaned_data["comment"],
+                    outcomes=form.outcomes(),
+                )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("見直しを記録しました。続けて次の支援計画を作れます。"))
+                return redirect("casework:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "casework/plan_review.html",
+        {"form": form, "plan": plan, "client": plan.client},
+        status=status,
+    )
