@@ -1,12 +1,15 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import staff_for
-from cases.models import ReferralDestination
+from cases.models import Client, ReferralDestination, normalize_case_number
 from cases.validators import CONTENT_MAX
-from hikikomori.forms import JapaneseDateField, StaffSingleChoiceField
+from hikikomori.forms import JapaneseDateField, StaffChoiceField, StaffSingleChoiceField
+from hikikomori.scoping import offices_for_recording, scope
 
-from .models import Assessment, GoalBasis, Outcome, SupportPlan
+from .models import Assessment, CaseMeeting, GoalBasis, Outcome, SupportPlan
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2, "maxlength": CONTENT_MAX})
 
@@ -130,3 +133,88 @@ class ReviewForm(forms.Form):
     def outcomes(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
         return {g.pk: (data[f"outcome_{g.pk}"], data.get(f"comment_{g.pk}", "")) for g in self.goals}
+
+
+class CaseNumbersField(forms.CharField):
+    """Clients typed by ケース番号 (「、」 or spaces between them), found among the clients the user
+    may see: a keyboard-first choice that stays fast with tens of thousands of clients."""
+
+    def __init__(self, *args, clients=None, **kwargs):
+        self.clients = clients
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        numbers = [normalize_case_number(n) for n in re.split(r"[、,，\s]+", text or "") if n.strip()]
+        if not numbers:
+            return []
+        found = {c.case_number: c for c in self.clients.filter(case_number__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("ケース番号 %(numbers)s の利用者が見つかりません（担当拠点の利用者だけを選べます）。")
+                % {"numbers": "、".join(missing)}
+            )
+        return list(dict.fromkeys(found[n] for n in numbers))
+
+
+class MeetingForm(forms.ModelForm):
+    date = JapaneseDateField(label=_("開催日"))
+    staff = StaffChoiceField(label=_("参加した職員"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = CaseMeeting
+        fields = ["date", "office", "kind", "municipality", "staff", "summary"]
+        widgets = {"summary": TEXTAREA}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices_for_recording(user)
+        self.fields["staff"].queryset = staff_for(user)
+        self.fields["clients"] = CaseNumbersField(
+            label=_("検討した利用者（ケース番号）"),
+            help_text=_("複数のときは「、」で区切ります。例: C-0001、C-0002"),
+            clients=scope(Client.objects.current(), user),
+        )
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ExternalForm(forms.Form):
+    name = forms.CharField(label=_("外部の参加者の氏名"), max_length=100, required=False)
+    organisation = forms.CharField(label=_("所属"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name"):
+            if data.get("organisation"):
+                self.add_error("name", _("氏名を入力してください。"))
+            return {}
+        return data
+
+
+class DecisionForm(forms.Form):
+    content = forms.CharField(label=_("決定事項"), max_length=500, required=False)
+    owner = StaffSingleChoiceField(label=_("担当"), queryset=None, required=False)
+    due_on = JapaneseDateField(label=_("期限"), required=False, help_text="")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_for(user)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("content"):
+            return {}
+        for name, message in (
+            ("owner", _("担当を選んでください。")),
+            ("due_on", _("期限を入力してください。")),
+        ):
+            if not data.get(name):
+                self.add_error(name, message)
+        return data
+
+
+ExternalFormSet = forms.formset_factory(ExternalForm, formset=NumberedFormSet, extra=3)
+DecisionFormSet = forms.formset_factory(DecisionForm, formset=NumberedFormSet, extra=3)

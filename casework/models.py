@@ -244,3 +244,101 @@ class GoalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.outcome}"
+
+
+class MeetingKind(models.TextChoices):
+    IN_HOUSE = "所内", _("所内")
+    MUNICIPAL = "市町村主催", _("市町村主催")
+    AGENCIES = "関係機関", _("関係機関")
+
+
+class CaseMeeting(models.Model):
+    """ケース会議・ケース検討会: one meeting may discuss several clients (支援者は一人で抱えない)."""
+
+    date = models.DateField(_("開催日"), validators=[not_in_the_future])
+    office = models.ForeignKey(
+        "hikikomori.Office", verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="case_meetings"
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=MeetingKind.choices)
+    municipality = models.ForeignKey(
+        "hikikomori.Municipality",
+        verbose_name=_("市町村"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipal_day = models.OneToOneField(
+        "outreach.MunicipalDay",
+        verbose_name=_("市町村相談会"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_meeting",
+    )
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("参加した職員"), related_name="+")
+    clients = models.ManyToManyField(Client, verbose_name=_("検討した利用者"), related_name="case_meetings")
+    summary = text(_("検討の内容"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[staff, clients])
+    PERSONAL_TEXT = ["summary"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("ケース会議")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y/%m/%d} {self.get_kind_display()}"
+
+
+class ExternalParticipant(models.Model):
+    """People of partner agencies at a meeting: a name and an organisation, never an account."""
+
+    meeting = models.ForeignKey(CaseMeeting, on_delete=models.PROTECT, related_name="externals")
+    name = models.CharField(_("氏名"), max_length=100)
+    organisation = models.CharField(_("所属"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("外部の参加者")
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.organisation}）" if self.organisation else self.name
+
+
+class MeetingDecisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+
+class MeetingDecision(models.Model):
+    """A decision with an owner and a due date: it stays on the owner's ホーム until done."""
+
+    meeting = models.ForeignKey(CaseMeeting, on_delete=models.PROTECT, related_name="decisions")
+    content = models.CharField(_("決定事項"), max_length=500)
+    client = models.ForeignKey(
+        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("担当"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("期限"))
+    done_on = models.DateField(_("対応日"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MeetingDecisionQuerySet.as_manager()
+    PERSONAL_TEXT = ["content"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("決定事項")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.content

@@ -14,9 +14,22 @@ from cases.models import Client, refuse_anonymised
 from cases.services import save_with_version
 from hikikomori import history
 from hikikomori.audit import audit
-from hikikomori.models import AuditEvent, User
+from hikikomori.models import AuditEvent, Municipality, Office, User
+from hikikomori.scoping import visible_office_ids
+from outreach.models import MunicipalDay
+from outreach.services import day_record_case_conference
 
-from .models import Assessment, GoalReview, PlanGoal, PlannedSupport, PlanReview, SupportPlan
+from .models import (
+    Assessment,
+    CaseMeeting,
+    ExternalParticipant,
+    GoalReview,
+    MeetingDecision,
+    PlanGoal,
+    PlannedSupport,
+    PlanReview,
+    SupportPlan,
+)
 
 
 @transaction.atomic
@@ -119,3 +132,80 @@ def plan_review(
         row.save()
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, reviewed=True)
     return review
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    by: User,
+    office: Office,
+    date: dt.date,
+    kind: str,
+    staff: Iterable[User],
+    clients: Iterable[Client],
+    externals: Iterable[Mapping] = (),
+    decisions: Iterable[Mapping] = (),
+    municipality: Municipality | None = None,
+    municipal_day: MunicipalDay | None = None,
+    summary: str = "",
+) -> CaseMeeting:
+    """A case meeting with the clients discussed (only clients the recording user's offices hold),
+    the staff and outside people present, and decisions with an owner and a due date. A meeting
+    held on a municipal consultation day marks that day as used for a case conference."""
+    clients, staff = list(clients), list(staff)
+    allowed = set(visible_office_ids(by))
+    errors = {}
+    if office.pk not in allowed:
+        errors["office"] = _("担当していない拠点の会議は記録できません。")
+    outside = [c.case_number for c in clients if c.office_id not in allowed]
+    if outside:
+        errors["clients"] = _("担当拠点の利用者だけを選べます（%(numbers)s）。") % {
+            "numbers": "、".join(outside)
+        }
+    if not clients:
+        errors["clients"] = _("検討した利用者を1人以上入力してください。")
+    if municipal_day is not None and municipal_day.office_id != office.pk:
+        errors["office"] = _("市町村相談会と同じ拠点を選んでください。")
+    if errors:
+        raise ValidationError(errors)
+    for client in clients:
+        refuse_anonymised(client, "clients")
+    meeting = CaseMeeting(
+        date=date,
+        office=office,
+        kind=kind,
+        municipality=municipality or (municipal_day.municipality if municipal_day else None),
+        municipal_day=municipal_day,
+        summary=summary,
+        created_by=by,
+    )
+    meeting.full_clean(exclude=["staff", "clients"])
+    history.record_by(meeting, by)
+    meeting.save()
+    meeting.staff.set(staff or [by])
+    meeting.clients.set(clients)
+    for values in externals:
+        person = ExternalParticipant(meeting=meeting, **values)
+        person.full_clean()
+        history.record_by(person, by)
+        person.save()
+    for values in decisions:
+        decision = MeetingDecision(meeting=meeting, **values)
+        decision.full_clean()
+        history.record_by(decision, by)
+        decision.save()
+    if municipal_day is not None and not municipal_day.case_conference:
+        day_record_case_conference(by=by, day=municipal_day, notes="")
+    audit(
+        AuditEvent.Action.CREATE, user=by, target="case_meeting", target_id=meeting.pk, clients=len(clients)
+    )
+    return meeting
+
+
+@transaction.atomic
+def decision_done(*, by: User, decision: MeetingDecision, on: dt.date) -> MeetingDecision:
+    if decision.done_on is None:
+        decision.done_on = on
+        history.record_by(decision, by)
+        decision.save(update_fields=["done_on"])
+    return decision

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from cases.actions import register_client_panel
 from cases.timeline import TimelineEntry, register_timeline_source
+from hikikomori.scoping import scope
 
 from . import services
 
@@ -17,6 +18,7 @@ def casework_panel(client, user):
         "plan": services.current_plan(client),
         "plans": client.plans.select_related("review").order_by("-made_on", "-id")[:10],
         "can_write": client.anonymised_at is None,
+        "meetings": scope(client.case_meetings.all(), user).order_by("-date", "-id")[:10],
     }
 
 
@@ -55,4 +57,14 @@ def casework_entries(client, user) -> list[TimelineEntry]:
                     url=url,
                 )
             )
+    for meeting in scope(client.case_meetings.all(), user)[:50]:
+        entries.append(
+            TimelineEntry(
+                date=meeting.date,
+                kind=_("ケース会議"),
+                title=_("ケース会議（%(kind)s）") % {"kind": meeting.get_kind_display()},
+                detail=meeting.summary[:120],
+                url=reverse("casework:meeting_detail", args=[meeting.pk]),
+            )
+        )
     return entries

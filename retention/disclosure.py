@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Consultation, FamilyMember
 from cases.timeline import client_changes
-from casework.models import Assessment, SupportPlan
+from casework.models import Assessment, CaseMeeting, SupportPlan
 from hikikomori import history
 from hikikomori.exports import write_workbook
 from hikikomori.models import AuditEvent
@@ -230,6 +230,31 @@ def _plans(ids) -> list[list]:
     return rows
 
 
+def _meetings(ids) -> list[list]:
+    rows = [[_("開催日"), _("種類"), _("拠点"), _("参加者"), _("検討の内容"), _("決定事項")]]
+    meetings = (
+        CaseMeeting.objects.filter(clients__in=ids)
+        .distinct()
+        .select_related("office")
+        .prefetch_related("staff", "externals", "decisions__owner")
+        .order_by("date", "pk")
+    )
+    for m in meetings:
+        people = [s.display_name for s in m.staff.all()] + [str(e) for e in m.externals.all()]
+        decisions = [f"{d.content}（{d.owner.display_name}、{_date(d.due_on)}）" for d in m.decisions.all()]
+        rows.append(
+            [
+                _date(m.date),
+                m.get_kind_display(),
+                str(m.office),
+                "、".join(people),
+                m.summary,
+                "\n".join(decisions),
+            ]
+        )
+    return rows
+
+
 def _changes(records, consultations) -> list[list]:
     rows = [[_("日時"), _("職員"), _("操作"), _("対象"), _("変更の内容"), _("理由")]]
     found = []
@@ -312,6 +337,7 @@ def disclosure_workbook(client: Client, *, by) -> bytes:
         (_("市町村相談会の予約"), _reservations(ids)),
         (_("アセスメント"), _assessments(ids)),
         (_("支援計画"), _plans(ids)),
+        (_("ケース会議"), _meetings(ids)),
         (_("変更の記録"), _changes(records, consultations)),
         (_("閲覧・操作の記録"), _access(ids, consultation_ids)),
     ]

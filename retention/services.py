@@ -31,7 +31,16 @@ from cases.models import (
     birth_range_for_age_group,
 )
 from cases.text import normalize_name
-from casework.models import Assessment, GoalReview, PlanGoal, PlannedSupport, PlanReview, SupportPlan
+from casework.models import (
+    Assessment,
+    CaseMeeting,
+    GoalReview,
+    MeetingDecision,
+    PlanGoal,
+    PlannedSupport,
+    PlanReview,
+    SupportPlan,
+)
 from hikikomori.audit import audit
 from hikikomori.fiscal import japanese_date
 from hikikomori.models import AuditEvent, User
@@ -401,6 +410,7 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
     _scrub_audit("consultation", consultation_ids)
     _scrub_audit("assessment", casework_ids[Assessment])
     _scrub_audit("support_plan", casework_ids[SupportPlan])
+    _scrub_audit("case_meeting", casework_ids[CaseMeeting])
     ClientLog.objects.create(client=client, kind=ClientLog.Kind.ANONYMISED, by=by, reason=reason)
     audit(
         AuditEvent.Action.ANONYMISE,
@@ -421,6 +431,9 @@ CASEWORK: list[tuple[Any, str]] = [
     (PlannedSupport, "plan__client"),
     (PlanReview, "plan__client"),
     (GoalReview, "review__plan__client"),
+    # a meeting's notes and decisions are about everyone it discussed: removed with any of them
+    (CaseMeeting, "clients"),
+    (MeetingDecision, "meeting__clients"),
 ]
 
 
@@ -428,7 +441,9 @@ def _scrub_casework(person_ids: list[int]) -> dict[type, list[int]]:
     """Blank the free text of assessments, plans and reviews, live and in their history."""
     found: dict[type, list[int]] = {}
     for model, path in CASEWORK:
-        ids = list(model.objects.filter(**{f"{path}__in": person_ids}).values_list("pk", flat=True))
+        ids = list(
+            model.objects.filter(**{f"{path}__in": person_ids}).values_list("pk", flat=True).distinct()
+        )
         blank = dict.fromkeys(model.PERSONAL_TEXT, "")
         model.objects.filter(pk__in=ids).update(**blank)
         model.history.filter(id__in=ids).update(**blank, history_change_reason=None)

@@ -56,6 +56,15 @@ def world(*, coordinator, center, chikuho) -> dict:
         client=client, made_on=dt.date(2024, 5, 1), made_by=coordinator, next_review_on=dt.date(2024, 8, 1)
     )
     PlanGoal.objects.create(plan=plan, text="週に1回外出する", basis="本人の意向")
+    from casework.models import CaseMeeting, MeetingDecision
+
+    meeting = CaseMeeting.objects.create(
+        date=dt.date(2024, 6, 1), office=center, kind="所内", created_by=coordinator
+    )
+    meeting.clients.set([client])
+    decision = MeetingDecision.objects.create(
+        meeting=meeting, content="家族面談を設定する", owner=coordinator, due_on=dt.date(2024, 6, 15)
+    )
     return {
         "session": session,
         "day": day,
@@ -63,6 +72,8 @@ def world(*, coordinator, center, chikuho) -> dict:
         "event": event,
         "assessment": assessment,
         "plan": plan,
+        "meeting": meeting,
+        "decision": decision,
         "coordinator": coordinator,
         "center": center,
         "chikuho": chikuho,

@@ -112,6 +112,10 @@ MATRIX: dict[str, Row] = {
     "casework:plan_create": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
     "casework:plan_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["plan"].pk}),
     "casework:plan_review": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["plan"].pk}),
+    "casework:meeting_list": Row(CASE_ROLES_ONLY),
+    "casework:meeting_create": Row(CASE_ROLES_ONLY),
+    "casework:meeting_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["meeting"].pk}),
+    "casework:decision_done": Row(everyone(405), kwargs=lambda w: {"pk": w["decision"].pk}),
     # retention
     "retention:expired": Row(SUPERVISOR_ONLY),
     "retention:relist": Row(everyone(405)),
@@ -161,6 +165,7 @@ POST_MATRIX: dict[str, Row] = {
     # someone else's pending import: 404 to those who may import, 403 to the rest
     "exchange:import_confirm": Row(everyone(403, supervisor=302), kwargs=lambda w: {"pk": 999999}),
     "retention:relist": Row(everyone(403, supervisor=302)),
+    "casework:decision_done": Row(CENTER_POST, kwargs=lambda w: {"pk": w["decision"].pk}),
     "retention:expired": Row(everyone(403, supervisor=400)),
 }
 

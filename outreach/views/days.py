@@ -11,6 +11,7 @@ from hikikomori.scoping import get_for_user, require_case_access, scope, visible
 from hikikomori.web import add_form_errors
 
 from .. import services
+from ..actions import day_actions
 from ..forms import CaseConferenceForm, MunicipalDayForm, OutcomeForm, ReservationForm
 from ..models import HostType, MunicipalDay, Reservation
 from .common import list_filters, pk_text, year_context
@@ -88,6 +89,7 @@ def _day_page(request, day, status=200, **forms):
         "conference_form": forms.get("conference_form") or CaseConferenceForm(),
         "held": day.date <= timezone.localdate(),
         "taken_times": [r.time for r in reservations],
+        "day_actions": day_actions(day),
     }
     return render(request, "outreach/day_detail.html", context, status=status)
 

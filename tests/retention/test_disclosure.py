@@ -62,6 +62,7 @@ def test_the_disclosure_file_holds_every_kind_of_record_and_who_viewed_it(center
         "市町村相談会の予約",
         "アセスメント",
         "支援計画",
+        "ケース会議",
         "変更の記録",
         "閲覧・操作の記録",
     ]
