@@ -13,7 +13,7 @@ from hikikomori.demo import register_demo_step
 from hikikomori.models import User
 
 from . import services
-from .models import AssessmentMethod, GoalBasis, Outcome, Outing, SupportPlan
+from .models import AssessmentMethod, GoalBasis, MeetingKind, Outcome, Outing, SupportPlan
 
 PERSON_WISHES = [
     "今は人に会いたくない",
@@ -32,6 +32,12 @@ GOALS = [
     ("本人と家族で話す時間をつくる", GoalBasis.BOTH),
 ]
 SUPPORTS = ["月2回の訪問", "家族面談（月1回）", "フリースペースの案内", "医療機関への同行"]
+DECISIONS = [
+    "家族面談を設定する",
+    "保健師と同行訪問する",
+    "医療機関の情報を家族に渡す",
+    "次回の会議で経過を確認する",
+]
 
 
 @register_demo_step
@@ -110,4 +116,42 @@ def seed_casework(*, stdout, seed: int = 2026) -> None:
                     goals=[{"text": text, "basis": basis} for text, basis in rng.sample(GOALS, 2)],
                 )
                 plans += 1
-    stdout.write(f"Demo assessments: {assessments}, support plans: {plans}, reviews: {reviews}")
+        meetings = _meetings(rng, staff, today)
+    stdout.write(
+        f"Demo assessments: {assessments}, support plans: {plans}, reviews: {reviews}, case meetings: {meetings}"
+    )
+
+
+def _meetings(rng: random.Random, staff: dict, today: dt.date) -> int:
+    """A case meeting a month per office over the last year, discussing two or three of its clients."""
+    count = 0
+    for office_id, by in staff.items():
+        clients = list(
+            Client.objects.filter(
+                office_id=office_id,
+                case_number__startswith="D-",
+                status=ClientStatus.ACTIVE,
+                merged_into__isnull=True,
+            )
+        )
+        if len(clients) < 3:
+            continue
+        for months_ago in range(12):
+            day = today - dt.timedelta(days=30 * months_ago + rng.randint(0, 20))
+            services.meeting_record(
+                by=by,
+                office=by.offices.get(pk=office_id),
+                date=day,
+                kind=rng.choice(list(MeetingKind)),
+                staff=[by],
+                clients=rng.sample(clients, rng.randint(2, 3)),
+                externals=[{"name": "保健 花子", "organisation": "保健福祉環境事務所"}]
+                if rng.random() < 0.5
+                else [],
+                decisions=[
+                    {"content": rng.choice(DECISIONS), "owner": by, "due_on": day + dt.timedelta(days=14)}
+                ],
+                summary="支援の方向性と役割分担を確認した",
+            )
+            count += 1
+    return count
