@@ -25,6 +25,7 @@ from .models import (
     ClosureReason,
     Consultation,
     Consulter,
+    ExitRoute,
     FamilyMember,
     Method,
     ReferralDestination,
@@ -158,7 +159,19 @@ def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client
         )
         client.refresh_search_keys()
         rows.append(client)
+    _exits(rows)
     return bulk.create_many(Client, rows, reason=DEMO_REASON)
+
+
+def _exits(clients: list[Client]) -> None:
+    """Where closed demo clients went (its own random stream: the rest of the demo stays as it was)."""
+    rng = random.Random(31)
+    destinations = list(ReferralDestination.objects.filter(is_active=True))
+    for client in clients:
+        if client.status == ClientStatus.CLOSED:
+            client.exit_route = rng.choices(list(ExitRoute), weights=[40, 25, 10, 15, 10])[0]
+            if client.exit_route == ExitRoute.REFERRAL and destinations:
+                client.exit_destination = rng.choice(destinations)
 
 
 def _make_families(rng: random.Random, clients: list[Client]) -> dict[int, list[FamilyMember]]:

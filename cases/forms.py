@@ -14,6 +14,7 @@ from .models import (
     ClosureReason,
     Consultation,
     Consulter,
+    ExitRoute,
     FamilyMember,
     Method,
     ReferralDestination,
@@ -266,6 +267,18 @@ class CloseForm(forms.Form):
     closed_on = JapaneseDateField(label=_("終結日"), initial=timezone.localdate)
     reason = forms.ModelChoiceField(
         label=_("終結理由"), queryset=ClosureReason.objects.filter(is_active=True), required=False
+    )
+    exit_route = forms.ChoiceField(
+        label=_("終結後の行き先"),
+        choices=[("", "---------"), *ExitRoute.choices],
+        required=False,
+        help_text=_("終結のときに選びます。"),
+    )
+    exit_destination = forms.ModelChoiceField(
+        label=_("終結後のつなぎ先"),
+        queryset=ReferralDestination.objects.filter(is_active=True),
+        required=False,
+        help_text=_("行き先が「つなぎ先」のとき。"),
     )
     note = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -133,6 +133,16 @@ class WithdrawalPeriod(models.TextChoices):
     UNKNOWN = "不明", _("不明")
 
 
+class ExitRoute(models.TextChoices):
+    """Where a person went when the case closed (支援の出口)."""
+
+    REFERRAL = "つなぎ先", _("つなぎ先")
+    WORK = "就労", _("就労")
+    SCHOOL = "就学", _("就学")
+    PLACE = "居場所", _("居場所")
+    OTHER = "その他", _("その他")
+
+
 class ClientStatus(models.TextChoices):
     ACTIVE = "支援中", _("支援中")
     CLOSED = "終結", _("終結")
@@ -223,6 +233,15 @@ class Client(models.Model):
     closed_on = models.DateField(_("終結日"), null=True, blank=True)
     closure_reason = models.ForeignKey(
         ClosureReason, verbose_name=_("終結理由"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    exit_route = models.CharField(_("終結後の行き先"), max_length=10, choices=ExitRoute.choices, blank=True)
+    exit_destination = models.ForeignKey(
+        ReferralDestination,
+        verbose_name=_("終結後のつなぎ先"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     registered_on = models.DateField(_("登録日"), default=timezone.localdate, validators=[not_in_the_future])
     notes = models.TextField(_("備考"), blank=True, validators=[notes_length])

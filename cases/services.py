@@ -22,7 +22,9 @@ from .models import (
     ClientStatus,
     ClosureReason,
     Consultation,
+    ExitRoute,
     FamilyMember,
+    ReferralDestination,
     refuse_anonymised,
 )
 
@@ -220,23 +222,43 @@ def client_update(*, by: User, client: Client, version: int, **fields) -> Client
 
 @transaction.atomic
 def client_close(
-    *, by: User, client: Client, status: str, closed_on: dt.date, reason: ClosureReason | None, note: str = ""
+    *,
+    by: User,
+    client: Client,
+    status: str,
+    closed_on: dt.date,
+    reason: ClosureReason | None,
+    note: str = "",
+    exit_route: str = "",
+    exit_destination: ReferralDestination | None = None,
 ) -> Client:
+    """終結 (with where the person went: a つなぎ先, work, school, a place to be, other) or 中断."""
     refuse_anonymised(client)
     if status not in (ClientStatus.CLOSED, ClientStatus.SUSPENDED):
         raise ValidationError(_("終結または中断を選んでください。"))
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("未来の日付は指定できません。")})
+    if status == ClientStatus.SUSPENDED:
+        exit_route, exit_destination = "", None
+    elif not exit_route:
+        raise ValidationError({"exit_route": _("終結後の行き先を選んでください。")})
+    elif exit_route == ExitRoute.REFERRAL and exit_destination is None:
+        raise ValidationError({"exit_destination": _("つなぎ先を選んでください。")})
+    elif exit_route != ExitRoute.REFERRAL:
+        exit_destination = None
     client.status, client.closed_on, client.closure_reason = status, closed_on, reason
+    client.exit_route, client.exit_destination = exit_route, exit_destination
     history.record_by(client, by)
-    save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
+    save_with_version(
+        client, client.version, ["status", "closed_on", "closure_reason", "exit_route", "exit_destination"]
+    )
     kind = ClientLog.Kind.CLOSED if status == ClientStatus.CLOSED else ClientLog.Kind.SUSPENDED
     ClientLog.objects.create(
         client=client,
         kind=kind,
         by=by,
         reason=note,
-        detail={"closed_on": closed_on.isoformat(), "reason": str(reason or "")},
+        detail={"closed_on": closed_on.isoformat(), "reason": str(reason or ""), "exit": exit_route},
     )
     return client
 
@@ -250,8 +272,11 @@ def client_reopen(*, by: User, client: Client, reason: str) -> Client:
         raise ValidationError({"reason": _("再開の理由を入力してください。")})
     previous = client.status
     client.status, client.closed_on, client.closure_reason = ClientStatus.ACTIVE, None, None
+    client.exit_route, client.exit_destination = "", None
     history.record_by(client, by)
-    save_with_version(client, client.version, ["status", "closed_on", "closure_reason"])
+    save_with_version(
+        client, client.version, ["status", "closed_on", "closure_reason", "exit_route", "exit_destination"]
+    )
     ClientLog.objects.create(
         client=client, kind=ClientLog.Kind.REOPENED, by=by, reason=reason, detail={"from": previous}
     )

@@ -42,6 +42,8 @@ DEFINITIONS = {
     "担当者未設定は職員アカウントの担当者がない相談（取り込んだ記録の退職者など）。このため担当者別の合計は延件数と一致しないことがあります。",
     "D11": "就職氷河期世代：1970年4月2日～1986年4月1日生まれ。サテライトオフィスでその年度に相談があった登録利用者の人数。",
     "D12": "普及啓発・研修：その年度に実施した研修会・会議・講話の回数と、所属区分別に記録した参加人数の合計。",
+    "D13": "終結の状況：終結日がその年度（集計基準日まで）にあり、いまも終結している登録利用者を、終結後の行き先で数えます"
+    "（行き先の記録がなければ不明）。つなぎ先はその内訳も。拠点で絞るときは利用者の担当拠点で数えます。",
     "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
     "合計は実施した市町村の数。実績の予約数・相談件数は各回の合計。",
 }
@@ -384,3 +386,22 @@ def event_counts(scope: Scope) -> list[Any]:
         .annotate(times=Count("id", distinct=True), participants=Sum("participant_counts__count"))
         .order_by()
     )
+
+
+def closure_counts(scope: Scope) -> dict[tuple[str, str | None], int]:
+    """D13: clients closed in the year (and still closed) by where they went, and which つなぎ先."""
+    from cases.models import Client, ClientStatus
+
+    clients = Client.objects.filter(
+        status=ClientStatus.CLOSED,
+        closed_on__gte=scope.start,
+        closed_on__lte=scope.end,
+        merged_into__isnull=True,
+        archived_at__isnull=True,
+    )
+    if scope.office:
+        clients = clients.filter(office=scope.office)
+    rows = (
+        clients.values("exit_route", agency=F("exit_destination__label")).annotate(n=Count("id")).order_by()
+    )
+    return {(row["exit_route"], row["agency"]): row["n"] for row in rows}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cases.models import AgeGroup, Consulter, ReferralDestination, Sex, age_group
+from cases.models import AgeGroup, Consulter, ExitRoute, ReferralDestination, Sex, age_group
 from hikikomori.fiscal import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of, months_between
 from hikikomori.models import Office, Region
 from outreach.models import HOST_PRECEDENCE, HOST_SYMBOLS, OutreachEvent, Program, SessionStatus
@@ -97,6 +97,7 @@ def build_report(scope: Scope) -> Report:
         staff_table(scope, label),
         ice_age_table(scope, label),
         event_table(scope, label),
+        closure_table(scope, label),
     ]
     return Report(scope=scope, label=label, tables=tables)
 
@@ -451,4 +452,30 @@ def event_table(scope: Scope, label: str) -> Table:
         ["種別", "回数", "参加人数"],
         rows,
         notes=notes("D12"),
+    )
+
+
+def closure_table(scope: Scope, label: str) -> Table:
+    counts = queries.closure_counts(scope)
+    total = sum(counts.values())
+    by_route = {route: 0 for route in [*ExitRoute.values, ""]}
+    by_agency: dict[str, int] = {}
+    for (route, agency), n in counts.items():
+        by_route[route] = by_route.get(route, 0) + n
+        if route == ExitRoute.REFERRAL and agency:
+            by_agency[agency] = by_agency.get(agency, 0) + n
+    names = [
+        name for name in ReferralDestination.objects.values_list("label", flat=True) if name in by_agency
+    ]
+    names += sorted(name for name in by_agency if name not in names)
+    rows = [[TOTAL, TOTAL, total, ratio(total, total)]]
+    rows += [["終結後の行き先", route or UNKNOWN, n, ratio(n, total)] for route, n in by_route.items()]
+    rows += [["つなぎ先の内訳", name, by_agency[name], ratio(by_agency[name], total)] for name in names]
+    return Table(
+        "終結の状況",
+        _title(label, "終結の状況", scope),
+        ["区分", "項目", "人数", "割合"],
+        rows,
+        labels=2,
+        notes=notes("D13"),
     )

@@ -206,6 +206,8 @@ def client_close(request, pk):
                 closed_on=form.cleaned_data["closed_on"],
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                exit_route=form.cleaned_data["exit_route"],
+                exit_destination=form.cleaned_data["exit_destination"],
             )
         except (ValidationError, services.ConflictError) as exc:
             messages.error(request, _message(exc))

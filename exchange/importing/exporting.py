@@ -57,14 +57,15 @@ def export_rows(kind: str) -> Iterator[list]:
 def _clients():
     rows = (
         Client.objects.current()
-        .select_related("municipality", "office", "referral_route", "closure_reason")
+        .select_related("municipality", "office", "referral_route", "closure_reason", "exit_destination")
         .order_by("case_number")
     )
     for c in rows.iterator(chunk_size=CHUNK):
         yield [
             c.case_number, c.name, c.kana, c.sex, _d(c.birth_date), _name(c.municipality), c.office.name,
             _name(c.referral_route, "label"), c.withdrawal_period, _d(c.registered_on),
-            c.status, _d(c.closed_on), _name(c.closure_reason, "label"), c.notes,
+            c.status, _d(c.closed_on), _name(c.closure_reason, "label"), c.exit_route,
+            _name(c.exit_destination, "label"), c.notes,
         ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from cases.models import (
     ClosureReason,
     Consultation,
     Consulter,
+    ExitRoute,
     FamilyMember,
     Method,
     ReferralDestination,
@@ -67,6 +68,8 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "状態": False,
         "終結日": False,
         "終結理由": False,
+        "終結後の行き先": False,
+        "終結後のつなぎ先": False,
         "備考": False,
     },
     "families": {"ケース番号": True, "氏名": True, "続柄": True, "生年月日": False, "連絡先": False},
@@ -257,6 +260,8 @@ CLIENT_COLUMNS = {
     "status": "状態",
     "closed_on": "終結日",
     "closure_reason": "終結理由",
+    "exit_route": "終結後の行き先",
+    "exit_destination": "終結後のつなぎ先",
     "notes": "備考",
 }
 
@@ -266,11 +271,12 @@ def plan_clients(table: Table, by: User | None) -> Plan:
     positions = check_headers(table, COLUMNS["clients"], plan.errors)
     if plan.errors:
         return plan
-    offices, municipalities, routes, reasons = (
+    offices, municipalities, routes, reasons, destinations = (
         _by_name(Office),
         _by_name(Municipality),
         _by_name(ReferralRoute, "label"),
         _by_name(ClosureReason, "label"),
+        _by_name(ReferralDestination, "label"),
     )
     statuses = {status.value: status.value for status in ClientStatus}
     numbers = [
@@ -316,6 +322,10 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             "closure_reason": row.choice(
                 "終結理由", reasons, hint="終結理由の一覧にありません（管理画面で追加できます）"
             ),
+            "exit_route": row.choice("終結後の行き先", {r.value: r.value for r in ExitRoute}, default=""),
+            "exit_destination": row.choice(
+                "終結後のつなぎ先", destinations, hint="つなぎ先の一覧にありません（管理画面で追加できます）"
+            ),
             "notes": row.text("備考", max_length=2000),
         }
         if number in seen:
@@ -331,7 +341,12 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             office, status = client.office, client.status
             given = _given(row, values, CLIENT_COLUMNS)
             if given.get("status") == ClientStatus.ACTIVE:  # reopened: no closure any more
-                given |= {"closed_on": None, "closure_reason": None}
+                given |= {
+                    "closed_on": None,
+                    "closure_reason": None,
+                    "exit_route": "",
+                    "exit_destination": None,
+                }
             if not _update(client, given, counts, plan, key=number, columns=CLIENT_COLUMNS):
                 continue
             if client.office_id != office.pk:

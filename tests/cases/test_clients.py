@@ -76,13 +76,18 @@ def test_the_client_page_shows_family_timeline_and_is_audited(coordinator_client
 def test_closing_and_reopening_are_logged(coordinator_client, coordinator, center):
     client = make_client(center)
     url = reverse("cases:client_close", args=[client.pk])
-    coordinator_client.post(url, {"status": "終結", "closed_on": "2024/6/1", "note": "就労"})
+    refused = coordinator_client.post(url, {"status": "終結", "closed_on": "2024/6/1"}, follow=True)
+    assert "終結後の行き先を選んでください。" in refused.content.decode()
+    assert Client.objects.get(pk=client.pk).status == "支援中"
+    coordinator_client.post(
+        url, {"status": "終結", "closed_on": "2024/6/1", "exit_route": "就労", "note": "就職"}
+    )
     client.refresh_from_db()
-    assert client.status == "終結"
+    assert client.status == "終結" and client.exit_route == "就労"
     assert client.closed_on == dt.date(2024, 6, 1)
     coordinator_client.post(reverse("cases:client_reopen", args=[client.pk]), {"reason": "再び相談あり"})
     client.refresh_from_db()
-    assert client.status == "支援中" and client.closed_on is None
+    assert client.status == "支援中" and client.closed_on is None and client.exit_route == ""
     assert list(client.logs.values_list("kind", flat=True)) == ["reopened", "closed"]
     assert client.logs.first().by == coordinator
 

@@ -160,6 +160,8 @@ def everything(center, chikuho, chikugo, monkeypatch):
         closed_on=TODAY - dt.timedelta(days=30),
         reason=reason,
         note="就労",
+        exit_route="つなぎ先",
+        exit_destination=ReferralDestination.objects.get(label="ハローワーク"),
     )
     case_services.client_close(
         by=staff, client=suspended, status="中断", closed_on=TODAY - dt.timedelta(days=10), reason=None
