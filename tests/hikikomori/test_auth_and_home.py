@@ -76,13 +76,21 @@ def test_each_role_sees_its_navigation(coordinator_client, supervisor_client, ad
     def labels(http):
         return [item["label"] for item in http.get("/").context["nav_items"]]
 
-    assert labels(coordinator_client) == ["ホーム", "利用者", "相談記録", "プログラム", "市町村相談会"]
+    assert labels(coordinator_client) == [
+        "ホーム",
+        "利用者",
+        "相談記録",
+        "プログラム",
+        "市町村相談会",
+        "ケース会議",
+    ]
     assert labels(supervisor_client) == [
         "ホーム",
         "利用者",
         "相談記録",
         "プログラム",
         "市町村相談会",
+        "ケース会議",
         "年次報告",
         "一括登録",
     ]
