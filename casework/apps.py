@@ -10,11 +10,13 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("アセスメント・支援計画")
 
     def ready(self):
+        from cases.actions import register_client_action
         from hikikomori.navigation import register_nav_item
         from hikikomori.scoping import can_read_cases
         from outreach.actions import register_day_action
 
         register_nav_item(45, "casework:meeting_list", _("ケース会議"), can_read_cases)
+        register_client_action("casework:case_record", _("ケース記録票（印刷）"), can_read_cases)
         register_day_action(
             "casework:meeting_create", _("ケース会議を記録（参加者・検討した利用者・決定事項）")
         )

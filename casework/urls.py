@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meetings, views
+from . import meetings, record, views
 
 app_name = "casework"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/<int:pk>/plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
+    path("clients/<int:pk>/record/", record.case_record, name="case_record"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

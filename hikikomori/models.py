@@ -254,6 +254,7 @@ class AuditEvent(models.Model):
         ACCOUNT_CHANGE = "account_change", _("アカウントの変更")
         ANONYMISE = "anonymise", _("匿名化")
         RETENTION_LIST = "retention_list", _("保存期間満了の一覧作成")
+        PRINT = "print", _("印刷")
 
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -37,3 +37,8 @@ document.addEventListener("click", (event) => {
   if (results) results.replaceChildren();
   input.focus();
 });
+
+// 「印刷」 buttons (the case record): the browser's print dialog.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
