@@ -39,6 +39,12 @@ class ClientFilter(django_filters.FilterSet):
         label=_("年代"), choices=AgeGroup.choices, method="filter_age_group"
     )
     dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant", widget=YesNoAll())
+    registered_from = JapaneseDateFilter(
+        label=_("登録日（から）"), field_name="registered_on", lookup_expr="gte"
+    )
+    registered_to = JapaneseDateFilter(
+        label=_("登録日（まで）"), field_name="registered_on", lookup_expr="lte"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("並び順"),
         fields=(
@@ -57,7 +63,16 @@ class ClientFilter(django_filters.FilterSet):
 
     class Meta:
         model = Client
-        fields = ["q", "office", "status", "municipality", "age_group", "dormant"]
+        fields = [
+            "q",
+            "office",
+            "status",
+            "municipality",
+            "age_group",
+            "dormant",
+            "registered_from",
+            "registered_to",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +115,9 @@ class ConsultationFilter(django_filters.FilterSet):
     anonymous = django_filters.BooleanFilter(
         label=_("匿名のみ"), field_name="client", lookup_expr="isnull", widget=YesNoAll()
     )
+    follow_up_overdue = django_filters.BooleanFilter(
+        label=_("次回予定の期限切れ"), method="filter_follow_up_overdue", widget=YesNoAll()
+    )
 
     class Meta:
         model = Consultation
@@ -113,6 +131,7 @@ class ConsultationFilter(django_filters.FilterSet):
             "staff",
             "client",
             "anonymous",
+            "follow_up_overdue",
         ]
 
     def __init__(self, data=None, *args, user, **kwargs):
@@ -126,6 +145,10 @@ class ConsultationFilter(django_filters.FilterSet):
 
     def filter_fiscal_year(self, queryset, name, value):
         return queryset if value == ALL_YEARS else queryset.in_fiscal_year(int(value))
+
+    def filter_follow_up_overdue(self, queryset, name, value):
+        overdue = Q(follow_up_on__lt=timezone.localdate(), follow_up_done=False)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_client(self, queryset, name, value):
         matching = Client.objects.search(value).values("pk")

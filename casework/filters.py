@@ -1,10 +1,12 @@
 import django_filters
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.filters import JapaneseDateFilter
+from cases.filters import JapaneseDateFilter, YesNoAll
 from hikikomori.models import Office
 
-from .models import CaseMeeting, MeetingKind
+from .models import CaseMeeting, MeetingKind, SupportPlan
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -18,3 +20,23 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = CaseMeeting
         fields = ["date_from", "date_to", "office", "kind"]
+
+
+class ReviewFilter(django_filters.FilterSet):
+    office = django_filters.ModelChoiceFilter(
+        field_name="client__office",
+        queryset=Office.objects.all(),
+        label=_("担当拠点"),
+        empty_label=_("すべて"),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("見直し日を過ぎたものだけ"), method="filter_overdue", widget=YesNoAll()
+    )
+
+    class Meta:
+        model = SupportPlan
+        fields = ["office", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(next_review_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)

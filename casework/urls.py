@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
     path("clients/<int:pk>/record/", record.case_record, name="case_record"),
+    path("reviews/", views.review_list, name="review_list"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

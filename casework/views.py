@@ -3,6 +3,7 @@ service, redirect or render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +12,11 @@ from cases.models import Client
 from cases.views.editing import save_edit
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent
-from hikikomori.scoping import get_for_user, require_case_access
+from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
 from hikikomori.web import add_form_errors
 
 from . import services
+from .filters import ReviewFilter
 from .forms import AssessmentForm, GoalFormSet, PlanForm, ReviewForm, SupportFormSet
 from .models import CLIENT_OFFICE, Assessment, Outcome, SupportPlan
 
@@ -176,3 +178,18 @@ def plan_review(request, pk):
         {"form": form, "plan": plan, "client": plan.client},
         status=status,
     )
+
+
+@require_case_access
+def review_list(request):
+    """Current plans by their next review date (見直し予定), the overdue first."""
+    plans = scope(SupportPlan.objects.current(), request.user, CLIENT_OFFICE).filter(
+        client__merged_into__isnull=True, client__archived_at__isnull=True, client__anonymised_at__isnull=True
+    )
+    filterset = ReviewFilter(request.GET or None, queryset=plans.select_related("client__office", "made_by"))
+    filterset.filters["office"].queryset = visible_offices(request.user)
+    valid = not filterset.is_bound or filterset.form.is_valid()
+    rows = filterset.qs if valid else plans.none()
+    page = Paginator(rows.order_by("next_review_on", "pk"), 50).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "today": timezone.localdate()}
+    return render(request, "casework/review_list.html", context, status=200 if valid else 400)

@@ -113,6 +113,7 @@ MATRIX: dict[str, Row] = {
     "casework:plan_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["plan"].pk}),
     "casework:plan_review": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["plan"].pk}),
     "casework:case_record": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["client"].pk}),
+    "casework:review_list": Row(CASE_ROLES_ONLY),
     "casework:meeting_list": Row(CASE_ROLES_ONLY),
     "casework:meeting_create": Row(CASE_ROLES_ONLY),
     "casework:meeting_detail": Row(CENTER_RECORD, kwargs=lambda w: {"pk": w["meeting"].pk}),
