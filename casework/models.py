@@ -280,8 +280,14 @@ class CaseMeeting(models.Model):
     clients = models.ManyToManyField(Client, verbose_name=_("検討した利用者"), related_name="case_meetings")
     summary = text(_("検討の内容"))
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Empty only for a meeting imported from the command line.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -19,6 +19,18 @@ from .reading import Table, normalize_header
 # folded with NFKC so that full-width letters and digits match.
 FREE_TEXT = frozenset(
     {"内容", "テーマ", "中止理由", "会場", "備考", "名称", "主催", "関係機関名", "連絡先", "予約者"}
+    # case work (casework_kinds)
+    | {
+        "きっかけ",
+        "生活リズム",
+        "健康・受診状況",
+        "就学・就労歴",
+        "経済状況",
+        "関係機関・支援歴",
+        "本人の意向",
+    }
+    | {"家族の意向", "診断（任意）", "障害・手帳（任意）", "長期目標", "短期目標", "コメント", "見直しの所見"}
+    | {"予定する支援", "外部の参加者", "検討の内容", "決定事項"}
 )
 
 

@@ -14,6 +14,7 @@ from cases.models import Client, Consultation, FamilyMember
 from hikikomori.exports import csv_text, safe_cell
 from outreach.models import Attendance, MunicipalDay, OutreachEvent, Reservation, Session
 
+from .casework_kinds import EXPORTERS
 from .kinds import COLUMNS, family_label
 
 CHUNK = 2000
@@ -27,6 +28,9 @@ ORDER = [
     "municipal_days",
     "reservations",
     "events",
+    "assessments",
+    "plans",
+    "meetings",
 ]
 
 
@@ -51,7 +55,7 @@ def export_rows(kind: str) -> Iterator[list]:
     if kind not in COLUMNS:
         raise ValueError(kind)
     yield list(COLUMNS[kind])
-    yield from globals()[f"_{kind}"]()
+    yield from (EXPORTERS.get(kind) or globals()[f"_{kind}"])()
 
 
 def _clients():

@@ -49,6 +49,7 @@ from outreach.services import (
     sessions_import,
 )
 
+from . import casework_kinds
 from .base import Choices, Counts, Plan, check_headers, choice_key, rows_of, rule_errors
 from .reading import Table
 
@@ -1164,3 +1165,9 @@ PLANNERS: dict[str, Callable[..., Plan]] = {
     "reservations": plan_reservations,
     "events": plan_events,
 }
+
+
+# Case work (casework_kinds): assessments, plans and meetings, after the kinds they name.
+COLUMNS |= casework_kinds.COLUMNS
+LABELS |= casework_kinds.LABELS
+PLANNERS |= casework_kinds.PLANNERS

@@ -19,6 +19,18 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.demo import seed_cases
 from cases.models import Client, ClientLog, ClosureReason, Consultation, FamilyMember, ReferralDestination
+from casework import services as casework_services
+from casework.models import (
+    Assessment,
+    CaseMeeting,
+    ExternalParticipant,
+    GoalReview,
+    MeetingDecision,
+    PlanGoal,
+    PlannedSupport,
+    PlanReview,
+    SupportPlan,
+)
 from exchange.importing.exporting import ORDER
 from hikikomori.models import HealthArea, Municipality
 from outreach import services as outreach_services
@@ -113,6 +125,44 @@ def snapshot() -> dict[str, Counter]:
              tuple(sorted((p.category.label, p.count) for p in e.participant_counts.all())))
             for e in events
         ),
+        **casework_snapshot(),
+    }  # fmt: skip
+
+
+def casework_snapshot() -> dict[str, Counter]:
+    assessments = Assessment.objects.select_related("client", "assessed_by")
+    plans = SupportPlan.objects.select_related("client", "made_by", "review__reviewed_by").prefetch_related(
+        "goals__outcome", "supports__staff", "supports__agency"
+    )
+    meetings = CaseMeeting.objects.select_related("office", "municipality").prefetch_related(
+        "clients", "staff", "externals", "decisions__owner"
+    )
+
+    def review(p):
+        r = getattr(p, "review", None)
+        return (r.reviewed_on, r.reviewed_by.username, r.comment) if r else None
+
+    return {
+        "assessments": Counter(
+            (a.client.case_number, a.assessed_on, a.method, a.assessed_by.username, a.person_met, a.outing,
+             a.withdrawal_period, *(getattr(a, f) for f in Assessment.PERSONAL_TEXT))
+            for a in assessments
+        ),
+        "plans": Counter(
+            (p.client.case_number, p.made_on, p.next_review_on, p.long_term_goal, p.agreed_with, p.agreed_on,
+             p.made_by.username, review(p), tuple((g.text, g.basis, getattr(getattr(g, "outcome", None), "outcome", ""),
+             getattr(getattr(g, "outcome", None), "comment", "")) for g in p.goals.all()),
+             tuple((s.content, _name(s.staff, "username"), _name(s.agency, "label"), s.frequency) for s in p.supports.all()),
+             p.follows.made_on if p.follows else None)
+            for p in plans
+        ),
+        "meetings": Counter(
+            (m.date, m.office.name, m.kind, _name(m.municipality), m.summary,
+             tuple(sorted(c.case_number for c in m.clients.all())), tuple(sorted(u.username for u in m.staff.all())),
+             tuple((e.name, e.organisation) for e in m.externals.all()),
+             tuple((d.content, d.owner.username, d.due_on, d.done_on) for d in m.decisions.all()))
+            for m in meetings
+        ),
     }  # fmt: skip
 
 
@@ -124,6 +174,16 @@ def every_report() -> dict:
 
 def wipe() -> None:
     """An empty database for the records (master data and staff accounts stay, as in a new center)."""
+    MeetingDecision.objects.all().delete()
+    ExternalParticipant.objects.all().delete()
+    CaseMeeting.objects.all().delete()
+    GoalReview.objects.all().delete()
+    PlanReview.objects.all().delete()
+    PlanGoal.objects.all().delete()
+    PlannedSupport.objects.all().delete()
+    SupportPlan.objects.filter(follows__isnull=False).delete()
+    SupportPlan.objects.all().delete()
+    Assessment.objects.all().delete()
     Reservation.objects.all().delete()
     OutreachEvent.objects.all().delete()
     Attendance.objects.all().delete()
@@ -240,6 +300,70 @@ def everything(center, chikuho, chikugo, monkeypatch):
             notes="第1回",
         ),
         participants={categories[0]: 12, categories[1]: 3},
+    )
+    casework_services.assessment_record(
+        by=staff,
+        client=moved,
+        assessed_on=TODAY - dt.timedelta(days=120),
+        assessed_by=staff,
+        method="家族からの聴取",
+        outing="自室からは出るが家からは出ない",
+        person_wishes="今は（誰にも）会いたくない：本人",
+        family_wishes="働いてほしい\n将来が心配",
+    )
+    first = casework_services.plan_make(
+        by=staff,
+        client=moved,
+        made_on=TODAY - dt.timedelta(days=100),
+        next_review_on=TODAY - dt.timedelta(days=10),
+        long_term_goal="社会とのつながり",
+        agreed_with="家族",
+        agreed_on=TODAY - dt.timedelta(days=100),
+        goals=[
+            {"text": "朝起きる", "basis": "本人の意向"},
+            {"text": "家族のつどいに来る", "basis": "家族の意向"},
+        ],
+        supports=[
+            {"content": "訪問", "staff": staff, "frequency": "月2回"},
+            {
+                "content": "就労の相談",
+                "agency": ReferralDestination.objects.get(label="ハローワーク"),
+                "frequency": "",
+            },
+        ],
+    )
+    casework_services.plan_review(
+        by=staff,
+        plan=first,
+        reviewed_on=TODAY - dt.timedelta(days=10),
+        comment="少し前進",
+        outcomes={g.pk: ("一部達成" if g.text == "朝起きる" else "達成", "") for g in first.goals.all()},
+    )
+    casework_services.plan_make(
+        by=staff,
+        client=moved,
+        made_on=TODAY - dt.timedelta(days=10),
+        next_review_on=TODAY + dt.timedelta(days=80),
+        goals=[{"text": "朝起きる", "basis": "両方"}],
+    )
+    casework_services.meeting_record(
+        by=staff,
+        office=center,
+        date=TODAY - dt.timedelta(days=5),
+        kind="関係機関",
+        staff=[staff],
+        clients=[moved, suspended],
+        externals=[{"name": "保健 花子", "organisation": "保健所"}],
+        decisions=[
+            {"content": "家族面談", "owner": staff, "due_on": TODAY + dt.timedelta(days=7)},
+            {
+                "content": "受診の情報",
+                "owner": staff,
+                "due_on": TODAY - dt.timedelta(days=1),
+                "done_on": TODAY,
+            },
+        ],
+        summary="役割分担を確認",
     )
 
 
