@@ -152,6 +152,7 @@ def supervision(user, today):
         return None
     return {
         "template": "casework/_home_supervision.html",
+        "wide": True,
         "offices": office_figures(user, today),
         "staff": staff_figures(user, today),
         "trend": trend(user, today),

@@ -11,6 +11,10 @@ document.addEventListener("DOMContentLoaded", () => {
       labels: trend.labels,
       datasets: trend.datasets.map((d, i) => ({ ...d, borderColor: colors[i % colors.length], backgroundColor: colors[i % colors.length] })),
     },
-    options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, title: { display: true, text: "件数" } } } },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "件数" } } },
+    },
   });
 });
