@@ -78,7 +78,7 @@ def seed_casework(*, stdout, seed: int = 2026) -> None:
                 outing=rng.choice(list(Outing)),
                 withdrawal_period=client.withdrawal_period,
                 daily_rhythm=rng.choice(RHYTHMS),
-                person_wishes=rng.choice(PERSON_WISHES),
+                person_wishes=rng.choice(PERSON_WISHES[:-1]) if met else PERSON_WISHES[-1],
                 family_wishes=rng.choice(FAMILY_WISHES),
             )
             assessments += 1

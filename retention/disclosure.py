@@ -277,6 +277,7 @@ def _changes(records, consultations) -> list[list]:
 def _access(ids, consultation_ids) -> list[list]:
     assessment_ids = Assessment.objects.filter(client__in=ids).values_list("pk", flat=True)
     plan_ids = SupportPlan.objects.filter(client__in=ids).values_list("pk", flat=True)
+    meeting_ids = CaseMeeting.objects.filter(clients__in=ids).values_list("pk", flat=True)
     rows = [[_("日時"), _("職員"), _("操作"), _("対象")]]
     events = (
         AuditEvent.objects.filter(
@@ -284,6 +285,7 @@ def _access(ids, consultation_ids) -> list[list]:
             | Q(target="consultation", target_id__in=[str(pk) for pk in consultation_ids])
             | Q(target="assessment", target_id__in=[str(pk) for pk in assessment_ids])
             | Q(target="support_plan", target_id__in=[str(pk) for pk in plan_ids])
+            | Q(target="case_meeting", target_id__in=[str(pk) for pk in meeting_ids])
         )
         .select_related("user")
         .order_by("at", "pk")
