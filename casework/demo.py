@@ -113,13 +113,24 @@ def seed_casework(*, stdout, seed: int = 2026) -> None:
                     agreed_with="本人と家族" if met else "家族",
                     agreed_on=review_on,
                     next_review_on=review_on + dt.timedelta(days=90),
-                    goals=[{"text": text, "basis": basis} for text, basis in rng.sample(GOALS, 2)],
+                    goals=_carried(plan, rng),
                 )
                 plans += 1
         meetings = _meetings(rng, staff, today)
     stdout.write(
         f"Demo assessments: {assessments}, support plans: {plans}, reviews: {reviews}, case meetings: {meetings}"
     )
+
+
+def _carried(plan, rng: random.Random) -> list[dict]:
+    """The next plan carries on the goals not reached (as the screen proposes) and adds one."""
+    kept = [
+        {"text": g.text, "basis": g.basis}
+        for g in plan.goals.all()
+        if g.outcome.outcome in (Outcome.PARTLY, Outcome.NOT_YET)
+    ]
+    fresh = [{"text": t, "basis": b} for t, b in GOALS if t not in {g["text"] for g in kept}]
+    return [*kept, rng.choice(fresh)]
 
 
 def _meetings(rng: random.Random, staff: dict, today: dt.date) -> int:
