@@ -217,6 +217,13 @@ def last_touched(client_ids: Iterable[int]) -> dict[int, dt.datetime]:
         ),
         (Reservation.history.filter(client_id__in=ids), "client_id", "history_date"),
         (ClientLog.objects.filter(client_id__in=ids), "client_id", "at"),
+        (Assessment.history.filter(client_id__in=ids), "client_id", "history_date"),
+        (SupportPlan.history.filter(client_id__in=ids), "client_id", "history_date"),
+        (
+            CaseMeeting.clients.through.objects.filter(client_id__in=ids),
+            "client_id",
+            "casemeeting__created_at",
+        ),
     )
     for qs, key, stamp in sources:
         _latest(qs.values_list(key).annotate(last=Max(stamp)).order_by(), touched)

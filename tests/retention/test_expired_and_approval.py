@@ -238,3 +238,18 @@ def test_an_anonymised_record_takes_no_new_personal_data(center, supervisor, coo
     with pytest.raises(ValidationError):
         cases_services.client_reopen(by=coordinator, client=client, reason="再開")
     assert not FamilyMember.objects.filter(client=client).exists()
+
+
+def test_a_case_with_a_new_assessment_since_the_listing_drops_off(cases, supervisor, coordinator):
+    from casework import services as casework
+
+    services.list_expired(today=TODAY)
+    suspended = cases["suspended"]
+    casework.assessment_record(
+        by=coordinator,
+        client=suspended,
+        assessed_on=dt.date(2026, 11, 30),
+        assessed_by=coordinator,
+        method="訪問",
+    )
+    assert "C-0104" not in logged_in(supervisor).get(reverse("retention:expired")).content.decode()
