@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from hikikomori.fiscal import fiscal_year_of
+from hikikomori.fiscal import fiscal_year_of, months_between
 
 CHUNK = 500
 
@@ -90,6 +90,7 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
     for row in found.values():
         row.first_ever = first_ever[row.client_id]
         row.first_ever_office = first_ever_office.get((row.client_id, row.office_id), row.first_ever)
+        row.span_months = months_between(row.first_ever_office, row.last_date)
     # Stored in year order, so that one year's rows lie together on disk.
     return sorted(found.values(), key=lambda r: (r.fiscal_year, r.office_id or 0, r.client_id, r.method))
 
@@ -225,7 +226,7 @@ def _comparable(rows, fields: list[str]) -> Counter:
 FIELDS = {
     "ClientYear": [
         "client_id", "fiscal_year", "office_id", "method", "first_date", "first_id", "first_municipality_id",
-        "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office",
+        "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office", "span_months",
     ],
     "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count"],
     "StaffMonthlyCount": ["fiscal_year", "month", "office_id", "staff_id", "method", "count"],

@@ -78,6 +78,8 @@ class ClientYear(models.Model):
     count = models.PositiveIntegerField()
     first_ever = models.DateField()
     first_ever_office = models.DateField()
+    # 継続支援期間 of a whole year: calendar months from `first_ever_office` to `last_date`.
+    span_months = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [

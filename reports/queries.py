@@ -16,11 +16,20 @@ from typing import Any
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 
 from cases.models import INTERVIEW_METHODS, Consultation, Method
-from hikikomori.fiscal import fiscal_year_range
+from hikikomori.fiscal import fiscal_year_range, months_between
 from hikikomori.models import Office
 from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
 
 from . import stored
+
+# 継続支援期間: (label, from months, below months).
+SPAN_BUCKETS = [
+    ("3ヶ月未満", 0, 3),
+    ("3～6ヶ月未満", 3, 6),
+    ("6ヶ月～1年未満", 6, 12),
+    ("1年～3年未満", 12, 36),
+    ("3年以上", 36, None),
+]
 
 DEFINITIONS = {
     "D1": "延件数：相談1回を1件として数えます（アーカイブした記録は数えません）。",
@@ -229,8 +238,9 @@ def new_interviewees(scope: Scope) -> list[dict]:
     )
 
 
-def support_spans(scope: Scope) -> list[tuple[dt.date, dt.date]]:
-    """D6: (first-ever, last) consultation dates of each registered client seen in the year."""
+def support_spans(scope: Scope) -> dict[str, int]:
+    """D6: registered clients seen in the year per bucket of calendar months from their first-ever
+    consultation to their last one up to the year end (or as-of)."""
     if scope.stored:
         return stored.support_spans(scope)
     rows = (
@@ -241,7 +251,14 @@ def support_spans(scope: Scope) -> list[tuple[dt.date, dt.date]]:
         .filter(in_year__gt=0)
         .order_by()
     )
-    return [(row["first"], row["last"]) for row in rows]
+    counts = dict.fromkeys([name for name, _, _ in SPAN_BUCKETS], 0)
+    for row in rows:
+        counts[span_bucket(months_between(row["first"], row["last"]))] += 1
+    return counts
+
+
+def span_bucket(months: int) -> str:
+    return next(name for name, low, high in SPAN_BUCKETS if months >= low and (high is None or months < high))
 
 
 def program_sessions(scope: Scope) -> list[dict]:

@@ -117,8 +117,13 @@ def new_interviewees(scope) -> list[dict]:
     )
 
 
-def support_spans(scope) -> list[tuple]:
-    return list(client_years(scope, method=ALL_METHODS).values_list("first_ever_office", "last_date"))
+def support_spans(scope) -> dict[str, int]:
+    """Persons per 継続支援期間 bucket, counted in the database from the stored month spans."""
+    aggregates = {
+        name: Count("id", filter=Q(span_months__gte=low) & (Q(span_months__lt=high) if high else Q()))
+        for name, low, high in q.SPAN_BUCKETS
+    }
+    return client_years(scope, method=ALL_METHODS).aggregate(**aggregates)
 
 
 def consulter_counts(scope) -> dict[tuple[str, str], int]:

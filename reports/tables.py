@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cases.models import AgeGroup, Consulter, ExitRoute, ReferralDestination, Sex, age_group
-from hikikomori.fiscal import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of, months_between
+from hikikomori.fiscal import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
 from hikikomori.models import Office, Region
 from outreach.models import HOST_PRECEDENCE, HOST_SYMBOLS, OutreachEvent, Program, SessionStatus
 
@@ -20,13 +20,6 @@ from .queries import CATEGORIES, DEFINITIONS, Scope
 TOTAL = "合計"
 UNKNOWN = "不明"
 AGE_GROUPS = [g.value for g in AgeGroup]
-SPAN_BUCKETS = [
-    ("3ヶ月未満", 0, 3),
-    ("3～6ヶ月未満", 3, 6),
-    ("6ヶ月～1年未満", 6, 12),
-    ("1年～3年未満", 12, 36),
-    ("3年以上", 36, None),
-]
 SPEC_PROGRAMS = ("フリースペース", "家族のつどい")
 
 
@@ -226,13 +219,7 @@ def new_interviewee_table(scope: Scope, label: str, regions: list[str]) -> Table
 
 
 def span_table(scope: Scope, label: str) -> Table:
-    counts = dict.fromkeys([name for name, _, _ in SPAN_BUCKETS], 0)
-    for first, last in queries.support_spans(scope):
-        months = months_between(first, last)
-        for name, low, high in SPAN_BUCKETS:
-            if months >= low and (high is None or months < high):
-                counts[name] += 1
-                break
+    counts = queries.support_spans(scope)
     total = sum(counts.values())
     rows = [[name, n, ratio(n, total)] for name, n in counts.items()]
     rows.append([TOTAL, total, ratio(total, total)])

@@ -105,3 +105,16 @@ def test_d5_two_interviews_on_the_first_day_take_the_region_recorded_first(cente
     table = report().table("新規面談者")
     assert table.cell("地域", "筑豊地域", column="人数") == 1
     assert table.cell("地域", "福岡地域", column="人数") == 0
+
+
+def test_one_offices_support_span_starts_at_that_offices_first_consultation(center, chikuho):
+    """継続支援期間 per office, read from the derived data and counted live: the same buckets."""
+    client = make_client(center, "C-9", "期間 九郎", registered_on=dt.date(2023, 4, 1))
+    make_consultation(chikuho, "2023-04-10", "電話", client)
+    make_consultation(center, "2024-12-01", "来所", client)
+    make_consultation(center, "2025-01-15", "電話", client)
+    for live in (False, True):
+        center_spans = build_report(Scope(fiscal_year=2024, office=center, live=live)).table("継続支援期間")
+        every_spans = build_report(Scope(fiscal_year=2024, live=live)).table("継続支援期間")
+        assert center_spans.cell("3ヶ月未満", column="人数") == 1, live
+        assert every_spans.cell("1年～3年未満", column="人数") == 1, live
