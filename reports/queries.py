@@ -10,12 +10,27 @@ The definitions are in DEFINITIONS below, cited in the page's 注 and in a 注 r
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
-from cases.models import INTERVIEW_METHODS, Consultation, Method
+from cases.models import INTERVIEW_METHODS, AgeGroup, Consultation, Method, age_group
 from hikikomori.fiscal import fiscal_year_range, months_between
 from hikikomori.models import Office
 from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
@@ -210,9 +225,38 @@ def anonymous_regions(scope: Scope, methods) -> list[tuple[str, str | None, int]
     )
 
 
+def age_group_on(birth: str, day: str):
+    """年代 (cases.models.age_group) at a date, as a database expression: completed years, one
+    less before the birthday's month and day (29 February turns a year older on 1 March)."""
+    from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+    from django.db.models.lookups import Exact, GreaterThan, LessThan
+
+    before_birthday = Case(
+        When(GreaterThan(ExtractMonth(birth), ExtractMonth(day)), then=Value(1)),
+        When(
+            Exact(ExtractMonth(birth), ExtractMonth(day)) & GreaterThan(ExtractDay(birth), ExtractDay(day)),
+            then=Value(1),
+        ),
+        default=Value(0),
+    )
+    age = ExtractYear(day) - ExtractYear(birth) - before_birthday
+    groups = [When(LessThan(age, limit), then=Value(group)) for group, limit in AGE_LIMITS]
+    return Case(
+        When(**{f"{birth}__isnull": True}, then=Value(AgeGroup.UNKNOWN.value)),
+        *groups,
+        default=Value(AgeGroup.SIXTIES_PLUS.value),
+        output_field=CharField(),
+    )
+
+
+# 年代 by the age it is below (60代以上 above the last).
+AGE_LIMITS = [("10代", 20), ("20代", 30), ("30代", 40), ("40代", 50), ("50代", 60)]
+
+
 def new_interviewees(scope: Scope) -> list[dict]:
-    """D5: one row per new interviewee: sex, birth date, first interview date and its region
-    (`region`; `home_region`, the client's registered one, where the interview recorded none)."""
+    """D5: new interviewees grouped by sex, 年代 at the year's first interview and region (that
+    interview's; the client's registered one where it recorded none): rows of
+    `{sex, age_group, region, n}`."""
     if scope.stored:
         return stored.new_interviewees(scope)
     in_year = scope.consultations().filter(date__gte=scope.start)
@@ -222,7 +266,7 @@ def new_interviewees(scope: Scope) -> list[dict]:
     )
     interviews = in_year.filter(method__in=INTERVIEW_METHODS, client__isnull=False)
     first_interview = interviews.filter(client=OuterRef("client")).order_by("date", "id")
-    return list(
+    people = (
         interviews.filter(~Exists(before))
         .values(
             "client",
@@ -236,6 +280,12 @@ def new_interviewees(scope: Scope) -> list[dict]:
         )
         .order_by()
     )
+    groups: Counter = Counter(
+        (p["sex"], age_group(p["birth_date"], p["first"]), p["region"] or p["home_region"]) for p in people
+    )
+    return [
+        {"sex": sex, "age_group": age, "region": region, "n": n} for (sex, age, region), n in groups.items()
+    ]
 
 
 def support_spans(scope: Scope) -> dict[str, int]:

@@ -101,19 +101,20 @@ def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
 
 
 def new_interviewees(scope) -> list[dict]:
-    """One row per person: the interviews' summary row holds the year's first interview."""
+    """New interviewees counted in the database by sex, 年代 at the year's first interview and
+    region (the interviews' summary row holds that interview): a few dozen groups, not a row per
+    person."""
     before = client_years(scope, scope.fiscal_year - 1, ALL_METHODS).filter(client=OuterRef("client"))
     return list(
         client_years(scope, method=INTERVIEWS)
         .exclude(Exists(before))
         .values(
-            "client",
             sex=F("client__sex"),
-            birth_date=F("client__birth_date"),
-            home_region=F("client__municipality__region__name"),
-            first=F("first_date"),
-            region=F("first_municipality__region__name"),
+            age_group=q.age_group_on("client__birth_date", "first_date"),
+            region=Coalesce("first_municipality__region__name", "client__municipality__region__name"),
         )
+        .annotate(n=Count("id"))
+        .order_by()
     )
 
 

@@ -196,15 +196,15 @@ def region_table(scope: Scope, label: str, regions: list[str]) -> Table:
 
 def new_interviewee_table(scope: Scope, label: str, regions: list[str]) -> Table:
     people = queries.new_interviewees(scope)
-    total = len(people)
+    total = sum(group["n"] for group in people)
     by_sex = {s.value: 0 for s in Sex}
     by_age = dict.fromkeys(AGE_GROUPS, 0)
     by_region = dict.fromkeys([*regions, UNKNOWN], 0)
-    for person in people:
-        by_sex[person["sex"]] = by_sex.get(person["sex"], 0) + 1
-        by_age[age_group(person["birth_date"], person["first"])] += 1
-        region = person["region"] or person["home_region"] or UNKNOWN
-        by_region[region] = by_region.get(region, 0) + 1
+    for group in people:
+        by_sex[group["sex"]] = by_sex.get(group["sex"], 0) + group["n"]
+        by_age[group["age_group"]] += group["n"]
+        region = group["region"] or UNKNOWN
+        by_region[region] = by_region.get(region, 0) + group["n"]
     rows = [[TOTAL, TOTAL, total, ratio(total, total)]]
     for section, counts in (("性別", by_sex), ("年代", by_age), ("地域", by_region)):
         rows += [[section, item, n, ratio(n, total)] for item, n in counts.items()]
