@@ -20,24 +20,7 @@ class AssessmentForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = [
-            "assessed_on",
-            "assessed_by",
-            "method",
-            "person_met",
-            "outing",
-            "withdrawal_period",
-            "trigger",
-            "daily_rhythm",
-            "health",
-            "education_work",
-            "finances",
-            "support_history",
-            "person_wishes",
-            "family_wishes",
-            "diagnosis",
-            "disability",
-        ]
+        fields = [*Assessment.RECORDED, *Assessment.PERSONAL_TEXT]
         widgets = {name: TEXTAREA for name in Assessment.PERSONAL_TEXT}
 
     def __init__(self, *args, user, **kwargs):

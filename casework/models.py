@@ -69,7 +69,9 @@ class Assessment(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    # Free text about the person: removed when the case is anonymised (retention).
+    # What is recorded, in the order of the form and of the files; the free text about the person
+    # is removed when the case is anonymised (retention).
+    RECORDED = ["assessed_on", "assessed_by", "method", "person_met", "outing", "withdrawal_period"]
     PERSONAL_TEXT = [
         "trigger",
         "daily_rhythm",

@@ -151,15 +151,7 @@ def _reservations(ids) -> list[list]:
 
 
 def _assessments(ids) -> list[list]:
-    fields = [
-        "assessed_on",
-        "assessed_by",
-        "method",
-        "person_met",
-        "outing",
-        "withdrawal_period",
-        *Assessment.PERSONAL_TEXT,
-    ]
+    fields = [*Assessment.RECORDED, *Assessment.PERSONAL_TEXT]
     labels = [str(Assessment._meta.get_field(name).verbose_name) for name in fields]
     rows = [labels]
     for a in (
