@@ -129,7 +129,13 @@ def plan_create(request, pk):
             else:
                 messages.success(request, _("支援計画を作成しました。"))
                 return redirect("cases:client_detail", pk=client.pk)
-    context = {"form": form, "goals": goals, "supports": supports, "client": client}
+    context = {
+        "form": form,
+        "goals": goals,
+        "supports": supports,
+        "client": client,
+        "current": services.current_plan(client),
+    }
     return render(request, "casework/plan_form.html", context, status=status)
 
 

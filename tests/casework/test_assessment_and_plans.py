@@ -108,6 +108,11 @@ def test_a_plan_is_made_reviewed_goal_by_goal_and_carried_on(client_, coordinato
     # one current plan: the next waits for the review
     again = http.post(reverse("casework:plan_create", args=[client_.pk]), _plan_post())
     assert again.status_code == 400 and "今の支援計画を見直してから" in again.content.decode()
+    told = http.get(reverse("casework:plan_create", args=[client_.pk])).content.decode()
+    assert (
+        "今の支援計画がまだ見直されていません。" in told
+        and reverse("casework:plan_review", args=[plan.pk]) in told
+    )
 
     goals = list(plan.goals.all())
     review_url = reverse("casework:plan_review", args=[plan.pk])

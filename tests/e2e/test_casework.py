@@ -44,6 +44,7 @@ def test_from_assessment_to_review_and_the_next_plan(page, coordinator, center):
     page.get_by_label("支援の内容（1）").fill("家族面談")
     page.get_by_label("頻度（1）").fill("月1回")
     page.get_by_label("次回見直し日").fill("2099/1/1")
+    _shot(page, "casework-plan-form")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("支援計画を作成しました。")).to_be_visible()
     _shot(page, "casework-client")
@@ -57,6 +58,7 @@ def test_from_assessment_to_review_and_the_next_plan(page, coordinator, center):
     expect(page.get_by_text("結果を選んでください。")).to_be_visible()  # the second goal has none yet
     page.get_by_role("group", name=re.compile("本人が自室から出て食事をとる")).get_by_label("未達成").check()
     page.get_by_label(re.compile("コメント：本人が自室")).fill("まだ難しい")
+    _shot(page, "casework-review-form")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("#goals")).to_contain_text("未達成")
     page.get_by_role("link", name="次の支援計画を作る").click()
@@ -83,8 +85,10 @@ def test_a_case_meeting_from_the_client_page_puts_its_decision_on_home(page, pho
     page.get_by_label("担当（1）").select_option(label=coordinator.display_name)
     soon = timezone.localdate() + dt.timedelta(days=3)
     page.get_by_label("期限（1）").fill(f"{soon:%Y/%m/%d}")
+    _shot(page, "casework-meeting-form")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("#meeting-clients")).to_contain_text("C-0002 山田 次郎")
+    _shot(page, "casework-meeting")
     assert CaseMeeting.objects.get().externals.get().organisation == "保健所"
     page.goto("/")
     expect(page.locator("#decisions-due")).to_contain_text("家族面談を設定する")
