@@ -12,8 +12,6 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from cases.models import Client, ReferralDestination, WithdrawalPeriod, normalize_case_number
 from casework import services
 from casework.models import (
@@ -30,7 +28,7 @@ from casework.models import (
 from hikikomori.fiscal import DateParseError, parse_japanese_date
 from hikikomori.models import Municipality, Office, User
 
-from .base import FREE_TEXT, Choices, Plan, Row, check_headers, rows_of, rule_errors
+from .base import FREE_TEXT, Choices, Plan, Row, check_headers, rows_of
 from .reading import Table
 
 ASSESSMENT_TEXT = {
@@ -80,6 +78,7 @@ COLUMNS = {
 LABELS = {"assessments": "アセスメント", "plans": "支援計画", "meetings": "ケース会議"}
 YES_NO = Choices({"はい": True, "いいえ": False, "": False})
 SEPARATOR = "｜"
+ANONYMISED = "保存期間の満了により匿名化した利用者です"
 
 
 def _staff() -> dict[str, User]:
@@ -164,6 +163,8 @@ def plan_assessments(table: Table, by: User | None) -> Plan:
         }
         found = existing.get((client.pk, values["assessed_on"], values["method"])) if client else None
         values["assessed_by"] = _user(row, "実施者", staff, fallback=found.assessed_by if found else by)
+        if client is not None and client.anonymised_at is not None:
+            row.error("ケース番号", number, ANONYMISED)
         if not row.ok or client is None:
             continue
         if found is None:
@@ -272,6 +273,12 @@ def plan_plans(table: Table, by: User | None) -> Plan:
         }
         reviewed_on = row.date("見直し日", not_future=True)
         reviewer = _user(row, "見直した職員", staff, fallback=by) if reviewed_on else None
+        if made_on and fields["next_review_on"] and fields["next_review_on"] < made_on:
+            row.error("次回見直し日", row.raw("次回見直し日"), "次回見直し日は作成日より後にしてください。")
+        if made_on and reviewed_on and reviewed_on < made_on:
+            row.error("見直し日", row.raw("見直し日"), "見直し日は計画の作成日より後にしてください。")
+        if client is not None and client.anonymised_at is not None:
+            row.error("ケース番号", number, ANONYMISED)
         supports = _supports(row, row.text("予定する支援"), staff, agencies)
         if not row.ok or client is None:
             continue
@@ -420,12 +427,12 @@ def plan_meetings(table: Table, by: User | None) -> Plan:
             "summary": row.text("検討の内容", max_length=4000),
             "staff": [p for p in people if p is not None],
             "clients": [clients[n] for n in numbers if n in clients],
-            "externals": [
-                {"name": (parts + [""])[0][:100], "organisation": (parts + ["", ""])[1][:100]}
-                for parts in _lines(row.text("外部の参加者"))
-            ],
+            "externals": _externals(row),
             "decisions": decisions,
         }
+        gone = [c.case_number for c in values["clients"] if c.anonymised_at is not None]
+        if gone:
+            row.error("検討した利用者", "、".join(gone), ANONYMISED)
         if not row.ok:
             continue
         key = (values["office"].pk, values["date"], values["kind"], tuple(sorted(numbers)))
@@ -437,15 +444,22 @@ def plan_meetings(table: Table, by: User | None) -> Plan:
         counts.created += 1
 
     def apply():
-        for row, values in creates:
-            try:
-                services.meeting_record(by=by, **values)
-            except ValidationError as exc:  # checked above; kept for a rule added to the service later
-                rule_errors(row, exc, {"clients": "検討した利用者", "office": "拠点"})
-                raise
+        for _row, values in creates:
+            services.meeting_record(by=by, **values)
 
     plan.apply = apply
     return plan
+
+
+def _externals(row: Row) -> list[dict]:
+    people = []
+    for parts in _lines(row.text("外部の参加者")):
+        name, organisation = (parts + ["", ""])[:2]
+        if not name:
+            row.error("外部の参加者", SEPARATOR.join(parts), "氏名がありません（「氏名｜所属」）")
+            continue
+        people.append({"name": name[:100], "organisation": organisation[:100]})
+    return people
 
 
 def _meetings():

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -122,7 +123,13 @@ def run_import(
                 )
             return result
         assert plan.apply is not None  # every planner sets it when the file is valid
-        plan.apply()
+        try:
+            with transaction.atomic():
+                plan.apply()
+        except ValidationError as exc:
+            # A rule a planner did not check first: nothing is written, and the user is told.
+            result.file_error = "取り込めませんでした（何も登録していません）: " + " ".join(exc.messages)
+            return result
         ImportRun.objects.create(
             kind=kind,
             file_name=file_name,

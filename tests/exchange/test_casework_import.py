@@ -87,3 +87,42 @@ def test_a_meeting_names_its_clients_and_decisions(tmp_path, center, coordinator
     code, out, err = import_file(tmp_path, "meetings", [header, bad], name="bad.csv")
     assert code == 1 and "行 2: 決定事項:" in err
     assert CaseMeeting.objects.count() == 1
+
+
+def test_a_rule_the_services_check_is_an_error_of_its_row_not_a_crash(tmp_path, center, coordinator):
+    make_client(center, "C-0001")
+    rows = [
+        PLAN_HEADER,
+        # the review date before the plan was made, the next review before it too
+        ["C-0001", "2024/4/1", "2024/3/1", "coord", "朝起きる", "本人の意向", "達成", "2024/3/1", "coord"],
+    ]
+    code, out, err = import_file(tmp_path, "plans", rows)
+    assert code == 1
+    assert "行 2: 次回見直し日: 2024/3/1: 次回見直し日は作成日より後にしてください。" in err
+    assert "行 2: 見直し日: 2024/3/1: 見直し日は計画の作成日より後にしてください。" in err
+    header = ["開催日", "拠点", "種類", "検討した利用者", "外部の参加者"]
+    code, out, err = import_file(
+        tmp_path, "meetings", [header, ["2024/6/1", center.name, "所内", "C-0001", "｜保健所"]]
+    )
+    assert code == 1 and "行 2: 外部の参加者:" in err
+    assert not SupportPlan.objects.exists() and not CaseMeeting.objects.exists()
+
+
+def test_a_refusal_while_writing_leaves_nothing_written_and_says_why(
+    tmp_path, center, coordinator, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from casework import services
+
+    make_client(center, "C-0001")
+    monkeypatch.setattr(
+        services, "plan_review", lambda **kw: (_ for _ in ()).throw(ValidationError("新しい規則"))
+    )
+    rows = [
+        PLAN_HEADER,
+        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord"],
+    ]
+    code, out, err = import_file(tmp_path, "plans", rows)
+    assert code == 1 and "取り込めませんでした（何も登録していません）: 新しい規則" in err
+    assert not SupportPlan.objects.exists()  # the plan made before the refusal is rolled back
