@@ -272,7 +272,7 @@ class CloseForm(forms.Form):
         label=_("終結後の行き先"),
         choices=[("", "---------"), *ExitRoute.choices],
         required=False,
-        help_text=_("終結のときに選びます。"),
+        help_text=_("終結のとき、わかれば選びます（統計「終結の状況」）。"),
     )
     exit_destination = forms.ModelChoiceField(
         label=_("終結後のつなぎ先"),

@@ -284,6 +284,12 @@ class Client(models.Model):
 
     def clean(self):
         refuse_anonymised(self)
+        if self.exit_route and self.status != ClientStatus.CLOSED:
+            raise ValidationError({"exit_route": _("終結後の行き先は、終結した利用者にだけ記録できます。")})
+        if self.exit_destination_id and self.exit_route != ExitRoute.REFERRAL:
+            raise ValidationError(
+                {"exit_destination": _("終結後のつなぎ先は、行き先が「つなぎ先」のときだけ記録できます。")}
+            )
 
     @property
     def is_active(self) -> bool:

@@ -232,7 +232,8 @@ def client_close(
     exit_route: str = "",
     exit_destination: ReferralDestination | None = None,
 ) -> Client:
-    """終結 (with where the person went: a つなぎ先, work, school, a place to be, other) or 中断."""
+    """終結 (with where the person went when it is known: a つなぎ先, work, school, a place to be,
+    other; unknown counts as 不明 in 終結の状況) or 中断."""
     refuse_anonymised(client)
     if status not in (ClientStatus.CLOSED, ClientStatus.SUSPENDED):
         raise ValidationError(_("終結または中断を選んでください。"))
@@ -240,8 +241,6 @@ def client_close(
         raise ValidationError({"closed_on": _("未来の日付は指定できません。")})
     if status == ClientStatus.SUSPENDED:
         exit_route, exit_destination = "", None
-    elif not exit_route:
-        raise ValidationError({"exit_route": _("終結後の行き先を選んでください。")})
     elif exit_route == ExitRoute.REFERRAL and exit_destination is None:
         raise ValidationError({"exit_destination": _("つなぎ先を選んでください。")})
     elif exit_route != ExitRoute.REFERRAL:

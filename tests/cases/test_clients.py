@@ -76,8 +76,10 @@ def test_the_client_page_shows_family_timeline_and_is_audited(coordinator_client
 def test_closing_and_reopening_are_logged(coordinator_client, coordinator, center):
     client = make_client(center)
     url = reverse("cases:client_close", args=[client.pk])
-    refused = coordinator_client.post(url, {"status": "終結", "closed_on": "2024/6/1"}, follow=True)
-    assert "終結後の行き先を選んでください。" in refused.content.decode()
+    refused = coordinator_client.post(
+        url, {"status": "終結", "closed_on": "2024/6/1", "exit_route": "つなぎ先"}, follow=True
+    )
+    assert "つなぎ先を選んでください。" in refused.content.decode()
     assert Client.objects.get(pk=client.pk).status == "支援中"
     coordinator_client.post(
         url, {"status": "終結", "closed_on": "2024/6/1", "exit_route": "就労", "note": "就職"}
@@ -90,6 +92,26 @@ def test_closing_and_reopening_are_logged(coordinator_client, coordinator, cente
     assert client.status == "支援中" and client.closed_on is None and client.exit_route == ""
     assert list(client.logs.values_list("kind", flat=True)) == ["reopened", "closed"]
     assert client.logs.first().by == coordinator
+
+
+def test_a_case_closes_with_the_specs_fields_alone_and_counts_where_it_went_as_unknown(
+    coordinator_client, center
+):
+    client = make_client(center)
+    coordinator_client.post(
+        reverse("cases:client_close", args=[client.pk]), {"status": "終結", "closed_on": "2024/6/1"}
+    )
+    client.refresh_from_db()
+    assert (client.status, client.exit_route) == ("終結", "")
+
+
+def test_an_import_cannot_give_an_active_client_a_destination(center):
+    from django.core.exceptions import ValidationError
+
+    client = make_client(center)
+    client.exit_route = "就労"
+    with pytest.raises(ValidationError):
+        client.full_clean()
 
 
 def test_reopening_needs_a_reason(coordinator_client, center):
