@@ -20,10 +20,6 @@ from hikikomori.scoping import scope, visible_offices
 from .models import CLIENT_OFFICE, SupportPlan
 
 
-def _same_day_last_year(day: dt.date) -> dt.date:
-    return add_months(day, -12)
-
-
 def _by(queryset, key: str) -> dict:
     return dict(queryset.values_list(key).annotate(n=Count("pk", distinct=True)).order_by())
 
@@ -34,7 +30,7 @@ def _link(name: str, **params) -> str:
 
 def office_figures(user, today: dt.date) -> list[dict]:
     month_start = today.replace(day=1)
-    last_start, last_end = _same_day_last_year(month_start), _same_day_last_year(today)
+    last_start, last_end = add_months(month_start, -12), add_months(today, -12)
     fy_start = fiscal_year_range(fiscal_year_of(today))[0]
     clients = scope(Client.objects.current(), user)
     consultations = scope(Consultation.objects.current(), user)
@@ -85,7 +81,7 @@ def office_figures(user, today: dt.date) -> list[dict]:
 
 def staff_figures(user, today: dt.date) -> list[dict]:
     month_start = today.replace(day=1)
-    last_start, last_end = _same_day_last_year(month_start), _same_day_last_year(today)
+    last_start, last_end = add_months(month_start, -12), add_months(today, -12)
     consultations = scope(Consultation.objects.current(), user)
     this_month = _by(consultations.filter(date__gte=month_start, date__lte=today), "staff")
     last_year = _by(consultations.filter(date__gte=last_start, date__lte=last_end), "staff")

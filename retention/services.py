@@ -30,7 +30,6 @@ from cases.models import (
     age_group,
     birth_range_for_age_group,
 )
-from cases.text import normalize_name
 from casework.models import (
     Assessment,
     CaseMeeting,
@@ -42,7 +41,7 @@ from casework.models import (
     SupportPlan,
 )
 from hikikomori.audit import audit
-from hikikomori.fiscal import japanese_date
+from hikikomori.fiscal import add_months, japanese_date
 from hikikomori.models import AuditEvent, User
 from outreach.models import Attendance, Reservation
 
@@ -52,13 +51,6 @@ ANONYMISED_NAME = "匿名化済み"
 ANONYMISED_FAMILY_NAME = "（匿名化済み）"
 # Audit details that name no person: which form, which fields, which office, record ids, counts.
 SAFE_AUDIT_KEYS = {"form", "fields", "to", "duplicate", "rows", "format", "second_factor", "via"}
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # --- which cases are past their period ------------------------------------------------------
@@ -123,7 +115,7 @@ def expired_cases(today: dt.date, policy: RetentionPolicy | None = None) -> list
                 "last": japanese_date(last),
                 "years": years,
             }
-        due = add_years(last, years)
+        due = add_months(last, 12 * years)
         if due <= today:
             expired.append(Expired(pk, last, due, reason))
     return expired
@@ -163,7 +155,7 @@ def list_expired(*, today: dt.date | None = None, by: User | None = None) -> lis
         )
         for item in expired_cases(today, policy)
     ]
-    cutoff = add_years(today, -policy.years_unregistered)
+    cutoff = add_months(today, -12 * policy.years_unregistered)
     for kind, qs, label in (
         (
             Candidate.Kind.RESERVATIONS,
@@ -385,10 +377,12 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
             "birth_date": reduced_birth_date(births[pk], counted.get(pk, ())),
         }
         Client.history.filter(id=pk).update(**fields, history_change_reason=None)
+        keys = Client(name=ANONYMISED_NAME, kana="")
+        keys.refresh_search_keys()
         Client.objects.filter(pk=pk).update(
             **fields,
-            kana_key="",
-            search_key=f"|{normalize_name(ANONYMISED_NAME)}",
+            kana_key=keys.kana_key,
+            search_key=keys.search_key,
             anonymised_at=now,
             updated_at=now,
             version=F("version") + 1,

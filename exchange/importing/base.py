@@ -230,3 +230,20 @@ def rows_of(table: Table, positions: dict[str, int], errors: list[RowError]):
     for number, values in table.rows:
         cells = {name: values[index] if index < len(values) else "" for name, index in positions.items()}
         yield Row(number, cells, errors)
+
+
+def staff_lookup() -> dict:
+    """Staff accounts by every name a file may use: user name, 氏名 with or without the space."""
+    from hikikomori.models import User
+
+    lookup: dict = {}
+    for user in User.objects.all():
+        for key in {
+            user.username,
+            user.display_name,
+            user.display_name.replace(" ", ""),
+            f"{user.last_name}{user.first_name}",
+        }:
+            if key:
+                lookup.setdefault(key, user)
+    return lookup

@@ -28,7 +28,7 @@ from casework.models import (
 from hikikomori.fiscal import DateParseError, parse_japanese_date
 from hikikomori.models import Municipality, Office, User
 
-from .base import FREE_TEXT, Choices, Plan, Row, check_headers, rows_of
+from .base import FREE_TEXT, Choices, Plan, Row, check_headers, rows_of, staff_lookup
 from .reading import Table
 
 ASSESSMENT_TEXT = {
@@ -81,15 +81,6 @@ SEPARATOR = "｜"
 ANONYMISED = "保存期間の満了により匿名化した利用者です"
 
 
-def _staff() -> dict[str, User]:
-    lookup: dict[str, User] = {}
-    for user in User.objects.all():
-        for key in (user.username, user.display_name, user.display_name.replace(" ", "")):
-            if key:
-                lookup.setdefault(key, user)
-    return lookup
-
-
 def _user(row: Row, column: str, staff: dict[str, User], *, fallback: User | None) -> User | None:
     name = row.text(column)
     if not name:
@@ -134,7 +125,7 @@ def plan_assessments(table: Table, by: User | None) -> Plan:
     positions = check_headers(table, COLUMNS["assessments"], plan.errors)
     if plan.errors:
         return plan
-    clients, staff = _clients(table, positions, "ケース番号"), _staff()
+    clients, staff = _clients(table, positions, "ケース番号"), staff_lookup()
     existing = {
         (a.client_id, a.assessed_on, a.method): a
         for a in Assessment.objects.filter(client__in=list(clients.values())).select_related("client")
@@ -235,7 +226,7 @@ def plan_plans(table: Table, by: User | None) -> Plan:
     positions = check_headers(table, COLUMNS["plans"], plan.errors)
     if plan.errors:
         return plan
-    clients, staff = _clients(table, positions, "ケース番号"), _staff()
+    clients, staff = _clients(table, positions, "ケース番号"), staff_lookup()
     agencies = {d.label: d for d in ReferralDestination.objects.all()}
     existing = {
         (p.client_id, p.made_on) for p in SupportPlan.objects.filter(client__in=list(clients.values()))
@@ -385,7 +376,7 @@ def plan_meetings(table: Table, by: User | None) -> Plan:
     positions = check_headers(table, COLUMNS["meetings"], plan.errors)
     if plan.errors:
         return plan
-    clients, staff = _clients(table, positions, "検討した利用者"), _staff()
+    clients, staff = _clients(table, positions, "検討した利用者"), staff_lookup()
     offices = Choices({o.name: o for o in Office.objects.all()})
     towns = Choices({m.name: m for m in Municipality.objects.all()})
     existing = {

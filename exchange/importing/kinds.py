@@ -50,7 +50,7 @@ from outreach.services import (
 )
 
 from . import casework_kinds
-from .base import Choices, Counts, Plan, check_headers, choice_key, rows_of, rule_errors
+from .base import Choices, Counts, Plan, check_headers, choice_key, rows_of, rule_errors, staff_lookup
 from .reading import Table
 
 COLUMNS: dict[str, dict[str, bool]] = {
@@ -493,20 +493,6 @@ def family_label(member) -> str:
     return f"{member.name}（{member.relationship}）" if member is not None else ""
 
 
-def _staff_lookup() -> dict[str, User]:
-    lookup: dict[str, User] = {}
-    for user in User.objects.all():
-        for key in {
-            user.username,
-            user.display_name,
-            user.display_name.replace(" ", ""),
-            f"{user.last_name}{user.first_name}",
-        }:
-            if key:
-                lookup.setdefault(key, user)
-    return lookup
-
-
 CONSULTATION_COLUMNS = {
     "date": "相談日",
     "office": "拠点",
@@ -532,7 +518,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
     positions = check_headers(table, COLUMNS["consultations"], plan.errors)
     if plan.errors:
         return plan
-    offices, staff_lookup = _by_name(Office), _staff_lookup()
+    offices, staff_by_name = _by_name(Office), staff_lookup()
     municipalities, destinations = _by_name(Municipality), _by_name(ReferralDestination, "label")
     memberships = set(Membership.objects.values_list("user_id", "office_id"))
     case_numbers, record_numbers = set(), set()
@@ -589,7 +575,7 @@ def plan_consultations(table: Table, by: User | None, progress: Callable[[int], 
             None, (n.strip() for n in re.split(r"[、,，;；/／]", str(row.raw("担当者") or "")))
         ):
             key = unicodedata.normalize("NFKC", name)
-            user = staff_lookup.get(key) or staff_lookup.get(key.replace(" ", ""))
+            user = staff_by_name.get(key) or staff_by_name.get(key.replace(" ", ""))
             if user is None:
                 unmatched.append(name)
             elif user not in staff:
