@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                     ("account_change", "アカウントの変更"),
                     ("anonymise", "匿名化"),
                     ("retention_list", "保存期間満了の一覧作成"),
+                    ("print", "印刷"),
                 ],
                 max_length=20,
                 verbose_name="操作",
