@@ -37,6 +37,15 @@ PARAMETERS = [
     "year",
     "format",
     "token",
+    # added with retention and case work
+    "start",
+    "end",
+    "registered_from",
+    "registered_to",
+    "follow_up_overdue",
+    "overdue",
+    "candidates",
+    "reason",
 ]
 GARBAGE = [
     "abc",

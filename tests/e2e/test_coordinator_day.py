@@ -157,6 +157,11 @@ def test_every_list_a_coordinator_opens_fits_a_phone(phone, coordinator, center)
         "/outreach/days/?fy=2024",
         "/outreach/events/?fy=2024",
         f"/cases/clients/{client.pk}/",
+        "/casework/meetings/",
+        "/casework/reviews/",
+        f"/casework/clients/{client.pk}/assessments/new/",
+        f"/casework/clients/{client.pk}/plans/new/",
+        f"/casework/clients/{client.pk}/record/",
     ]:
         phone.goto(url)
         assert fits_the_phone(phone), url
