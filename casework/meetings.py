@@ -96,11 +96,12 @@ def meeting_detail(request, pk):
         target_id=meeting.pk,
         request=request,
     )
+    # only the clients the user may open are named; the others are counted
+    clients = list(scope(meeting.clients.all(), request.user))
     context = {
         "meeting": meeting,
-        # only the clients the user may open are named; the others are counted
-        "clients": scope(meeting.clients.all(), request.user),
-        "hidden_clients": meeting.clients.count() - scope(meeting.clients.all(), request.user).count(),
+        "clients": clients,
+        "hidden_clients": meeting.clients.count() - len(clients),
         "decisions": meeting.decisions.select_related("owner", "client"),
     }
     return render(request, "casework/meeting_detail.html", context)

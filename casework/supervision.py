@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Client, ClientStatus, Consultation
 from hikikomori.fiscal import add_months, fiscal_year_of, fiscal_year_range
@@ -28,88 +29,101 @@ def _link(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
 
+OFFICE_COLUMNS = [
+    _("支援中"),
+    _("今月の相談"),
+    _("前年同月"),
+    _("長期未接触"),
+    _("次回予定の期限切れ"),
+    _("見直しの期限切れ"),
+    _("今年度の新規登録"),
+]
+STAFF_COLUMNS = [_("今月の相談"), _("前年同月"), _("次回予定の期限切れ")]
+
+
+def _dates(span: tuple[dt.date, dt.date]) -> dict:
+    """A period as the 相談記録 list's filters take it (all years, so that no 年度 cuts it)."""
+    return {"fiscal_year": "all", "date_from": f"{span[0]:%Y-%m-%d}", "date_to": f"{span[1]:%Y-%m-%d}"}
+
+
+def _consultation_figures(user, today: dt.date, key: str) -> list[tuple[dict, dict]]:
+    """This month so far, the same days last year, and late follow-ups, by office or staff: each
+    (counts by `key`, the 相談記録 filters that list them)."""
+    month = (today.replace(day=1), today)
+    last_year = (add_months(month[0], -12), add_months(today, -12))
+    consultations = scope(Consultation.objects.current(), user)
+    return [
+        (_by(consultations.filter(date__range=month), key), _dates(month)),
+        (_by(consultations.filter(date__range=last_year), key), _dates(last_year)),
+        (
+            _by(consultations.filter(follow_up_on__lt=today, follow_up_done=False), key),
+            {"fiscal_year": "all", "follow_up_overdue": "true"},
+        ),
+    ]
+
+
+def _cells(columns, figures: list[tuple[int, str]]) -> list[tuple]:
+    return [(label, count, url) for label, (count, url) in zip(columns, figures, strict=True)]
+
+
 def office_figures(user, today: dt.date) -> list[dict]:
-    month_start = today.replace(day=1)
-    last_start, last_end = add_months(month_start, -12), add_months(today, -12)
     fy_start = fiscal_year_range(fiscal_year_of(today))[0]
     clients = scope(Client.objects.current(), user)
-    consultations = scope(Consultation.objects.current(), user)
     plans = scope(SupportPlan.objects.current(), user, CLIENT_OFFICE).filter(
         client__merged_into__isnull=True, client__archived_at__isnull=True, client__anonymised_at__isnull=True
     )
     active = _by(clients.filter(status=ClientStatus.ACTIVE), "office")
     dormant = _by(clients.dormant(today), "office")
     new = _by(clients.filter(registered_on__gte=fy_start, registered_on__lte=today), "office")
-    this_month = _by(consultations.filter(date__gte=month_start, date__lte=today), "office")
-    last_year = _by(consultations.filter(date__gte=last_start, date__lte=last_end), "office")
-    follow_ups = _by(consultations.filter(follow_up_on__lt=today, follow_up_done=False), "office")
     reviews = _by(plans.filter(next_review_on__lt=today), "client__office")
-    period = {"fiscal_year": "all", "date_from": f"{month_start:%Y-%m-%d}", "date_to": f"{today:%Y-%m-%d}"}
-    last = {"fiscal_year": "all", "date_from": f"{last_start:%Y-%m-%d}", "date_to": f"{last_end:%Y-%m-%d}"}
+    consultations = _consultation_figures(user, today, "office")
     rows = []
     for office in visible_offices(user):
         o = office.pk
-        rows.append(
-            {
-                "office": office,
-                "cells": [
-                    (active.get(o, 0), _link("cases:client_list", office=o, status=ClientStatus.ACTIVE)),
-                    (this_month.get(o, 0), _link("cases:consultation_list", office=o, **period)),
-                    (last_year.get(o, 0), _link("cases:consultation_list", office=o, **last)),
-                    (dormant.get(o, 0), _link("cases:client_list", office=o, dormant="true")),
-                    (
-                        follow_ups.get(o, 0),
-                        _link(
-                            "cases:consultation_list", office=o, fiscal_year="all", follow_up_overdue="true"
-                        ),
-                    ),
-                    (reviews.get(o, 0), _link("casework:review_list", office=o, overdue="true")),
-                    (
-                        new.get(o, 0),
-                        _link(
-                            "cases:client_list",
-                            office=o,
-                            registered_from=f"{fy_start:%Y-%m-%d}",
-                            registered_to=f"{today:%Y-%m-%d}",
-                        ),
-                    ),
-                ],
-            }
-        )
+        figures = [
+            (active.get(o, 0), _link("cases:client_list", office=o, status=ClientStatus.ACTIVE)),
+            *[
+                (counts.get(o, 0), _link("cases:consultation_list", office=o, **filters))
+                for counts, filters in consultations[:2]
+            ],
+            (dormant.get(o, 0), _link("cases:client_list", office=o, dormant="true")),
+            (
+                consultations[2][0].get(o, 0),
+                _link("cases:consultation_list", office=o, **consultations[2][1]),
+            ),
+            (reviews.get(o, 0), _link("casework:review_list", office=o, overdue="true")),
+            (
+                new.get(o, 0),
+                _link(
+                    "cases:client_list",
+                    office=o,
+                    registered_from=f"{fy_start:%Y-%m-%d}",
+                    registered_to=f"{today:%Y-%m-%d}",
+                ),
+            ),
+        ]
+        rows.append({"office": office, "cells": _cells(OFFICE_COLUMNS, figures)})
     return rows
 
 
 def staff_figures(user, today: dt.date) -> list[dict]:
-    month_start = today.replace(day=1)
-    last_start, last_end = add_months(month_start, -12), add_months(today, -12)
-    consultations = scope(Consultation.objects.current(), user)
-    this_month = _by(consultations.filter(date__gte=month_start, date__lte=today), "staff")
-    last_year = _by(consultations.filter(date__gte=last_start, date__lte=last_end), "staff")
-    follow_ups = _by(consultations.filter(follow_up_on__lt=today, follow_up_done=False), "staff")
+    consultations = _consultation_figures(user, today, "staff")
     staff = (
         User.objects.filter(is_active=True, memberships__office__in=visible_offices(user))
         .filter(Q(groups__name=Role.COORDINATOR) | Q(groups__name=Role.SUPERVISOR))
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
-    period = {"fiscal_year": "all", "date_from": f"{month_start:%Y-%m-%d}", "date_to": f"{today:%Y-%m-%d}"}
-    last = {"fiscal_year": "all", "date_from": f"{last_start:%Y-%m-%d}", "date_to": f"{last_end:%Y-%m-%d}"}
     return [
         {
             "staff": member,
-            "cells": [
-                (this_month.get(member.pk, 0), _link("cases:consultation_list", staff=member.pk, **period)),
-                (last_year.get(member.pk, 0), _link("cases:consultation_list", staff=member.pk, **last)),
-                (
-                    follow_ups.get(member.pk, 0),
-                    _link(
-                        "cases:consultation_list",
-                        staff=member.pk,
-                        fiscal_year="all",
-                        follow_up_overdue="true",
-                    ),
-                ),
-            ],
+            "cells": _cells(
+                STAFF_COLUMNS,
+                [
+                    (counts.get(member.pk, 0), _link("cases:consultation_list", staff=member.pk, **filters))
+                    for counts, filters in consultations
+                ],
+            ),
         }
         for member in staff
     ]
@@ -152,5 +166,7 @@ def supervision(user, today):
         "offices": office_figures(user, today),
         "staff": staff_figures(user, today),
         "trend": trend(user, today),
+        "office_columns": OFFICE_COLUMNS,
+        "staff_columns": STAFF_COLUMNS,
         "this_month": today.replace(day=1),
     }
