@@ -482,6 +482,14 @@ class Consultation(models.Model):
                 condition=Q(archived_at__isnull=True),
                 name="consultation_stats_cover",
             ),
+            # The year's anonymous consultations (a tenth of them), which the yearly report
+            # counts one by one by residence: a scan of those alone.
+            models.Index(
+                fields=["date"],
+                include=["id", "method", "municipality", "office"],
+                condition=Q(archived_at__isnull=True, client__isnull=True),
+                name="consultation_anonymous",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

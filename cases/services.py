@@ -454,6 +454,7 @@ def clients_import(
     transfer log for each client the file moved to another office (`transfers`: old office)."""
     bulk.create_many(Client, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(Client, updates, fields, by=by, reason=IMPORT_REASON)
+    derived.refresh_client_details(c.pk for c in updates)  # the bulk update bypasses the signals
     kinds: dict[str, str] = {
         ClientStatus.CLOSED: ClientLog.Kind.CLOSED,
         ClientStatus.SUSPENDED: ClientLog.Kind.SUSPENDED,

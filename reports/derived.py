@@ -51,7 +51,7 @@ def _lock(model, ids: Iterable[int]) -> None:
 
 def client_year_rows(client_ids: Iterable[int]) -> list:
     """The `ClientYear` rows of these clients, computed from their consultations."""
-    from cases.models import INTERVIEW_METHODS, Consultation
+    from cases.models import INTERVIEW_METHODS, Client, Consultation
 
     from .models import ALL_METHODS, INTERVIEWS, ClientYear
 
@@ -87,7 +87,14 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
             else:
                 row.last_date, row.last_id, row.last_municipality_id = date, pk, municipality
                 row.count += 1
+    details = {
+        pk: (sex, birth_date, municipality)
+        for pk, sex, birth_date, municipality in Client.objects.filter(pk__in=first_ever).values_list(
+            "pk", "sex", "birth_date", "municipality_id"
+        )
+    }
     for row in found.values():
+        row.sex, row.birth_date, row.home_municipality_id = details[row.client_id]
         row.first_ever = first_ever[row.client_id]
         row.first_ever_office = first_ever_office.get((row.client_id, row.office_id), row.first_ever)
         row.span_months = months_between(row.first_ever_office, row.last_date)
@@ -111,12 +118,31 @@ def refresh_clients(client_ids: Iterable[int | None]) -> None:
             ClientYear.objects.bulk_create(client_year_rows(chunk), batch_size=2000)
 
 
+def refresh_client_details(client_ids: Iterable[int | None]) -> None:
+    """Copy the clients' sex, birth date and municipality onto their rows: after a client's save
+    (the signal) and after writes that bypass it."""
+    from django.db.models import OuterRef, Subquery
+
+    from cases.models import Client
+
+    from .models import ClientYear
+
+    ids = sorted({pk for pk in client_ids if pk})
+    client = Client.objects.filter(pk=OuterRef("client_id"))
+    for start in range(0, len(ids), CHUNK):
+        ClientYear.objects.filter(client_id__in=ids[start : start + CHUNK]).update(
+            sex=Subquery(client.values("sex")[:1]),
+            birth_date=Subquery(client.values("birth_date")[:1]),
+            home_municipality_id=Subquery(client.values("municipality_id")[:1]),
+        )
+
+
 # ---- per month and office ---------------------------------------------------------------------
 
 
 def month_rows(office_id: int, fiscal_year: int, month: int) -> tuple[list, list]:
     """The `MonthlyCount` and `StaffMonthlyCount` rows of one office's month, computed."""
-    from django.db.models import Count
+    from django.db.models import Count, Q, Sum
 
     from cases.models import Consultation
 
@@ -126,11 +152,17 @@ def month_rows(office_id: int, fiscal_year: int, month: int) -> tuple[list, list
     month_qs = Consultation.objects.filter(
         archived_at__isnull=True, office_id=office_id, date__range=(first, last)
     )
-    counts = Counter()
-    for method, consulter, client, n in (
-        month_qs.values_list("method", "consulter", "client_id").annotate(n=Count("id")).order_by()
+    counts: Counter = Counter()
+    minutes: dict[tuple, int | None] = {}
+    for method, consulter, anonymous, n, total in (
+        month_qs.values_list("method", "consulter", Q(client__isnull=True))
+        .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
+        .order_by()
     ):
-        counts[(method, consulter, client is None)] += n
+        key = (method, consulter, anonymous)
+        counts[key] += n
+        if total is not None:
+            minutes[key] = (minutes.get(key) or 0) + total
     monthly = [
         MonthlyCount(
             fiscal_year=fiscal_year,
@@ -140,6 +172,7 @@ def month_rows(office_id: int, fiscal_year: int, month: int) -> tuple[list, list
             consulter=consulter,
             anonymous=anonymous,
             count=n,
+            minutes=minutes.get((method, consulter, anonymous)),
         )
         for (method, consulter, anonymous), n in sorted(counts.items())
     ]
@@ -227,8 +260,9 @@ FIELDS = {
     "ClientYear": [
         "client_id", "fiscal_year", "office_id", "method", "first_date", "first_id", "first_municipality_id",
         "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office", "span_months",
+        "sex", "birth_date", "home_municipality_id",
     ],
-    "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count"],
+    "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count", "minutes"],
     "StaffMonthlyCount": ["fiscal_year", "month", "office_id", "staff_id", "method", "count"],
 }  # fmt: skip
 
@@ -289,9 +323,15 @@ def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_months((office, date) for _, office, date in consultation_keys(pk_set))
 
 
-def connect() -> None:
-    from cases.models import Consultation
+def _client_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_client_details([instance.pk])
 
+
+def connect() -> None:
+    from cases.models import Client, Consultation
+
+    post_save.connect(_client_saved, sender=Client, dispatch_uid="derived_client_saved")
     pre_save.connect(_before_save, sender=Consultation, dispatch_uid="derived_before_save")
     post_save.connect(_after_save, sender=Consultation, dispatch_uid="derived_after_save")
     post_delete.connect(_after_delete, sender=Consultation, dispatch_uid="derived_after_delete")

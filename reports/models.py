@@ -80,6 +80,14 @@ class ClientYear(models.Model):
     first_ever_office = models.DateField()
     # 継続支援期間 of a whole year: calendar months from `first_ever_office` to `last_date`.
     span_months = models.PositiveSmallIntegerField(default=0)
+    # The client's own details as they are now, so that the report's per-person tables read no
+    # client row: a client's save copies them (a signal); the writes that bypass it (an import's
+    # bulk update, an anonymisation) call `derived.refresh_client_details`.
+    sex = models.CharField(max_length=10, default="")
+    birth_date = models.DateField(null=True)
+    home_municipality = models.ForeignKey(
+        "hikikomori.Municipality", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
@@ -87,7 +95,26 @@ class ClientYear(models.Model):
                 fields=["fiscal_year", "client", "office", "method"], name="client_year_one_row"
             )
         ]
-        indexes = [models.Index(fields=["client", "fiscal_year"], name="client_year_by_client")]
+        indexes = [
+            models.Index(fields=["client", "fiscal_year"], name="client_year_by_client"),
+            # One year's rows of one office (or of all offices) and method lie together, with
+            # what the report reads of them: the report's counts are index-only range scans on
+            # PostgreSQL (SQLite ignores the included columns).
+            models.Index(
+                fields=["fiscal_year", "office", "method", "client"],
+                include=[
+                    "id",
+                    "first_date",
+                    "first_municipality",
+                    "last_municipality",
+                    "span_months",
+                    "sex",
+                    "birth_date",
+                    "home_municipality",
+                ],
+                name="client_year_report",
+            ),  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id} FY{self.fiscal_year} {self.office_id} {self.method}: {self.count}"
@@ -103,6 +130,8 @@ class MonthlyCount(models.Model):
     consulter = models.CharField(max_length=10)
     anonymous = models.BooleanField()
     count = models.PositiveIntegerField()
+    # Their 所要時間 in all (the 相談記録 list's total); empty when none of them recorded one.
+    minutes = models.PositiveIntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["fiscal_year", "month", "office"], name="monthly_count_by_month")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -32,7 +33,7 @@ from django.db.models import (
 
 from cases.models import INTERVIEW_METHODS, AgeGroup, Consultation, Method, age_group
 from hikikomori.fiscal import fiscal_year_range, months_between
-from hikikomori.models import Office
+from hikikomori.models import Municipality, Office
 from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
 
 from . import stored
@@ -110,6 +111,12 @@ class Scope:
         """Last day counted in the chosen year: its March 31st or the as-of date."""
         end = fiscal_year_range(self.fiscal_year)[1]
         return min(end, self.as_of) if self.as_of else end
+
+    @cached_property
+    def region_names(self) -> dict[int, str | None]:
+        """Each municipality's region (None where it has none), read once per report: the report
+        groups by municipality and names the regions afterwards instead of joining every row."""
+        return dict(Municipality.objects.values_list("pk", "region__name"))
 
     def year_end(self, fiscal_year: int) -> dt.date:
         end = fiscal_year_range(fiscal_year)[1]
@@ -216,13 +223,19 @@ def region_counts(scope: Scope, methods=(Method.PHONE, Method.VISIT)) -> dict[st
 
 def anonymous_regions(scope: Scope, methods) -> list[tuple[str, str | None, int]]:
     """D4: anonymous consultations of the year count one person each: (method, region, count)."""
-    return list(
+    rows = (
         scope.consultations()
         .filter(date__gte=scope.start, method__in=methods, client__isnull=True)
-        .values_list("method", "municipality__region__name")
+        .values_list("method", "municipality")
         .annotate(n=Count("id"))
         .order_by()
     )
+    return with_regions(scope, rows)
+
+
+def with_regions(scope: Scope, rows) -> list[tuple[str, str | None, int]]:
+    """(key, municipality id, n) rows as (key, region, n); no municipality is the region None."""
+    return [(key, scope.region_names.get(municipality), n) for key, municipality, n in rows]
 
 
 def age_group_on(birth: str, day: str):

@@ -83,17 +83,15 @@ def unique_counts(scope) -> dict[str, dict[str, int]]:
 
 def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
     # One row per client and method: its last consultation's residence; where that recorded
-    # none, the client's (two plain group-bys, so only those rows join the client).
+    # none, the client's (two plain group-bys by municipality; regions are named afterwards).
     rows = client_years(scope).filter(method__in=methods)
     parts = (
-        rows.filter(last_municipality__isnull=False).values_list("method", "last_municipality__region__name"),
-        rows.filter(last_municipality__isnull=True).values_list(
-            "method", "client__municipality__region__name"
-        ),
+        rows.filter(last_municipality__isnull=False).values_list("method", "last_municipality"),
+        rows.filter(last_municipality__isnull=True).values_list("method", "home_municipality"),
     )
     result: dict[str, dict[str | None, int]] = {m: {} for m in methods}
     for qs in parts:
-        for method, name, n in qs.annotate(n=Count("id")).order_by():
+        for method, name, n in q.with_regions(scope, qs.annotate(n=Count("id")).order_by()):
             result[method][name] = result[method].get(name, 0) + n
     for method, region, n in q.anonymous_regions(scope, methods):
         result[method][region] = result[method].get(region, 0) + n
@@ -102,20 +100,29 @@ def region_counts(scope, methods) -> dict[str, dict[str | None, int]]:
 
 def new_interviewees(scope) -> list[dict]:
     """New interviewees counted in the database by sex, 年代 at the year's first interview and
-    region (the interviews' summary row holds that interview): a few dozen groups, not a row per
-    person."""
+    residence (the interviews' summary row holds that interview): a few dozen groups, not a row
+    per person. The region is the first interview's municipality's, else the client's."""
     before = client_years(scope, scope.fiscal_year - 1, ALL_METHODS).filter(client=OuterRef("client"))
-    return list(
+    rows = (
         client_years(scope, method=INTERVIEWS)
         .exclude(Exists(before))
-        .values(
-            sex=F("client__sex"),
-            age_group=q.age_group_on("client__birth_date", "first_date"),
-            region=Coalesce("first_municipality__region__name", "client__municipality__region__name"),
+        .values_list(
+            "sex",
+            q.age_group_on("birth_date", "first_date"),
+            "first_municipality",
+            "home_municipality",
         )
         .annotate(n=Count("id"))
         .order_by()
     )
+    names = scope.region_names
+    groups: dict[tuple, int] = {}
+    for sex, age, first, home, n in rows:
+        key = (sex, age, names.get(first) or names.get(home))
+        groups[key] = groups.get(key, 0) + n
+    return [
+        {"sex": sex, "age_group": age, "region": region, "n": n} for (sex, age, region), n in groups.items()
+    ]
 
 
 def support_spans(scope) -> dict[str, int]:
@@ -168,7 +175,7 @@ def unassigned_counts(scope) -> dict:
 def ice_age_counts(scope) -> list[dict]:
     from cases.models import ICE_AGE_BORN_FROM, ICE_AGE_BORN_TO
 
-    born = Q(client__birth_date__gte=ICE_AGE_BORN_FROM, client__birth_date__lte=ICE_AGE_BORN_TO)
+    born = Q(birth_date__gte=ICE_AGE_BORN_FROM, birth_date__lte=ICE_AGE_BORN_TO)
     return list(
         _scoped(ClientYear.objects.filter(fiscal_year=scope.fiscal_year, method=ALL_METHODS), scope)
         .filter(office__kind=Office.Kind.SATELLITE)

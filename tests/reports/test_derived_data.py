@@ -2,7 +2,8 @@
 
 Random sequences of what users and imports do — record, edit (date, office, method, client,
 residence, staff), archive, restore, attach an anonymous call, merge two clients, transfer a
-client, import new and changed rows — go through the services (the one write door). After each
+client, correct a client's sex, birth date or residence on the screen or by import, import new
+and changed rows — go through the services (the one write door). After each
 sequence the stored rows equal a fresh recomputation, and every figure of the report read from
 them equals the report counted from every consultation, for all offices and for one office.
 """
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases import services
-from cases.models import Client, Consultation, Consulter, Method
+from cases.models import Client, Consultation, Consulter, Method, Sex
 from hikikomori.models import Municipality
 from reports import derived
 from reports.queries import Scope
@@ -36,6 +37,7 @@ operation = st.one_of(
     st.tuples(st.just("merge"), st.integers(0, 2), st.integers(0, 2)),
     st.tuples(st.just("transfer"), st.integers(0, 2)),
     st.tuples(st.just("import"), st.integers(0, 40), st.integers(0, SPAN_DAYS), st.integers(0, 5)),
+    st.tuples(st.sampled_from(["details", "details_import"]), st.integers(0, 2), st.integers(0, 60), st.integers(0, 4)),
 )  # fmt: skip
 
 
@@ -108,6 +110,25 @@ def apply(op, *, world) -> None:
             services.client_merge(
                 by=staff[survivor.office_id], survivor=survivor, duplicate=duplicate, reason="同一人物"
             )
+    elif kind in ("details", "details_import"):  # sex, birth date and residence, as corrected
+        _, pick, years, place = op
+        client = Client.objects.get(pk=clients[pick].pk)
+        if client.merged_into_id is None:
+            changes = {
+                "sex": [Sex.MALE, Sex.FEMALE, Sex.UNKNOWN][years % 3],
+                "birth_date": dt.date(1950 + years, 1 + years % 12, 1 + years % 28) if years < 55 else None,
+                "municipality": towns[place] if place < len(towns) else None,
+            }
+            if kind == "details":
+                services.client_update(
+                    by=world["supervisor"], client=client, version=client.version, **changes
+                )
+            else:
+                for name, value in changes.items():
+                    setattr(client, name, value)
+                services.clients_import(
+                    by=None, creates=[], updates=[client], fields=list(changes), transfers={}
+                )
     elif kind == "transfer":
         client = Client.objects.get(pk=clients[op[1]].pk)
         target = next(o for o in offices if o.pk != client.office_id)
