@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_client_exit_route'),
-        ('hikikomori', '0012_audit_log_allows_redaction'),
+        ("cases", "0012_client_exit_route"),
+        ("hikikomori", "0012_audit_log_allows_redaction"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='consultation',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('client__isnull', True)), fields=['date'], include=('id', 'method', 'municipality', 'office'), name='consultation_anonymous'),
+            model_name="consultation",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True), ("client__isnull", True)),
+                fields=["date"],
+                include=("id", "method", "municipality", "office"),
+                name="consultation_anonymous",
+            ),
         ),
     ]
