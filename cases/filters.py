@@ -146,6 +146,20 @@ class ConsultationFilter(django_filters.FilterSet):
     def filter_fiscal_year(self, queryset, name, value):
         return queryset if value == ALL_YEARS else queryset.in_fiscal_year(int(value))
 
+    # Filters the monthly counts of the yearly report's derived data can answer: whole fiscal
+    # years (or all of them), office, method, consulter and anonymity.
+    MONTHLY = ("fiscal_year", "office", "method", "consulter", "anonymous")
+
+    def monthly_filters(self) -> dict | None:
+        """The chosen filters when the monthly counts can total the list, else None."""
+        if not self.is_valid():
+            return None
+        chosen = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if set(chosen) - set(self.MONTHLY):
+            return None
+        year = chosen.pop("fiscal_year")
+        return chosen | {"fiscal_year": None if year == ALL_YEARS else int(year)}
+
     def filter_follow_up_overdue(self, queryset, name, value):
         overdue = Q(follow_up_on__lt=timezone.localdate(), follow_up_done=False)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from cases.models import VISIT_SUPPORT_METHODS
 from hikikomori.models import Office
 
 from . import queries as q
@@ -183,3 +184,32 @@ def ice_age_counts(scope) -> list[dict]:
         .annotate(clients=Count("id"), ice_age=Count("id", filter=born))
         .order_by("office_order")
     )
+
+
+def consultation_totals(
+    rows: QuerySet,
+    *,
+    fiscal_year: int | None,
+    office=None,
+    method: str = "",
+    consulter: str = "",
+    anonymous: bool | None = None,
+) -> dict:
+    """The 相談記録 list's totals from the monthly counts (`rows`: those of the offices the user
+    sees): 件数, 匿名, 訪問支援 and 所要時間計 of a fiscal year (None: every year)."""
+    filters = {"fiscal_year": fiscal_year, "office": office, "method": method, "consulter": consulter}
+    rows = rows.filter(**{name: value for name, value in filters.items() if value not in (None, "")})
+    if anonymous is not None:
+        rows = rows.filter(anonymous=anonymous)
+    totals = rows.aggregate(
+        n=Coalesce(Sum("count"), 0),
+        n_anonymous=Coalesce(Sum("count", filter=Q(anonymous=True)), 0),
+        n_visit_support=Coalesce(Sum("count", filter=Q(method__in=VISIT_SUPPORT_METHODS)), 0),
+        n_minutes=Sum("minutes"),
+    )
+    return {
+        "count": totals["n"],
+        "anonymous": totals["n_anonymous"],
+        "visit_support": totals["n_visit_support"],
+        "minutes": totals["n_minutes"],
+    }

@@ -33,6 +33,50 @@ def test_filters_by_period_method_and_consulter_with_totals(coordinator_client, 
     assert [c.date.isoformat() for c in response.context["page"].object_list] == ["2024-04-03"]
 
 
+def test_the_totals_equal_the_filtered_rows_whichever_filters_are_chosen(
+    supervisor_client, satellite_client, coordinator, center, chikuho
+):
+    """Whole years, office, method, consulter and anonymity are totalled from the monthly counts,
+    other filters from the rows: either way the figures are those of the rows listed."""
+    client = make_client(center)
+    make_consultation(center, "2023-04-10", method="電話", client=client, duration_minutes=15)
+    make_consultation(
+        center, "2024-03-31", method="訪問", client=client, consulter="本人", duration_minutes=40
+    )
+    make_consultation(
+        center, "2024-04-01", method="同行", consulter="本人", client=client, staff=[coordinator]
+    )
+    make_consultation(chikuho, "2024-06-01", method="電話", duration_minutes=20)
+    make_consultation(chikuho, "2024-07-01", method="訪問", consulter="家族")
+    archived = make_consultation(center, "2024-05-01", method="訪問", duration_minutes=99)
+    services.consultation_archive(by=coordinator, consultation=archived, reason="誤登録")
+    choices = [
+        {"fiscal_year": "all"},
+        {"fiscal_year": "2023"},
+        {"fiscal_year": "2024", "office": center.pk},
+        {"fiscal_year": "all", "method": "訪問"},
+        {"fiscal_year": "all", "consulter": "本人"},
+        {"fiscal_year": "all", "anonymous": "true"},
+        {"fiscal_year": "all", "anonymous": "false", "office": chikuho.pk},
+        {"fiscal_year": "2024", "date_from": "2024/6/1"},
+        {"fiscal_year": "all", "staff": coordinator.pk},
+        {"fiscal_year": "all", "client": client.case_number},
+    ]
+    for http in (supervisor_client, satellite_client):
+        for params in choices:
+            response = http.get(LIST, params | {"page_size": 1000})
+            rows = list(response.context["filter"].qs)
+            durations = [c.duration_minutes for c in rows if c.duration_minutes is not None]
+            assert response.context["totals"] == {
+                "count": len(rows),
+                "anonymous": sum(c.client_id is None for c in rows),
+                "visit_support": sum(c.method in ("訪問", "同行") for c in rows),
+                "minutes": sum(durations) if durations else None,
+            }, params
+    assert supervisor_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 5
+    assert satellite_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 2
+
+
 def test_filters_by_staff_and_client(coordinator_client, coordinator, center):
     client = make_client(center)
     make_consultation(center, "2024-05-01", client=client, staff=[coordinator])

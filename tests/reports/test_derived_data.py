@@ -5,7 +5,8 @@ residence, staff), archive, restore, attach an anonymous call, merge two clients
 client, correct a client's sex, birth date or residence on the screen or by import, import new
 and changed rows — go through the services (the one write door). After each
 sequence the stored rows equal a fresh recomputation, and every figure of the report read from
-them equals the report counted from every consultation, for all offices and for one office.
+them equals the report counted from every consultation, for all offices and for one office, and
+the 相談記録 list's totals read from them equal the rows'.
 """
 
 import datetime as dt
@@ -13,14 +14,17 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count, Q, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases import services
-from cases.models import Client, Consultation, Consulter, Method, Sex
+from cases.models import VISIT_SUPPORT_METHODS, Client, Consultation, Consulter, Method, Sex
 from hikikomori.models import Municipality
 from reports import derived
+from reports.models import MonthlyCount
 from reports.queries import Scope
+from reports.stored import consultation_totals as stored_totals
 from reports.tables import build_report
 from tests.records import make_client, make_consultation
 
@@ -39,6 +43,18 @@ operation = st.one_of(
     st.tuples(st.just("import"), st.integers(0, 40), st.integers(0, SPAN_DAYS), st.integers(0, 5)),
     st.tuples(st.sampled_from(["details", "details_import"]), st.integers(0, 2), st.integers(0, 60), st.integers(0, 4)),
 )  # fmt: skip
+
+
+def list_totals(fiscal_year, office) -> dict:
+    rows = Consultation.objects.current()
+    rows = rows.in_fiscal_year(fiscal_year) if fiscal_year else rows
+    rows = rows.filter(office=office) if office else rows
+    return rows.aggregate(
+        count=Count("id"),
+        anonymous=Count("id", filter=Q(client__isnull=True)),
+        visit_support=Count("id", filter=Q(method__in=VISIT_SUPPORT_METHODS)),
+        minutes=Sum("duration_minutes"),
+    )
 
 
 def figures(report) -> dict:
@@ -60,6 +76,7 @@ def apply(op, *, world) -> None:
             consulter=Consulter.CLIENT if who < 3 else Consulter.FAMILY,
             client=clients[who] if who < 3 else None,
             municipality=towns[place] if place < len(towns) else None,
+            duration_minutes=None if place % 3 == 0 else 10 * place,
         )
     elif kind in ("edit", "import") and consultations:
         _, pick, day, method = op[:4]
@@ -171,6 +188,10 @@ def test_the_derived_data_always_equals_the_records_and_the_report_is_unchanged(
             stored = build_report(Scope(fiscal_year=fiscal_year, office=office))
             live = build_report(Scope(fiscal_year=fiscal_year, office=office, live=True))
             assert figures(stored) == figures(live), office
+            for year in (None, fiscal_year):  # the 相談記録 list's totals (全期間 and a year)
+                assert list_totals(year, office) == stored_totals(
+                    MonthlyCount.objects.all(), fiscal_year=year, office=office
+                ), (year, office)
         transaction.set_rollback(True)
 
 
