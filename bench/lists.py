@@ -101,6 +101,22 @@ def main() -> None:
         ("利用者 search 'アイ' (kana)", coordinator, "/cases/clients/?q=アイ"),
         ("client suggestions 'あいう'", coordinator, "/cases/clients/suggest/?client=あいう"),
         ("利用者 list, page 1", supervisor, "/cases/clients/"),
+        ("利用者 list, page 1000", supervisor, "/cases/clients/?page=1000"),
+        (
+            "利用者 list, by 最終相談日 (newest first), page 1",
+            supervisor,
+            "/cases/clients/?ordering=-last_contact",
+        ),
+        (
+            "利用者 list, by 最終相談日 (oldest first), page 1",
+            supervisor,
+            "/cases/clients/?ordering=last_contact",
+        ),
+        (
+            "利用者 list, by 最終相談日, page 1000",
+            supervisor,
+            "/cases/clients/?ordering=-last_contact&page=1000",
+        ),
     ]
     print(f"{'request':52} {'median ms':>10} {'p95 ms':>8}")
     for label, http, url in cases:

@@ -102,10 +102,27 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
     return sorted(found.values(), key=lambda r: (r.fiscal_year, r.office_id or 0, r.client_id, r.method))
 
 
+def last_contact_rows(client_ids: Iterable[int]) -> list:
+    """The `ClientLastContact` rows of these clients, computed from their consultations."""
+    from django.db.models import Max
+
+    from cases.models import Consultation
+
+    from .models import ClientLastContact
+
+    rows = (
+        Consultation.objects.filter(client_id__in=list(client_ids), archived_at__isnull=True)
+        .values_list("client_id")
+        .annotate(last=Max("date"))
+        .order_by()
+    )
+    return [ClientLastContact(client_id=client, date=last) for client, last in rows]
+
+
 def refresh_clients(client_ids: Iterable[int | None]) -> None:
     from cases.models import Client
 
-    from .models import ClientYear
+    from .models import ClientLastContact, ClientYear
 
     ids = sorted({pk for pk in client_ids if pk})
     if not ids:
@@ -116,6 +133,8 @@ def refresh_clients(client_ids: Iterable[int | None]) -> None:
             chunk = ids[start : start + CHUNK]
             ClientYear.objects.filter(client_id__in=chunk).delete()
             ClientYear.objects.bulk_create(client_year_rows(chunk), batch_size=2000)
+            ClientLastContact.objects.filter(client_id__in=chunk).delete()
+            ClientLastContact.objects.bulk_create(last_contact_rows(chunk), batch_size=2000)
 
 
 def refresh_client_details(client_ids: Iterable[int | None]) -> None:
@@ -229,13 +248,14 @@ def consultation_keys(ids: Iterable[int]) -> list[tuple[int | None, int, dt.date
 # ---- everything -------------------------------------------------------------------------------
 
 
-def _all_rows() -> tuple[list, list, list]:
+def _all_rows() -> tuple[list, list, list, list]:
     from cases.models import Client, Consultation
 
     client_ids = list(Client.objects.order_by("pk").values_list("pk", flat=True))
-    client_years = []
+    client_years, last_contacts = [], []
     for start in range(0, len(client_ids), 2000):
         client_years += client_year_rows(client_ids[start : start + 2000])
+        last_contacts += last_contact_rows(client_ids[start : start + 2000])
     months = sorted(
         {
             (office, *_month_of(day))
@@ -249,7 +269,7 @@ def _all_rows() -> tuple[list, list, list]:
         m, s = month_rows(office, fiscal_year, month)
         monthly += m
         staff += s
-    return client_years, monthly, staff
+    return client_years, last_contacts, monthly, staff
 
 
 def _comparable(rows, fields: list[str]) -> Counter:
@@ -262,6 +282,7 @@ FIELDS = {
         "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office", "span_months",
         "sex", "birth_date", "home_municipality_id",
     ],
+    "ClientLastContact": ["client_id", "date"],
     "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count", "minutes"],
     "StaffMonthlyCount": ["fiscal_year", "month", "office_id", "staff_id", "method", "count"],
 }  # fmt: skip

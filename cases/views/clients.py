@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,9 @@ def client_queryset(user):
 def client_list(request):
     base = client_queryset(request.user)
     if "last_contact" in request.GET.get("ordering", ""):
-        base = base.with_last_contact()  # sorting needs it for every row
+        # Sorting needs every row's: read from the derived data the write door keeps, not
+        # looked up in each client's consultations.
+        base = base.annotate(last_contact=F("last_contact_row__date"))
     filterset = ClientFilter(request.GET or None, queryset=base, user=request.user)
     rows = filterset.qs
     if not request.GET.get("ordering"):

@@ -281,7 +281,9 @@ def test_reopening_a_client_in_support_is_refused_by_the_service(coordinator, ce
         services.client_reopen(by=coordinator, client=client, reason="再開")
 
 
-def test_the_client_list_pages_by_id_and_still_sorts_by_the_last_consultation(coordinator_client, center):
+def test_the_client_list_pages_by_id_and_still_sorts_by_the_last_consultation(
+    coordinator_client, coordinator, center
+):
     """Deep pages load only their own rows' 最終相談日; sorting by it still orders every client."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -302,3 +304,10 @@ def test_the_client_list_pages_by_id_and_still_sorts_by_the_last_consultation(co
     newest = coordinator_client.get(url, {"ordering": "-last_contact"}).content.decode()
     table = newest[newest.index("<tbody>") :]
     assert table.index("2024/12/") < table.index("2024/06/") < table.index("2024/03/")
+    # A later consultation moves a client to the top; archiving it moves the client back.
+    latest = call(center, "2025-02-01", client=Client.objects.get(case_number="L-0001"))
+    newest = coordinator_client.get(url, {"ordering": "-last_contact"}).content.decode()
+    assert newest.index("L-0001") < newest.index("L-0011") < newest.index("L-0010")
+    services.consultation_archive(by=coordinator, consultation=latest, reason="誤登録")
+    newest = coordinator_client.get(url, {"ordering": "-last_contact"}).content.decode()
+    assert "L-0001" not in newest[: newest.index("L-0011")]
