@@ -94,6 +94,7 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
         )
     }
     for row in found.values():
+        row.consulted_year_before = (row.client_id, row.fiscal_year - 1, row.office_id, ALL_METHODS) in found
         row.sex, row.birth_date, row.home_municipality_id = details[row.client_id]
         row.first_ever = first_ever[row.client_id]
         row.first_ever_office = first_ever_office.get((row.client_id, row.office_id), row.first_ever)
@@ -280,7 +281,7 @@ FIELDS = {
     "ClientYear": [
         "client_id", "fiscal_year", "office_id", "method", "first_date", "first_id", "first_municipality_id",
         "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office", "span_months",
-        "sex", "birth_date", "home_municipality_id",
+        "sex", "birth_date", "home_municipality_id", "consulted_year_before",
     ],
     "ClientLastContact": ["client_id", "date"],
     "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count", "minutes"],

@@ -80,6 +80,9 @@ class ClientYear(models.Model):
     first_ever_office = models.DateField()
     # 継続支援期間 of a whole year: calendar months from `first_ever_office` to `last_date`.
     span_months = models.PositiveSmallIntegerField(default=0)
+    # Whether the client consulted (any method) at this office (or at any, on the rows of all
+    # offices) in the fiscal year before: a new interviewee (新規面談者) did not.
+    consulted_year_before = models.BooleanField(default=False)
     # The client's own details as they are now, so that the report's per-person tables read no
     # client row: a client's save copies them (a signal); the writes that bypass it (an import's
     # bulk update, an anonymisation) call `derived.refresh_client_details`.
@@ -111,6 +114,7 @@ class ClientYear(models.Model):
                     "sex",
                     "birth_date",
                     "home_municipality",
+                    "consulted_year_before",
                 ],
                 name="client_year_report",
             ),  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from cases.models import VISIT_SUPPORT_METHODS
@@ -103,10 +103,9 @@ def new_interviewees(scope) -> list[dict]:
     """New interviewees counted in the database by sex, 年代 at the year's first interview and
     residence (the interviews' summary row holds that interview): a few dozen groups, not a row
     per person. The region is the first interview's municipality's, else the client's."""
-    before = client_years(scope, scope.fiscal_year - 1, ALL_METHODS).filter(client=OuterRef("client"))
     rows = (
         client_years(scope, method=INTERVIEWS)
-        .exclude(Exists(before))
+        .filter(consulted_year_before=False)
         .values_list(
             "sex",
             q.age_group_on("birth_date", "first_date"),
