@@ -51,13 +51,13 @@ class ClientFilter(django_filters.FilterSet):
             ("case_number", "case_number"),
             ("kana_key", "kana"),
             ("registered_on", "registered_on"),
-            ("last_contact", "last_contact"),
+            ("last_consulted_on", "last_contact"),
         ),
         field_labels={
             "case_number": _("ケース番号"),
             "kana_key": _("フリガナ"),
             "registered_on": _("登録日"),
-            "last_contact": _("最終相談日"),
+            "last_consulted_on": _("最終相談日"),
         },
     )
 

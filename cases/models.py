@@ -259,14 +259,22 @@ class Client(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # 最終相談日 for sorting the 利用者 list: derived data, kept equal to the consultations by the
+    # write door (reports.derived.refresh_clients, compared by `recompute_report_data`), never
+    # written by a save of the client itself.
+    last_consulted_on = models.DateField(_("最終相談日"), null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_key", "kana_key", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_key", "kana_key", "updated_at", "last_consulted_on"])
     objects = ClientQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = _("利用者")
         ordering = ["case_number"]
-        indexes = [models.Index(fields=["office", "status"]), models.Index(fields=["kana_key", "birth_date"])]
+        indexes = [
+            models.Index(fields=["office", "status"]),
+            models.Index(fields=["kana_key", "birth_date"]),
+            models.Index(fields=["last_consulted_on", "id"], name="client_last_consulted"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="終結") | Q(closed_on__isnull=False),
@@ -278,9 +286,16 @@ class Client(models.Model):
     def __str__(self) -> str:
         return f"{self.case_number} {self.name}"
 
-    def save(self, *args, **kwargs):
+    def save(self, **kwargs):
         self.refresh_search_keys()
-        super().save(*args, **kwargs)
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # A record read before a consultation was saved must not write back its old 最終相談日.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "last_consulted_on"
+            ]
+        super().save(**kwargs)
 
     def clean(self):
         refuse_anonymised(self)

@@ -103,27 +103,28 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
     return sorted(found.values(), key=lambda r: (r.fiscal_year, r.office_id or 0, r.client_id, r.method))
 
 
-def last_contact_rows(client_ids: Iterable[int]) -> list:
-    """The `ClientLastContact` rows of these clients, computed from their consultations."""
-    from django.db.models import Max
+def store_last_consulted(client_ids: list[int] | None = None) -> None:
+    """Client.last_consulted_on of these clients (None: of every client) from their consultations,
+    in one UPDATE past the model's save (which never writes it) and its history."""
+    from django.db.models import Max, OuterRef, Subquery
 
-    from cases.models import Consultation
+    from cases.models import Client, Consultation
 
-    from .models import ClientLastContact
-
-    rows = (
-        Consultation.objects.filter(client_id__in=list(client_ids), archived_at__isnull=True)
-        .values_list("client_id")
-        .annotate(last=Max("date"))
+    latest = (
+        Consultation.objects.filter(client=OuterRef("pk"), archived_at__isnull=True)
         .order_by()
+        .values("client")
+        .annotate(last=Max("date"))
+        .values("last")
     )
-    return [ClientLastContact(client_id=client, date=last) for client, last in rows]
+    clients = Client.objects.all() if client_ids is None else Client.objects.filter(pk__in=client_ids)
+    clients.update(last_consulted_on=Subquery(latest))
 
 
 def refresh_clients(client_ids: Iterable[int | None]) -> None:
     from cases.models import Client
 
-    from .models import ClientLastContact, ClientYear
+    from .models import ClientYear
 
     ids = sorted({pk for pk in client_ids if pk})
     if not ids:
@@ -134,8 +135,7 @@ def refresh_clients(client_ids: Iterable[int | None]) -> None:
             chunk = ids[start : start + CHUNK]
             ClientYear.objects.filter(client_id__in=chunk).delete()
             ClientYear.objects.bulk_create(client_year_rows(chunk), batch_size=2000)
-            ClientLastContact.objects.filter(client_id__in=chunk).delete()
-            ClientLastContact.objects.bulk_create(last_contact_rows(chunk), batch_size=2000)
+            store_last_consulted(chunk)
 
 
 def refresh_client_details(client_ids: Iterable[int | None]) -> None:
@@ -249,14 +249,13 @@ def consultation_keys(ids: Iterable[int]) -> list[tuple[int | None, int, dt.date
 # ---- everything -------------------------------------------------------------------------------
 
 
-def _all_rows() -> tuple[list, list, list, list]:
+def _all_rows() -> tuple[list, list, list]:
     from cases.models import Client, Consultation
 
     client_ids = list(Client.objects.order_by("pk").values_list("pk", flat=True))
-    client_years, last_contacts = [], []
+    client_years = []
     for start in range(0, len(client_ids), 2000):
         client_years += client_year_rows(client_ids[start : start + 2000])
-        last_contacts += last_contact_rows(client_ids[start : start + 2000])
     months = sorted(
         {
             (office, *_month_of(day))
@@ -270,7 +269,7 @@ def _all_rows() -> tuple[list, list, list, list]:
         m, s = month_rows(office, fiscal_year, month)
         monthly += m
         staff += s
-    return client_years, last_contacts, monthly, staff
+    return client_years, monthly, staff
 
 
 def _comparable(rows, fields: list[str]) -> Counter:
@@ -283,7 +282,6 @@ FIELDS = {
         "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office", "span_months",
         "sex", "birth_date", "home_municipality_id", "consulted_year_before",
     ],
-    "ClientLastContact": ["client_id", "date"],
     "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count", "minutes"],
     "StaffMonthlyCount": ["fiscal_year", "month", "office_id", "staff_id", "method", "count"],
 }  # fmt: skip
@@ -301,13 +299,35 @@ def recompute(*, check: bool = False) -> dict[str, int]:
         stored = _comparable(model.objects.all(), fields)
         fresh = _comparable(computed[name], fields)
         differences[name] = sum(((stored - fresh) + (fresh - stored)).values())
+    differences[LAST_CONSULTED] = _last_consulted_differences()
     if not check:
         with transaction.atomic():
             for name in FIELDS:
                 model = getattr(models, name)
                 model.objects.all().delete()
                 model.objects.bulk_create(computed[name], batch_size=2000)
+            store_last_consulted()
     return differences
+
+
+LAST_CONSULTED = "Client.last_consulted_on"
+KINDS = [*FIELDS, LAST_CONSULTED]  # what `recompute` compares
+
+
+def _last_consulted_differences() -> int:
+    """Clients whose stored 最終相談日 is not the date of their last consultation."""
+    from django.db.models import Max
+
+    from cases.models import Client, Consultation
+
+    last = dict(
+        Consultation.objects.filter(archived_at__isnull=True, client__isnull=False)
+        .values_list("client_id")
+        .annotate(last=Max("date"))
+        .order_by()
+    )
+    stored = Client.objects.values_list("pk", "last_consulted_on")
+    return sum(date != last.get(pk) for pk, date in stored.iterator(chunk_size=5000))
 
 
 # ---- the signals of single saves --------------------------------------------------------------

@@ -124,19 +124,6 @@ class ClientYear(models.Model):
         return f"{self.client_id} FY{self.fiscal_year} {self.office_id} {self.method}: {self.count}"
 
 
-class ClientLastContact(models.Model):
-    """A registered client's last consultation date (not archived), for sorting the 利用者 list
-    by 最終相談日 without looking up every client's consultations. No row: never consulted."""
-
-    client = models.OneToOneField(
-        "cases.Client", primary_key=True, on_delete=models.CASCADE, related_name="last_contact_row"
-    )
-    date = models.DateField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.client_id}: {self.date}"
-
-
 class MonthlyCount(models.Model):
     """Consultations of one month at one office per method, consulter and anonymity."""
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,14 +34,15 @@ def client_queryset(user):
 @require_case_access
 def client_list(request):
     base = client_queryset(request.user)
-    if "last_contact" in request.GET.get("ordering", ""):
-        # Sorting needs every row's: read from the derived data the write door keeps, not
-        # looked up in each client's consultations.
-        base = base.annotate(last_contact=F("last_contact_row__date"))
     filterset = ClientFilter(request.GET or None, queryset=base, user=request.user)
     rows = filterset.qs
     if not request.GET.get("ordering"):
         rows = rows.order_by("case_number")
+    elif "last_contact" in request.GET["ordering"]:
+        # Many clients share a 最終相談日: the id decides among them, so that pages neither repeat
+        # nor skip a client (in the direction of the sort, so that one index serves both).
+        newest_first = rows.query.order_by and str(rows.query.order_by[0]).startswith("-")
+        rows = rows.order_by(*rows.query.order_by, "-pk" if newest_first else "pk")
     # The page's ids first, then its 50 rows with their 最終相談日: a deep page does not work out
     # the last consultation of every row it skips.
     page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -311,3 +311,14 @@ def test_the_client_list_pages_by_id_and_still_sorts_by_the_last_consultation(
     services.consultation_archive(by=coordinator, consultation=latest, reason="誤登録")
     newest = coordinator_client.get(url, {"ordering": "-last_contact"}).content.decode()
     assert "L-0001" not in newest[: newest.index("L-0011")]
+
+
+def test_a_client_saved_from_a_copy_read_earlier_keeps_its_last_consultation_date(center):
+    """最終相談日 (which sorts the list) is the consultations': a save of the client never writes it."""
+    client = make_client(center)
+    read_earlier = Client.objects.get(pk=client.pk)
+    make_consultation(center, "2024-05-01", client=client)
+    read_earlier.notes = "メモ"
+    read_earlier.save()
+    assert Client.objects.get(pk=client.pk).last_consulted_on == dt.date(2024, 5, 1)
+    assert Client.objects.get(pk=client.pk).notes == "メモ"

@@ -183,7 +183,7 @@ def test_the_derived_data_always_equals_the_records_and_the_report_is_unchanged(
                 if exc.__class__.__name__ not in ("ValidationError", "ConflictError"):
                     raise
 
-        assert derived.recompute(check=True) == dict.fromkeys(derived.FIELDS, 0)
+        assert derived.recompute(check=True) == dict.fromkeys(derived.KINDS, 0)
         for office in (None, center):
             stored = build_report(Scope(fiscal_year=fiscal_year, office=office))
             live = build_report(Scope(fiscal_year=fiscal_year, office=office, live=True))
