@@ -166,12 +166,12 @@ class ClientQuerySet(models.QuerySet):
         if not key:
             return self
         number = normalize_case_number(text)
+        # Text without letters (kana, digits) has no case: a plain LIKE, not UPPER() of every row.
+        lookup = "case_number__contains" if number.upper() == number.lower() else "case_number__icontains"
         # A merged-away record's ケース番号 still finds the record it was merged into.
-        merged = Client.objects.filter(merged_into__isnull=False, case_number__icontains=number)
+        merged = Client.objects.filter(Q(merged_into__isnull=False) & Q(**{lookup: number}))
         return self.filter(
-            Q(search_key__contains=key)
-            | Q(case_number__icontains=number)
-            | Q(pk__in=merged.values("merged_into"))
+            Q(search_key__contains=key) | Q(**{lookup: number}) | Q(pk__in=merged.values("merged_into"))
         )
 
     def with_last_contact(self):

@@ -16,6 +16,14 @@ def test_every_way_of_writing_the_name_finds_the_client(center, text):
     assert list(Client.objects.search(text)) == [client]
 
 
+@pytest.mark.parametrize("text", ["k-0042", "K-0042", "Ｋ－００４２", "0042", "ｋ-00", "ケ-42"])
+def test_a_case_number_is_found_in_any_case_and_width(center, text):
+    lower = make_client(center, case_number="k-0042", name="佐藤 花子", kana="サトウ ハナコ")
+    kana = make_client(center, case_number="ケ-42", name="鈴木 一郎", kana="スズキ イチロウ")
+    found = list(Client.objects.search(text))
+    assert found == ([kana] if text == "ケ-42" else [lower])
+
+
 def test_normalisation_folds_kana_width_and_spaces():
     assert normalize_name("ﾔﾏﾀﾞ　ﾀﾛｳ") == normalize_name("やまだ たろう") == "やまだたろう"
 
