@@ -19,7 +19,20 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="client",
-            index=models.Index(fields=["last_consulted_on", "id"], name="client_last_consulted"),
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True), ("merged_into__isnull", True)),
+                fields=["case_number"],
+                include=("id",),
+                name="client_current_by_number",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="client",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True), ("merged_into__isnull", True)),
+                fields=["last_consulted_on", "id"],
+                name="client_last_consulted",
+            ),
         ),
         migrations.AddIndex(
             model_name="consultation",
