@@ -301,11 +301,13 @@ class Client(models.Model):
     def save(self, **kwargs):
         self.refresh_search_keys()
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            # A record read before a consultation was saved must not write back its old 最終相談日.
+            # A record read before a consultation was saved must not write back its old 最終相談日
+            # (nor, as Django's own save, the fields it did not load).
+            skipped = {"last_consulted_on", *self.get_deferred_fields()}
             kwargs["update_fields"] = [
-                f.name
+                f.attname
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "last_consulted_on"
+                if not f.primary_key and f.attname not in skipped
             ]
         super().save(**kwargs)
 
