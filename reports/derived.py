@@ -51,7 +51,7 @@ def _lock(model, ids: Iterable[int]) -> None:
 
 def client_year_rows(client_ids: Iterable[int]) -> list:
     """The `ClientYear` rows of these clients, computed from their consultations."""
-    from cases.models import INTERVIEW_METHODS, Client, Consultation
+    from cases.models import INTERVIEW_METHODS, Client, Consultation, age_group
 
     from .models import ALL_METHODS, INTERVIEWS, ClientYear
 
@@ -96,6 +96,7 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
     for row in found.values():
         row.consulted_year_before = (row.client_id, row.fiscal_year - 1, row.office_id, ALL_METHODS) in found
         row.sex, row.birth_date, row.home_municipality_id = details[row.client_id]
+        row.first_age_group = age_group(row.birth_date, row.first_date)
         row.first_ever = first_ever[row.client_id]
         row.first_ever_office = first_ever_office.get((row.client_id, row.office_id), row.first_ever)
         row.span_months = months_between(row.first_ever_office, row.last_date)
@@ -139,22 +140,10 @@ def refresh_clients(client_ids: Iterable[int | None]) -> None:
 
 
 def refresh_client_details(client_ids: Iterable[int | None]) -> None:
-    """Copy the clients' sex, birth date and municipality onto their rows: after a client's save
-    (the signal) and after writes that bypass it."""
-    from django.db.models import OuterRef, Subquery
-
-    from cases.models import Client
-
-    from .models import ClientYear
-
-    ids = sorted({pk for pk in client_ids if pk})
-    client = Client.objects.filter(pk=OuterRef("client_id"))
-    for start in range(0, len(ids), CHUNK):
-        ClientYear.objects.filter(client_id__in=ids[start : start + CHUNK]).update(
-            sex=Subquery(client.values("sex")[:1]),
-            birth_date=Subquery(client.values("birth_date")[:1]),
-            home_municipality_id=Subquery(client.values("municipality_id")[:1]),
-        )
+    """After a change of clients' sex, birth date or municipality, which their rows carry (with
+    the 年代 of each first consultation): the client's save (the signal) and the writes that
+    bypass it call this."""
+    refresh_clients(client_ids)
 
 
 # ---- per month and office ---------------------------------------------------------------------
@@ -280,7 +269,7 @@ FIELDS = {
     "ClientYear": [
         "client_id", "fiscal_year", "office_id", "method", "first_date", "first_id", "first_municipality_id",
         "last_date", "last_id", "last_municipality_id", "count", "first_ever", "first_ever_office", "span_months",
-        "sex", "birth_date", "home_municipality_id", "consulted_year_before",
+        "sex", "birth_date", "home_municipality_id", "consulted_year_before", "first_age_group",
     ],
     "MonthlyCount": ["fiscal_year", "month", "office_id", "method", "consulter", "anonymous", "count", "minutes"],
     "StaffMonthlyCount": ["fiscal_year", "month", "office_id", "staff_id", "method", "count"],

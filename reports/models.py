@@ -84,9 +84,11 @@ class ClientYear(models.Model):
     # offices) in the fiscal year before: a new interviewee (新規面談者) did not.
     consulted_year_before = models.BooleanField(default=False)
     # The client's own details as they are now, so that the report's per-person tables read no
-    # client row: a client's save copies them (a signal); the writes that bypass it (an import's
-    # bulk update, an anonymisation) call `derived.refresh_client_details`.
+    # client row: a client's save recomputes the client's rows (a signal); the writes that bypass
+    # it (an import's bulk update, an anonymisation) call `derived.refresh_client_details`.
     sex = models.CharField(max_length=10, default="")
+    # 年代 at `first_date` (cases.models.age_group): the 新規面談者 table's, on the interviews' row.
+    first_age_group = models.CharField(max_length=10, default="")
     birth_date = models.DateField(null=True)
     home_municipality = models.ForeignKey(
         "hikikomori.Municipality", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
@@ -115,6 +117,7 @@ class ClientYear(models.Model):
                     "birth_date",
                     "home_municipality",
                     "consulted_year_before",
+                    "first_age_group",
                 ],
                 name="client_year_report",
             ),  # fmt: skip

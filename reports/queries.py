@@ -16,8 +16,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -27,11 +25,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 
-from cases.models import INTERVIEW_METHODS, AgeGroup, Consultation, Method, age_group
+from cases.models import INTERVIEW_METHODS, Consultation, Method, age_group
 from hikikomori.fiscal import fiscal_year_range, months_between
 from hikikomori.models import Municipality, Office
 from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
@@ -236,34 +232,6 @@ def anonymous_regions(scope: Scope, methods) -> list[tuple[str, str | None, int]
 def with_regions(scope: Scope, rows) -> list[tuple[str, str | None, int]]:
     """(key, municipality id, n) rows as (key, region, n); no municipality is the region None."""
     return [(key, scope.region_names.get(municipality), n) for key, municipality, n in rows]
-
-
-def age_group_on(birth: str, day: str):
-    """年代 (cases.models.age_group) at a date, as a database expression: completed years, one
-    less before the birthday's month and day (29 February turns a year older on 1 March)."""
-    from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
-    from django.db.models.lookups import Exact, GreaterThan, LessThan
-
-    before_birthday = Case(
-        When(GreaterThan(ExtractMonth(birth), ExtractMonth(day)), then=Value(1)),
-        When(
-            Exact(ExtractMonth(birth), ExtractMonth(day)) & GreaterThan(ExtractDay(birth), ExtractDay(day)),
-            then=Value(1),
-        ),
-        default=Value(0),
-    )
-    age = ExtractYear(day) - ExtractYear(birth) - before_birthday
-    groups = [When(LessThan(age, limit), then=Value(group)) for group, limit in AGE_LIMITS]
-    return Case(
-        When(**{f"{birth}__isnull": True}, then=Value(AgeGroup.UNKNOWN.value)),
-        *groups,
-        default=Value(AgeGroup.SIXTIES_PLUS.value),
-        output_field=CharField(),
-    )
-
-
-# 年代 by the age it is below (60代以上 above the last).
-AGE_LIMITS = [("10代", 20), ("20代", 30), ("30代", 40), ("40代", 50), ("50代", 60)]
 
 
 def new_interviewees(scope: Scope) -> list[dict]:

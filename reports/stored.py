@@ -108,7 +108,7 @@ def new_interviewees(scope) -> list[dict]:
         .filter(consulted_year_before=False)
         .values_list(
             "sex",
-            q.age_group_on("birth_date", "first_date"),
+            "first_age_group",
             "first_municipality",
             "home_municipality",
         )
