@@ -1,14 +1,18 @@
-"""Derived data of the yearly report, kept equal to the consultations by the one write door.
+"""Derived data of the yearly report and the lists, kept equal to the records by the one write door.
 
 The report of a whole fiscal year reads small tables instead of every consultation of the
-history (see reports/models.py): per client, year, office and method (`ClientYear`), and per
-month and office (`MonthlyCount`, `StaffMonthlyCount`). They are never edited: whatever changes
-a consultation (a screen's save, an archive, a merge, an import, a command) refreshes the rows
-of the clients and months it touched, recomputed from the consultations themselves:
+history (see reports/models.py): per client, year, office and method (`ClientYear`, which also
+carries the client's sex, birth date and residence), and per month and office (`MonthlyCount`,
+which also totals the 相談記録 list, and `StaffMonthlyCount`); each client's 最終相談日
+(`Client.last_consulted_on`) sorts the 利用者 list. They are never edited: whatever changes a
+consultation or a client's details (a screen's save, an archive, a merge, an import, an
+anonymisation, a command) refreshes the rows of the clients and months it touched, recomputed
+from the records themselves:
 
-- a single save or delete: the model's signals (also the staff's m2m signal);
-- writes that bypass signals (bulk imports, a merge's UPDATE, demo and benchmark loads) call
-  `refresh_consultations` / `refresh_clients` or `recompute` themselves.
+- a single save or delete: the models' signals (also the staff's m2m signal, and a client's save);
+- writes that bypass signals (bulk imports, a merge's UPDATE, an anonymisation, demo and
+  benchmark loads) call `refresh_consultations` / `refresh_clients` /
+  `refresh_client_details` or `recompute` themselves.
 
 Refreshes lock the clients' and offices' rows first, so two coordinators saving at once cannot
 interleave two recomputations of the same month. `recompute(check=True)` compares everything
