@@ -38,11 +38,11 @@ def client_list(request):
     rows = filterset.qs
     if not request.GET.get("ordering"):
         rows = rows.order_by("case_number")
-    elif "last_contact" in request.GET["ordering"]:
-        # Many clients share a 最終相談日: the id decides among them, so that pages neither repeat
-        # nor skip a client (in the direction of the sort, so that one index serves both).
-        newest_first = rows.query.order_by and str(rows.query.order_by[0]).startswith("-")
-        rows = rows.order_by(*rows.query.order_by, "-pk" if newest_first else "pk")
+    else:
+        # Many clients share a フリガナ, 登録日 or 最終相談日: the id decides among them, so that pages
+        # neither repeat nor skip a client (in the sort's direction: one index serves both).
+        descending = bool(rows.query.order_by) and str(rows.query.order_by[0]).startswith("-")
+        rows = rows.order_by(*rows.query.order_by, "-pk" if descending else "pk")
     # The page's ids first, then its 50 rows with their 最終相談日: a deep page does not work out
     # the last consultation of every row it skips.
     page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -322,3 +322,17 @@ def test_a_client_saved_from_a_copy_read_earlier_keeps_its_last_consultation_dat
     read_earlier.save()
     assert Client.objects.get(pk=client.pk).last_consulted_on == dt.date(2024, 5, 1)
     assert Client.objects.get(pk=client.pk).notes == "メモ"
+
+
+def test_clients_sharing_a_sort_key_appear_once_across_pages_in_a_stable_order(coordinator_client, center):
+    """Sorted by フリガナ, 55 clients of one フリガナ: the id decides among them, in the sort's direction."""
+    for n in range(55):
+        make_client(center, case_number=f"S-{n:04d}", name=f"同名{n}", kana="ドウメイ")
+    url = reverse("cases:client_list")
+    for ordering, first in (("kana", "S-0000"), ("-kana", "S-0054")):
+        pages = [
+            coordinator_client.get(url, {"ordering": ordering, "page": p}).context["page"] for p in (1, 2)
+        ]
+        shown = [c.case_number for page in pages for c in page.object_list]
+        assert len(shown) == len(set(shown)) == 55
+        assert shown[0] == first and shown == sorted(shown, reverse=ordering.startswith("-"))
