@@ -32,13 +32,19 @@ from .models import (
 )
 
 
+def _create(record, by: User | None):
+    """A new record through the door: the model's validation, its history row attributed to
+    the user, then the save."""
+    record.full_clean()
+    history.record_by(record, by)
+    record.save()
+    return record
+
+
 @transaction.atomic
 def assessment_record(*, by: User, client: Client, **fields) -> Assessment:
     refuse_anonymised(client)
-    assessment = Assessment(client=client, **fields)
-    assessment.full_clean()
-    history.record_by(assessment, by)
-    assessment.save()
+    assessment = _create(Assessment(client=client, **fields), by)
     audit(AuditEvent.Action.CREATE, user=by, target="assessment", target_id=assessment.pk)
     return assessment
 
@@ -87,15 +93,9 @@ def plan_make(
     history.record_by(plan, by)
     plan.save()
     for values in goals:
-        goal = PlanGoal(plan=plan, **values)
-        goal.full_clean()
-        history.record_by(goal, by)
-        goal.save()
+        _create(PlanGoal(plan=plan, **values), by)
     for values in supports:
-        support = PlannedSupport(plan=plan, **values)
-        support.full_clean()
-        history.record_by(support, by)
-        support.save()
+        _create(PlannedSupport(plan=plan, **values), by)
     audit(AuditEvent.Action.CREATE, user=by, target="support_plan", target_id=plan.pk, goals=len(goals))
     return plan
 
@@ -120,16 +120,10 @@ def plan_review(
         raise ValidationError(_("すべての短期目標に結果を選んでください。"))
     if reviewed_on < plan.made_on:
         raise ValidationError({"reviewed_on": _("見直し日は計画の作成日より後にしてください。")})
-    review = PlanReview(plan=plan, reviewed_on=reviewed_on, reviewed_by=by, comment=comment)
-    review.full_clean()
-    history.record_by(review, by)
-    review.save()
+    review = _create(PlanReview(plan=plan, reviewed_on=reviewed_on, reviewed_by=by, comment=comment), by)
     for goal in goals:
         outcome, note = outcomes[goal.pk]
-        row = GoalReview(review=review, goal=goal, outcome=outcome, comment=note)
-        row.full_clean()
-        history.record_by(row, by)
-        row.save()
+        _create(GoalReview(review=review, goal=goal, outcome=outcome, comment=note), by)
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, reviewed=True)
     return review
 
@@ -186,15 +180,9 @@ def meeting_record(
     meeting.staff.set(staff or ([by] if by is not None else []))
     meeting.clients.set(clients)
     for values in externals:
-        person = ExternalParticipant(meeting=meeting, **values)
-        person.full_clean()
-        history.record_by(person, by)
-        person.save()
+        _create(ExternalParticipant(meeting=meeting, **values), by)
     for values in decisions:
-        decision = MeetingDecision(meeting=meeting, **values)
-        decision.full_clean()
-        history.record_by(decision, by)
-        decision.save()
+        _create(MeetingDecision(meeting=meeting, **values), by)
     if municipal_day is not None and by is not None and not municipal_day.case_conference:
         day_record_case_conference(by=by, day=municipal_day, notes="")
     audit(
