@@ -358,8 +358,14 @@ def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_months((office, date) for _, office, date in consultation_keys(pk_set))
 
 
-def _client_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+# What the client-year rows copy of a client (field names and attribute names).
+CLIENT_DETAILS = {"sex", "birth_date", "municipality", "municipality_id"}
+
+
+def _client_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A new client, or a save that may have changed the details the rows carry (a status change,
+    a close or a transfer saves only its own fields and leaves the rows alone)."""
+    if not raw and (update_fields is None or CLIENT_DETAILS & set(update_fields)):
         refresh_client_details([instance.pk])
 
 
