@@ -14,18 +14,25 @@ class ClientAction:
     url_name: str
     label: object
     allowed: Callable[[object], bool]
+    post: bool = False  # a download of personal data: a form with CSRF, never a link
 
 
 _ACTIONS: list[ClientAction] = []
 
 
-def register_client_action(url_name: str, label, allowed: Callable[[object], bool]) -> None:
-    _ACTIONS.append(ClientAction(url_name, label, allowed))
+def register_client_action(
+    url_name: str, label, allowed: Callable[[object], bool], *, post: bool = False
+) -> None:
+    _ACTIONS.append(ClientAction(url_name, label, allowed, post))
 
 
 def client_actions(client, user) -> list[dict]:
     return [
-        {"url": reverse(action.url_name, kwargs={"pk": client.pk}), "label": action.label}
+        {
+            "url": reverse(action.url_name, kwargs={"pk": client.pk}),
+            "label": action.label,
+            "post": action.post,
+        }
         for action in _ACTIONS
         if action.allowed(user)
     ]

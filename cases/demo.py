@@ -114,6 +114,8 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
             f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}"
         )
         _make_consultations(rng, made_clients, families, today, stdout)
+        past = _make_past_cases(today)
+        stdout.write(f"Demo cases past their retention period: {past}")
         derived.recompute()  # bulk writes bypass the signals that keep the report's data
 
 
@@ -265,3 +267,69 @@ def _make_consultations(rng, clients, families, today, stdout) -> None:
                 links.append(through(consultation_id=consultation.pk, user_id=rng.choice(staff).pk))
         through.objects.bulk_create(links, batch_size=5000)
         stdout.write(f"  FY{fy}: {len(created)} consultations")
+
+
+def _make_past_cases(today: dt.date, count: int = 12) -> int:
+    """Cases a center closed or lost contact with long ago, now past the retention period (5 years
+    by default), with their family and consultations: what 保存期間の満了 lists. Their own random
+    stream, so the rest of the demo stays as it was."""
+    rng = random.Random(7)
+    municipalities = list(Municipality.objects.exclude(jurisdiction=None).select_related("jurisdiction"))
+    reasons = list(ClosureReason.objects.all())
+    rows, spans = [], []
+    for n in range(1, count + 1):
+        surname, given = rng.choice(SURNAMES), rng.choice(MALE_NAMES)
+        municipality = rng.choice(municipalities)
+        registered = today - dt.timedelta(days=365 * 8 + rng.randint(0, 700))
+        ended = registered + dt.timedelta(days=rng.randint(90, 400))
+        status = ClientStatus.CLOSED if n % 3 else ClientStatus.SUSPENDED
+        client = Client(
+            case_number=f"D-9{n:03d}",
+            name=f"{surname[0]} {given[0]}",
+            kana=f"{surname[1]} {given[1]}",
+            sex=Sex.MALE,
+            birth_date=registered - dt.timedelta(days=365 * rng.randint(18, 45)),
+            municipality=municipality,
+            office=municipality.jurisdiction,
+            withdrawal_period=rng.choice(list(WithdrawalPeriod)),
+            status=status,
+            closed_on=ended,
+            closure_reason=rng.choice(reasons) if reasons and status == ClientStatus.CLOSED else None,
+            exit_route=ExitRoute.OTHER if status == ClientStatus.CLOSED else "",
+            registered_on=registered,
+        )
+        client.refresh_search_keys()
+        rows.append(client)
+        spans.append((registered, ended))
+    clients = bulk.create_many(Client, rows, reason=DEMO_REASON)
+    family = bulk.create_many(
+        FamilyMember,
+        [
+            FamilyMember(
+                client=c,
+                name=f"{c.name.split()[0]} {rng.choice(PARENT_NAMES)[0]}",
+                relationship=Relationship.MOTHER,
+                contact=f"080-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+            )
+            for c in clients
+        ],
+        reason=DEMO_REASON,
+    )
+    consultations = []
+    for client, mother, (start, end) in zip(clients, family, spans, strict=True):
+        for _ in range(rng.randint(2, 6)):
+            consultations.append(
+                Consultation(
+                    date=start + dt.timedelta(days=rng.randint(0, (end - start).days)),
+                    duration_minutes=rng.choice([15, 30, 60]),
+                    office=client.office,
+                    method=rng.choice([Method.PHONE, Method.VISIT]),
+                    consulter=Consulter.FAMILY,
+                    family_member=mother,
+                    client=client,
+                    municipality=client.municipality,
+                    content=rng.choice(CONTENTS),
+                )
+            )
+    bulk.create_many(Consultation, consultations, reason=DEMO_REASON)
+    return len(clients)

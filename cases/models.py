@@ -476,6 +476,11 @@ class Consultation(models.Model):
     record_number = models.CharField(_("記録番号"), max_length=50, unique=True, null=True, blank=True)
     archived_at = models.DateTimeField(_("アーカイブ日時"), null=True, blank=True)
     archive_reason = models.CharField(_("アーカイブの理由"), max_length=500, blank=True)
+    # db_default: rows written without the column (an app host of the previous release during an
+    # upgrade, bulk loads) still insert
+    restore_reason = models.CharField(
+        _("アーカイブから戻した理由"), max_length=500, blank=True, db_default=""
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -144,13 +144,8 @@ def consultation_archive(*, by: User, consultation: Consultation, reason: str) -
     consultation.archive_reason = reason.strip()
     history.record_by(consultation, by)
     consultation.save(update_fields=["archived_at", "archive_reason", "updated_at"])
-    audit(
-        AuditEvent.Action.ARCHIVE,
-        user=by,
-        target="consultation",
-        target_id=consultation.pk,
-        reason=reason.strip(),
-    )
+    # the reason stays in the record (which anonymisation scrubs), never in the audit log
+    audit(AuditEvent.Action.ARCHIVE, user=by, target="consultation", target_id=consultation.pk)
 
 
 @transaction.atomic
@@ -162,15 +157,10 @@ def consultation_restore(*, by: User, consultation: Consultation, reason: str) -
         raise ValidationError({"reason": _("戻す理由を入力してください。")})
     consultation.archived_at = None
     consultation.archive_reason = ""
+    consultation.restore_reason = reason.strip()
     history.record_by(consultation, by)
-    consultation.save(update_fields=["archived_at", "archive_reason", "updated_at"])
-    audit(
-        AuditEvent.Action.RESTORE,
-        user=by,
-        target="consultation",
-        target_id=consultation.pk,
-        reason=reason.strip(),
-    )
+    consultation.save(update_fields=["archived_at", "archive_reason", "restore_reason", "updated_at"])
+    audit(AuditEvent.Action.RESTORE, user=by, target="consultation", target_id=consultation.pk)
     return consultation
 
 

@@ -11,10 +11,14 @@ class CaseworkConfig(AppConfig):
 
     def ready(self):
         from cases.actions import register_client_action
+        from hikikomori.audit import register_targets
         from hikikomori.navigation import register_nav_item
         from hikikomori.scoping import can_read_cases
         from outreach.actions import register_day_action
 
+        register_targets(
+            {"assessment": _("アセスメント"), "support_plan": _("支援計画"), "case_meeting": _("ケース会議")}
+        )
         register_nav_item(45, "casework:meeting_list", _("ケース会議"), can_read_cases)
         register_client_action("casework:case_record", _("ケース記録票（印刷）"), can_read_cases)
         register_day_action(

@@ -10,7 +10,11 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("移行・一括登録")
 
     def ready(self):
+        from hikikomori.audit import register_targets
         from hikikomori.models import Role
         from hikikomori.navigation import register_nav_item
 
+        from .importing.kinds import LABELS
+
+        register_targets({"all_records": _("全記録"), **{kind: f"{label}" for kind, label in LABELS.items()}})
         register_nav_item(60, "exchange:import", _("一括登録"), lambda user: user.has_role(Role.SUPERVISOR))

@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import twofactor
+from .audit import target_label
 from .forms import JapaneseDateField
 from .models import AuditEvent, HealthArea, Membership, Municipality, Office, Region, Role, User
 
@@ -197,7 +198,7 @@ class TargetFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         targets = AuditEvent.objects.order_by("target").values_list("target", flat=True).distinct()
-        return [(t or "-", t or _("（なし）")) for t in targets]
+        return [(t or "-", target_label(t)) for t in targets]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -210,10 +211,14 @@ class TargetFilter(admin.SimpleListFilter):
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit log: visible to system admins, never editable."""
 
-    list_display = ["at", "user", "action", "target", "target_id", "ip_address"]
+    list_display = ["at", "user", "action", "target_name", "target_id", "ip_address"]
     list_filter = ["action", TargetFilter, ("at", admin.DateFieldListFilter), "user"]
     search_fields = ["target", "target_id", "user__username"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("対象"), ordering="target")
+    def target_name(self, obj):
+        return target_label(obj.target)
 
     def has_module_permission(self, request):
         return _is_system_admin(request)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 
@@ -60,8 +61,51 @@ def acting_user(request=None):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+# What an entry's details may hold: ids, counts, dates, codes, file names and the names of offices
+# and staff accounts. Never personal free text (reasons, notes, names of the people supported):
+# that lives in the records the entry points at, which anonymisation scrubs, so the log itself is
+# never edited (append-only for every database role).
+DETAIL_KEYS = frozenset(
+    {
+        *("form", "fields", "filters", "rows", "format", "kinds", "counts", "errors", "file", "sha256"),
+        *("to", "duplicate", "case_number", "start", "end", "cutoff", "label", "version", "replaces"),
+        *("fiscal_year", "as_of", "office", "office_id", "via", "goals", "reviewed", "clients"),
+        *("username", "step", "devices", "confirmed", "second_factor", "change", "changes"),
+        *("groups", "permissions", "added", "primary", "removed"),
+        *("is_superuser", "is_staff", "is_active", "two_factor_required"),
+    }
+)
+
+
+# What each entry is about, in Japanese (the log's 対象, the disclosure file). The core's own here;
+# each app registers its targets in its AppConfig.ready().
+_TARGETS: dict[str, str] = {}
+
+
+def register_targets(labels: dict[str, str]) -> None:
+    _TARGETS.update(labels)
+
+
+def target_labels() -> dict[str, str]:
+    return dict(_TARGETS)
+
+
+def target_label(target: str) -> str:
+    """対象 in Japanese: a registered target's name, a refused page's address, or 「（なし）」."""
+    if not target:
+        return str(_("（なし）"))
+    if target.startswith("/"):
+        return str(_("ページ %(path)s") % {"path": target})
+    return str(_TARGETS.get(target, target))
+
+
 def audit(action: str, *, user=None, target: str = "", target_id="", request=None, **detail) -> AuditEvent:
     """Record one event. Without an explicit user, the user of the request being served."""
+    unknown = set(detail) - DETAIL_KEYS
+    if unknown:
+        raise ValueError(f"audit details may not hold {sorted(unknown)} (no free text in the audit log)")
+    if target and not target.startswith("/") and target not in _TARGETS:
+        raise ValueError(f"audit target {target!r} has no Japanese label: register it (register_targets)")
     request = request or current_request()
     if user is None:
         user = acting_user(request)

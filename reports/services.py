@@ -57,7 +57,6 @@ def report_finalize(*, by: User, scope: Scope, reason: str = "") -> FinalizedRep
         target_id=finalized.pk,
         label=report.label,
         version=finalized.version,
-        reason=reason,
         replaces=previous.pk if previous else None,
     )
     return finalized

@@ -12,10 +12,22 @@ class RetentionConfig(AppConfig):
 
     def ready(self):
         from cases.actions import register_client_action
+        from hikikomori.audit import register_targets
         from hikikomori.models import Role
 
         from . import home  # noqa: F401  (registers the supervisor's panel)
 
+        register_targets(
+            {
+                "retention": _("保存期間の満了の一覧"),
+                "retention_policy": _("保存期間の設定"),
+                "disclosure": _("開示用ファイル"),
+                "reservations": _("市町村相談会の予約者名"),
+            }
+        )
         register_client_action(
-            "retention:disclosure", _("開示用ファイル（Excel）"), lambda user: user.has_role(Role.SUPERVISOR)
+            "retention:disclosure",
+            _("開示用ファイル（Excel）"),
+            lambda user: user.has_role(Role.SUPERVISOR),
+            post=True,
         )

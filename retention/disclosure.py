@@ -12,6 +12,7 @@ from cases.models import Client, Consultation, FamilyMember
 from cases.timeline import client_changes
 from casework.models import Assessment, CaseMeeting, SupportPlan
 from hikikomori import history
+from hikikomori.audit import target_label
 from hikikomori.exports import write_workbook
 from hikikomori.models import AuditEvent
 from outreach.models import Attendance, Reservation
@@ -282,19 +283,13 @@ def _access(ids, consultation_ids) -> list[list]:
         .select_related("user")
         .order_by("at", "pk")
     )
-    labels = {
-        "client": _("利用者"),
-        "consultation": _("相談記録"),
-        "assessment": _("アセスメント"),
-        "support_plan": _("支援計画"),
-    }
     for event in events:
         rows.append(
             [
                 _when(event.at),
                 str(event.user or _("システム")),
                 event.get_action_display(),
-                labels[event.target],
+                target_label(event.target),
             ]
         )
     return rows

@@ -1,8 +1,11 @@
 """Retention (保存期間): which records are past their period, and anonymisation once a supervisor
-has approved it. The only writer of anonymised data: live rows, their change history and the
-audit details are scrubbed together, in one transaction, and every figure of every report stays
+has approved it. The only writer of anonymised data: live rows and their change history are
+scrubbed together, in one transaction, and every figure of every report stays
 as it was (what the statistics read — dates, methods, offices, municipalities, sex, and a birth
-date reduced to the age groups and generation it was counted in — is kept)."""
+date reduced to the age groups and generation it was counted in — is kept).
+
+The audit log is never touched: it is append-only for every database role, and its entries hold
+no personal free text (they point at the records, which are scrubbed here)."""
 
 from __future__ import annotations
 
@@ -50,8 +53,6 @@ from .models import Candidate, RetentionPolicy
 
 ANONYMISED_NAME = "匿名化済み"
 ANONYMISED_FAMILY_NAME = "（匿名化済み）"
-# Audit details that name no person: which form, which fields, which office, record ids, counts.
-SAFE_AUDIT_KEYS = {"form", "fields", "to", "duplicate", "rows", "format", "second_factor", "via"}
 
 
 # --- which cases are past their period ------------------------------------------------------
@@ -134,7 +135,7 @@ def unregistered_reservations(cutoff: dt.date):
 def anonymous_texts(cutoff: dt.date):
     """Anonymous consultations up to `cutoff` that still hold free text."""
     return Consultation.objects.filter(client__isnull=True, date__lte=cutoff).filter(
-        ~Q(content="") | ~Q(agency="") | ~Q(archive_reason="")
+        ~Q(content="") | ~Q(agency="") | ~Q(archive_reason="") | ~Q(restore_reason="")
     )
 
 
@@ -348,15 +349,6 @@ def _counted_dates(person_ids: list[int], family_ids: list[int]) -> dict[int, se
     return days
 
 
-def _scrub_audit(target: str, ids: Iterable[int]) -> None:
-    """Keep who did what and when; drop the free text (reasons) an entry may carry."""
-    events = AuditEvent.objects.filter(target=target, target_id__in=[str(pk) for pk in ids])
-    for event in events.iterator(chunk_size=2000):
-        kept = {key: value for key, value in event.detail.items() if key in SAFE_AUDIT_KEYS}
-        if kept != event.detail:
-            AuditEvent.objects.filter(pk=event.pk).update(detail=kept | {"anonymised": True})
-
-
 def client_anonymise(*, client: Client, by: User, reason: str) -> str:
     """Remove everything that identifies a person and their family, everywhere it is stored;
     returns the new ケース番号."""
@@ -394,7 +386,7 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
     FamilyMember.history.filter(Q(id__in=family_ids) | Q(client_id__in=person_ids)).update(
         **family, history_change_reason=None
     )
-    texts = {"content": "", "agency": "", "archive_reason": "", "record_number": None}
+    texts = {"content": "", "agency": "", "archive_reason": "", "restore_reason": "", "record_number": None}
     Consultation.objects.filter(pk__in=consultation_ids).update(
         **texts, updated_at=now, version=F("version") + 1
     )
@@ -408,21 +400,10 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
     Reservation.objects.filter(pk__in=reservation_ids).update(name="")
     Reservation.history.filter(id__in=reservation_ids).update(name="", history_change_reason=None)
     ClientLog.objects.filter(client__in=person_ids).update(reason="", detail={})
-    casework_ids = _scrub_casework(person_ids)
-    _scrub_audit("client", person_ids)
-    _scrub_audit("consultation", consultation_ids)
-    _scrub_audit("assessment", casework_ids[Assessment])
-    _scrub_audit("support_plan", casework_ids[SupportPlan])
-    _scrub_audit("case_meeting", casework_ids[CaseMeeting])
+    _scrub_casework(person_ids)
+    # the approval's reason is kept with the client's log and the approved list entry
     ClientLog.objects.create(client=client, kind=ClientLog.Kind.ANONYMISED, by=by, reason=reason)
-    audit(
-        AuditEvent.Action.ANONYMISE,
-        user=by,
-        target="client",
-        target_id=client.pk,
-        case_number=number,
-        reason=reason,
-    )
+    audit(AuditEvent.Action.ANONYMISE, user=by, target="client", target_id=client.pk, case_number=number)
     return number
 
 
@@ -440,9 +421,8 @@ CASEWORK: list[tuple[Any, str]] = [
 ]
 
 
-def _scrub_casework(person_ids: list[int]) -> dict[type, list[int]]:
+def _scrub_casework(person_ids: list[int]) -> None:
     """Blank the free text of assessments, plans and reviews, live and in their history."""
-    found: dict[type, list[int]] = {}
     for model, path in CASEWORK:
         ids = list(
             model.objects.filter(**{f"{path}__in": person_ids}).values_list("pk", flat=True).distinct()
@@ -450,8 +430,6 @@ def _scrub_casework(person_ids: list[int]) -> dict[type, list[int]]:
         blank = dict.fromkeys(model.PERSONAL_TEXT, "")
         model.objects.filter(pk__in=ids).update(**blank)
         model.history.filter(id__in=ids).update(**blank, history_change_reason=None)
-        found[model] = ids
-    return found
 
 
 def reservations_clear(*, cutoff: dt.date) -> int:
@@ -465,10 +443,9 @@ def reservations_clear(*, cutoff: dt.date) -> int:
 
 def anonymous_texts_clear(*, cutoff: dt.date) -> int:
     ids = list(anonymous_texts(cutoff).values_list("pk", flat=True))
-    texts = {"content": "", "agency": "", "archive_reason": ""}
+    texts = {"content": "", "agency": "", "archive_reason": "", "restore_reason": ""}
     Consultation.objects.filter(pk__in=ids).update(**texts, version=F("version") + 1)
     Consultation.history.filter(id__in=ids).update(**texts, history_change_reason=None)
-    _scrub_audit("consultation", ids)
     if ids:
         audit(AuditEvent.Action.ANONYMISE, target="consultations", rows=len(ids), cutoff=cutoff.isoformat())
     return len(ids)

@@ -74,6 +74,7 @@ def relist(request):
     return redirect("retention:expired")
 
 
+@require_POST
 @require_role(Role.SUPERVISOR)
 def disclosure(request, pk):
     client = get_for_user(Client.objects.filter(merged_into__isnull=True), request.user, pk=pk)

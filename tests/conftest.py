@@ -1,7 +1,13 @@
 """Offices, personas and logged-in clients shared by every test."""
 
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 
 from hikikomori.models import Membership, Office, Role, User
@@ -136,3 +142,53 @@ def supervisor_client(supervisor):
 @pytest.fixture
 def admin_client_(admin_user):
     return logged_in(admin_user)
+
+
+GRANTS = Path(__file__).resolve().parents[1] / "deploy" / "postgresql" / "grants.sql"
+
+
+def run_grants(role: str) -> None:
+    """deploy/postgresql/grants.sql as the README runs it, for `role` on the test database."""
+    settings = connection.settings_dict
+    subprocess.run(
+        [
+            *("psql", "-v", "ON_ERROR_STOP=1", "-h", settings["HOST"] or "127.0.0.1"),
+            *("-p", str(settings["PORT"] or 5432), "-U", settings["USER"], "-d", settings["NAME"]),
+            *("-v", f"owner_role={settings['USER']}", "-v", f"app_role={role}"),
+            *("-v", f"dbname={settings['NAME']}", "-f", str(GRANTS)),
+        ],
+        check=True,
+        capture_output=True,
+        env=os.environ | {"PGPASSWORD": settings.get("PASSWORD") or ""},
+    )
+
+
+@pytest.fixture(scope="session")
+def application_role(django_db_setup, django_db_blocker):
+    """The production application role: created as roles.sql does, granted by grants.sql."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the production database roles are PostgreSQL's (CI runs it)")
+    role = f"hikikomori_app_{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT')
+        run_grants(role)
+    yield role
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute(f'DROP OWNED BY "{role}"')
+        cursor.execute(f'DROP ROLE "{role}"')
+
+
+@pytest.fixture
+def as_application_role(application_role):
+    """From here on, the test's database connection (the one the test client's requests use)
+    has the application role's rights and nothing more, as production's DATABASE_URL does."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{application_role}"')
+    yield application_role
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    except Exception:  # noqa: BLE001 - an aborted transaction is rolled back by the db fixture
+        pass

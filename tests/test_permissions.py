@@ -121,7 +121,7 @@ MATRIX: dict[str, Row] = {
     # retention
     "retention:expired": Row(SUPERVISOR_ONLY),
     "retention:relist": Row(everyone(405)),
-    "retention:disclosure": Row(SUPERVISOR_ONLY, kwargs=lambda w: {"pk": w["client"].pk}),
+    "retention:disclosure": Row(everyone(405), kwargs=lambda w: {"pk": w["client"].pk}),
 }
 
 # POST-only URLs: the same matrix for the action itself (an empty POST is refused by the
@@ -169,6 +169,7 @@ POST_MATRIX: dict[str, Row] = {
     "retention:relist": Row(everyone(403, supervisor=302)),
     "casework:decision_done": Row(CENTER_POST, kwargs=lambda w: {"pk": w["decision"].pk}),
     "retention:expired": Row(everyone(403, supervisor=400)),
+    "retention:disclosure": Row(SUPERVISOR_ONLY, kwargs=lambda w: {"pk": w["client"].pk}),
 }
 
 

@@ -101,7 +101,8 @@ def test_finalizing_asks_first_and_finalizing_again_needs_a_reason_and_keeps_eve
     assert read_sheet(open_workbook(bytes(first.workbook)), "相談延件数（月別）")["電話"]["合計"] == 1
     assert read_sheet(open_workbook(bytes(second.workbook)), "相談延件数（月別）")["電話"]["合計"] == 2
     events = AuditEvent.objects.filter(action="finalize").order_by("id")
-    assert [e.detail["version"] for e in events] == [1, 2] and events[1].detail["reason"] == second.reason
+    assert [e.detail["version"] for e in events] == [1, 2] and events[1].detail["replaces"] == first.pk
+    assert second.reason not in str(events[1].detail)  # the reason stays with the finalized version
     page = supervisor_client.get(URL, {"fy": "2024"}).content.decode()
     assert "第2版" in page and "第1版" in page and "7月の電話相談の入力漏れを追加" in page
     date = timezone.localtime(second.at).strftime("%Y-%m-%d")

@@ -1,7 +1,8 @@
 """Anonymisation removes the person and leaves the statistics alone.
 
-On the demo data (five fiscal years), a large share of the cases is anonymised through the
-service the approval screen calls. Every figure of every fiscal year's report — all offices and
+On the demo data (five fiscal years), connected as production's application role (grants.sql) on
+PostgreSQL, a supervisor makes the list of expired records and approves it on 保存期間の満了, and
+a large share of the other cases is anonymised through the service that screen calls. Every figure of every fiscal year's report — all offices and
 each office, read from the derived data and counted live, whole years and a year cut by an as-of
 date — is identical before and after; the derived data still equals a recomputation; no removed
 name, フリガナ, ケース番号, contact or text appears anywhere in the database (the `pg_dump` text on
@@ -28,13 +29,14 @@ from cases.models import Client, Consultation, FamilyMember
 from casework import services as casework
 from casework.models import Assessment, PlanGoal
 from hikikomori.fiscal import fiscal_year_of
-from hikikomori.models import Office, User
+from hikikomori.models import AuditEvent, Office, User
 from reports import derived
 from reports.models import FinalizedReport
 from reports.queries import Scope
 from reports.services import report_finalize
 from reports.tables import build_report, figures
 from retention import services
+from retention.models import Candidate
 from tests.conftest import logged_in
 
 
@@ -102,9 +104,17 @@ def _workbook_texts(content: bytes) -> set[str]:
     }
 
 
+def _as_application_role(request) -> None:
+    """On PostgreSQL, from here on with only the rights grants.sql gives the application."""
+    if connection.vendor == "postgresql":
+        request.getfixturevalue("as_application_role")
+
+
 @pytest.mark.django_db(transaction=True)
 @override_settings(DEBUG=True)
-def test_anonymising_most_cases_leaves_every_figure_of_every_year_unchanged(master_data, monkeypatch):
+def test_anonymising_most_cases_leaves_every_figure_of_every_year_unchanged(
+    master_data, monkeypatch, request
+):
     import cases.demo
 
     monkeypatch.setattr(cases.demo, "YEARLY_VOLUME", [500, 500, 500, 500, 500])
@@ -154,15 +164,35 @@ def test_anonymising_most_cases_leaves_every_figure_of_every_year_unchanged(mast
         report_finalize(by=supervisor, scope=Scope(fiscal_year=fy))
 
     before = _every_figure()
+    audit_before = list(AuditEvent.objects.order_by("pk").values())
+    expired = [item.client_id for item in services.expired_cases(timezone.localdate())]
     chosen = [c for c in Client.objects.filter(merged_into__isnull=True).order_by("pk") if c.pk % 3 != 0]
-    chosen += [clients[0], clients[4]]
+    chosen += [clients[0], clients[4], *Client.objects.filter(pk__in=expired)]
     chosen = list({c.pk: c for c in chosen}.values())
     removed = _identifying_values(chosen)
     kept_people = Client.objects.exclude(pk__in=[pk for c in chosen for pk in services.same_person_ids(c)])
     still_held = _identifying_values(kept_people)
 
-    for client in chosen:
+    _as_application_role(request)
+    page = http.post(reverse("retention:relist"), follow=True)
+    assert page.status_code == 200
+    listed = list(Candidate.objects.filter(decided_at__isnull=True))
+    assert {c.kind for c in listed} >= {Candidate.Kind.CASE, Candidate.Kind.ANONYMOUS_TEXT}
+    approved = http.post(
+        reverse("retention:expired"),
+        {"candidates": [c.pk for c in listed], "reason": "保存期間の満了（令和8年度）"},
+        follow=True,
+    )
+    assert approved.status_code == 200
+    assert "件の利用者を匿名化しました" in approved.content.decode()
+    assert not Candidate.objects.filter(decided_at__isnull=True).exists()
+    assert Client.objects.filter(pk__in=expired, anonymised_at__isnull=False).count() == len(expired)
+    for client in Client.objects.filter(pk__in=[c.pk for c in chosen], anonymised_at__isnull=True):
         services.client_anonymise(client=client, by=supervisor, reason="保存期間の満了")
+    # the audit log was only appended to: every entry written before is as it was
+    assert list(AuditEvent.objects.filter(pk__lte=audit_before[-1]["id"]).order_by("pk").values()) == (
+        audit_before
+    )
 
     assert len(chosen) > 150
     assert _every_figure() == before

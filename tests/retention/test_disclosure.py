@@ -49,7 +49,7 @@ def test_the_disclosure_file_holds_every_kind_of_record_and_who_viewed_it(center
 
     page = http.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
     assert "開示用ファイル（Excel）" in page
-    response = http.get(reverse("retention:disclosure", args=[client.pk]))
+    response = http.post(reverse("retention:disclosure", args=[client.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     sheets = _sheets(response)
@@ -84,7 +84,7 @@ def test_a_coordinator_is_not_offered_the_disclosure_file(center, coordinator):
     client = make_client(center)
     http = logged_in(coordinator)
     assert "開示用ファイル" not in http.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
-    assert http.get(reverse("retention:disclosure", args=[client.pk])).status_code == 403
+    assert http.post(reverse("retention:disclosure", args=[client.pk])).status_code == 403
 
 
 def test_a_merged_record_is_disclosed_with_the_record_it_was_merged_into(center, supervisor):
@@ -92,8 +92,8 @@ def test_a_merged_record_is_disclosed_with_the_record_it_was_merged_into(center,
     duplicate = make_client(center, "C-0002", "山田 太郎", "ヤマダ タロウ", notes="旧い登録")
     cases_services.client_merge(by=supervisor, survivor=survivor, duplicate=duplicate, reason="同一人物")
     http = logged_in(supervisor)
-    assert http.get(reverse("retention:disclosure", args=[duplicate.pk])).status_code == 404
-    profile = _texts(_sheets(http.get(reverse("retention:disclosure", args=[survivor.pk])))["利用者"])
+    assert http.post(reverse("retention:disclosure", args=[duplicate.pk])).status_code == 404
+    profile = _texts(_sheets(http.post(reverse("retention:disclosure", args=[survivor.pk])))["利用者"])
     assert "C-0002" in profile and "旧い登録" in profile
 
 
@@ -107,7 +107,44 @@ def test_the_change_history_names_the_reason_a_record_was_written(center, superv
         by=supervisor,
         reason="旧台帳からの移行",
     )
-    changes = _sheets(logged_in(supervisor).get(reverse("retention:disclosure", args=[client.pk])))[
+    changes = _sheets(logged_in(supervisor).post(reverse("retention:disclosure", args=[client.pk])))[
         "変更の記録"
     ]
     assert any(row[2] == "登録" and row[5] == "旧台帳からの移行" for row in changes[1:])
+
+
+def test_a_client_discussed_at_a_case_meeting_gets_the_file_with_the_meeting_named(
+    center, coordinator, supervisor
+):
+    """The disclosure file answered 500 for every client discussed at a ケース会議."""
+    from casework import services as casework
+
+    client = make_client(center)
+    meeting = casework.meeting_record(
+        by=coordinator,
+        office=center,
+        date=dt.date(2024, 6, 3),
+        kind="市町村主催",
+        staff=[coordinator],
+        clients=[client],
+        summary="通所先の候補を検討",
+    )
+    http = logged_in(supervisor)
+    http.get(reverse("casework:meeting_detail", args=[meeting.pk]))
+    response = http.post(reverse("retention:disclosure", args=[client.pk]))
+    assert response.status_code == 200
+    access = _sheets(response)["閲覧・操作の記録"]
+    assert any(row[3] == "ケース会議" for row in access[1:])
+
+
+def test_the_file_is_served_only_on_a_post_with_a_csrf_token(center, supervisor):
+    from django.test import Client as Browser
+
+    client = make_client(center)
+    http = logged_in(supervisor)
+    assert http.get(reverse("retention:disclosure", args=[client.pk])).status_code == 405
+    strict = Browser(enforce_csrf_checks=True)
+    strict.cookies = http.cookies
+    assert strict.post(reverse("retention:disclosure", args=[client.pk])).status_code == 403
+    page = http.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
+    assert f'<form method="post" action="{reverse("retention:disclosure", args=[client.pk])}"' in page
