@@ -74,6 +74,26 @@ def write_csv(rows: Iterable[Sequence], out) -> int:
     return count
 
 
+# Characters Excel refuses in a sheet's name, and their full-width look-alikes.
+SHEET_NAME_SWAPS = str.maketrans(
+    {"*": "＊", "?": "？", "/": "／", "\\": "＼", ":": "：", "[": "［", "]": "］"}
+)
+SHEET_NAME_LENGTH = 31
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A name Excel accepts for a sheet (no forbidden character, 31 characters at most, no leading
+    or trailing apostrophe), unique among `taken` regardless of case; added to `taken`."""
+    base = str(name).translate(SHEET_NAME_SWAPS).strip("'").strip() or "Sheet"
+    title, n = base[:SHEET_NAME_LENGTH], 1
+    while title.casefold() in taken:
+        n += 1
+        suffix = f"（{n}）"
+        title = base[: SHEET_NAME_LENGTH - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
+
+
 def write_xlsx(rows: Iterable[Sequence], out, title: str = "Sheet1") -> int:
     """Rows into a write-only workbook saved to `out` (a path or a binary file): openpyxl keeps
     written rows in a temporary file, so memory stays flat however many rows come; the header
@@ -86,8 +106,9 @@ def write_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]], out) -> int
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     count = 0
+    taken: set[str] = set()
     for title, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
+        sheet = workbook.create_sheet(sheet_title(title, taken))
         for index, row in enumerate(rows):
             cells = []
             for value in row:

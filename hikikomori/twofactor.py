@@ -62,12 +62,13 @@ def secret_of(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
-def _token_matches(device: TOTPDevice, token: str) -> bool:
+def _matching_step(device: TOTPDevice, token: str) -> int | None:
+    """The time step whose code `token` is (within the device's tolerance), or None."""
     try:
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        return totp.verify(int(token), device.tolerance)
+        return totp.t() if totp.verify(int(token), device.tolerance) else None
     except (ValueError, TypeError, binascii.Error):
-        return False
+        return None
 
 
 def current_device_accepts(user, token: str) -> bool:
@@ -91,9 +92,11 @@ def enrol(request, token: str, *, current_token: str = "") -> bool:
         )
         return False
     device = pending_device(request)
-    if not _token_matches(device, token):
+    used = _matching_step(device, token)
+    if used is None:
         return False
     TOTPDevice.objects.filter(user=user).delete()
+    device.last_t = used  # the code that confirmed the device cannot log in again
     device.confirmed = True
     device.save()
     del request.session[PENDING_KEY]

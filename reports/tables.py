@@ -278,7 +278,7 @@ def program_table(scope: Scope, label: str, program: str, sessions, participants
                 ratio(len(new), len(people)),
             ]
         )
-    return Table(program[:31], _title(label, program, scope), PROGRAM_HEADER, rows, notes=notes("D7"))
+    return Table(program, _title(label, program, scope), PROGRAM_HEADER, rows, notes=notes("D7"))
 
 
 def age_table(scope: Scope, label: str, programs: list[str], participants) -> Table:

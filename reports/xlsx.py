@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from hikikomori.exports import write_cell
+from hikikomori.exports import sheet_title, write_cell
 
 from .tables import Ratio, Report, Table
 
@@ -54,8 +54,9 @@ def render_workbook(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     looks: dict = {}
+    taken: set[str] = set()
     for table in report.tables:
-        _sheet(workbook, table, report.label, looks)
+        _sheet(workbook, table, report.label, looks, sheet_title(table.sheet, taken))
     workbook.properties.title = f"{report.label} 年次報告"
     workbook.properties.creator = "hikikomori"
     buffer = io.BytesIO()
@@ -84,8 +85,8 @@ def _value_style(
     looks[key] = copy(cell._style)
 
 
-def _sheet(workbook: Workbook, table: Table, label: str, looks: dict) -> None:
-    sheet = workbook.create_sheet(table.sheet[:31])
+def _sheet(workbook: Workbook, table: Table, label: str, looks: dict, title: str) -> None:
+    sheet = workbook.create_sheet(title)
     columns = len(table.header)
     write_cell(sheet, TITLE_ROW, 1, table.title).font = _font(14, bold=True)
     for col, header in enumerate(table.header, start=1):

@@ -128,3 +128,17 @@ def test_an_admin_resets_an_authenticator_and_its_owner_enrols_at_next_login(
     client = Client()
     client.post(reverse("login"), {"username": "coord", "password": PASSWORD})
     assert client.get(reverse("home")).url.startswith(reverse("two_factor_setup"))
+
+
+def test_the_code_that_confirmed_the_enrolment_cannot_log_in_again(supervisor):
+    enrolling = Client()
+    enrolling.post(reverse("login"), {"username": "super", "password": PASSWORD})
+    enrolling.get(reverse("two_factor_setup"))
+    code = pending_token(enrolling)
+    enrolling.post(reverse("two_factor_setup"), {"token": code})
+    assert TOTPDevice.objects.get(user=supervisor).confirmed
+    elsewhere = Client()  # someone who saw the code over the shoulder, within its 30 seconds
+    elsewhere.post(reverse("login"), {"username": "super", "password": PASSWORD})
+    response = elsewhere.post(reverse("two_factor_verify"), {"token": code})
+    assert elsewhere.get("/cases/clients/").url.startswith(reverse("two_factor_verify"))
+    assert "確認コードが正しくありません" in response.content.decode()

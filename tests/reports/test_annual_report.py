@@ -431,3 +431,30 @@ def test_a_residence_learnt_later_counts_for_earlier_consultations(center):
     table = report().table("居住地域別割合")
     assert table.cell("筑豊地域", column="電話（件数）") == 1
     assert table.cell("不明", column="電話（件数）") == 0
+
+
+def test_a_program_named_with_characters_excel_forbids_still_gets_its_own_sheet(center, supervisor_client):
+    """Program names are edited in 管理; `* ? / : [ ]` in one made the workbook answer 500."""
+    from django.urls import reverse
+
+    from outreach.models import Program
+
+    for name in ("就労準備[A]/B*", "就労準備[A]/B?", "ひきこもり家族教室：令和8年度の後期・毎月第二土曜日"):
+        Program.objects.create(name=name, participants=Program.Participants.choices[0][0])
+        make_session(center, "2024-05-14", program=name)
+    response = supervisor_client.get(reverse("reports:annual_download"), {"fy": "2024"})
+    assert response.status_code == 200
+    titles = open_workbook(response.content).sheetnames
+    assert "就労準備［A］／B＊" in titles and "就労準備［A］／B？" in titles
+    assert all(len(t) <= 31 and not set(t) & set("*?/\\:[]") for t in titles)
+    assert len({t.casefold() for t in titles}) == len(titles)
+
+
+def test_two_names_alike_in_their_first_31_characters_get_two_sheets():
+    from hikikomori.exports import sheet_title
+
+    taken: set[str] = set()
+    long = "あ" * 40
+    assert sheet_title(long + "い", taken) == "あ" * 31
+    assert sheet_title(long + "う", taken) == "あ" * 28 + "（2）"
+    assert sheet_title("'[:]'", taken) == "［：］"
