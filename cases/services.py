@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,12 +189,28 @@ def consultation_attach_client(*, by: User, consultation: Consultation, client: 
     return consultation
 
 
+def create_record(record, by: User | None):
+    """A new record through the door: the model's validation, its history row attributed to the
+    user, then the save. Two people saving the same unique value at the same instant both pass
+    validation; the one who loses the race at the database gets the same Japanese error the
+    validation gives (checked again once the winner has committed), never a 500."""
+    record.full_clean()
+    history.record_by(record, by)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        record.pk = None
+        record._state.adding = True
+        record.validate_unique()
+        record.validate_constraints()
+        raise  # not a uniqueness race: a real fault
+    return record
+
+
 @transaction.atomic
 def client_create(*, by: User, **fields) -> Client:
-    client = Client(**fields)
-    client.full_clean()
-    history.record_by(client, by)
-    client.save()
+    client = create_record(Client(**fields), by)
     audit(AuditEvent.Action.CREATE, user=by, target="client", target_id=client.pk)
     return client
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Client, refuse_anonymised
-from cases.services import save_with_version
+from cases.services import create_record, save_with_version
 from hikikomori import history
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Municipality, Office, User
@@ -32,19 +32,10 @@ from .models import (
 )
 
 
-def _create(record, by: User | None):
-    """A new record through the door: the model's validation, its history row attributed to
-    the user, then the save."""
-    record.full_clean()
-    history.record_by(record, by)
-    record.save()
-    return record
-
-
 @transaction.atomic
 def assessment_record(*, by: User, client: Client, **fields) -> Assessment:
     refuse_anonymised(client)
-    assessment = _create(Assessment(client=client, **fields), by)
+    assessment = create_record(Assessment(client=client, **fields), by)
     audit(AuditEvent.Action.CREATE, user=by, target="assessment", target_id=assessment.pk)
     return assessment
 
@@ -93,9 +84,9 @@ def plan_make(
     history.record_by(plan, by)
     plan.save()
     for values in goals:
-        _create(PlanGoal(plan=plan, **values), by)
+        create_record(PlanGoal(plan=plan, **values), by)
     for values in supports:
-        _create(PlannedSupport(plan=plan, **values), by)
+        create_record(PlannedSupport(plan=plan, **values), by)
     audit(AuditEvent.Action.CREATE, user=by, target="support_plan", target_id=plan.pk, goals=len(goals))
     return plan
 
@@ -120,10 +111,12 @@ def plan_review(
         raise ValidationError(_("すべての短期目標に結果を選んでください。"))
     if reviewed_on < plan.made_on:
         raise ValidationError({"reviewed_on": _("見直し日は計画の作成日より後にしてください。")})
-    review = _create(PlanReview(plan=plan, reviewed_on=reviewed_on, reviewed_by=by, comment=comment), by)
+    review = create_record(
+        PlanReview(plan=plan, reviewed_on=reviewed_on, reviewed_by=by, comment=comment), by
+    )
     for goal in goals:
         outcome, note = outcomes[goal.pk]
-        _create(GoalReview(review=review, goal=goal, outcome=outcome, comment=note), by)
+        create_record(GoalReview(review=review, goal=goal, outcome=outcome, comment=note), by)
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, reviewed=True)
     return review
 
@@ -180,9 +173,9 @@ def meeting_record(
     meeting.staff.set(staff or ([by] if by is not None else []))
     meeting.clients.set(clients)
     for values in externals:
-        _create(ExternalParticipant(meeting=meeting, **values), by)
+        create_record(ExternalParticipant(meeting=meeting, **values), by)
     for values in decisions:
-        _create(MeetingDecision(meeting=meeting, **values), by)
+        create_record(MeetingDecision(meeting=meeting, **values), by)
     if municipal_day is not None and by is not None and not municipal_day.case_conference:
         day_record_case_conference(by=by, day=municipal_day, notes="")
     audit(

@@ -1,8 +1,13 @@
 """Response hardening and the account policy every request passes through."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +17,7 @@ from django.utils.translation import gettext as _
 from .twofactor import pending_step
 
 AUTH_STARTED = "auth_started"
+logger = logging.getLogger(__name__)
 
 
 class NoStoreMiddleware:
@@ -60,3 +66,18 @@ class AccountPolicyMiddleware:
         if step == "password_change":
             return redirect(reverse(step))
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session which cannot be written after a save has committed never
+    turns that save into an error page: the user is still sent to the saved record (a retry
+    would otherwise store it twice). Only the session's refresh, and its messages, are lost."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, DatabaseError):
+            if request.method == "POST" and 300 <= response.status_code < 400:
+                logger.warning("session not saved after a committed POST to %s", request.path, exc_info=True)
+                return response
+            raise

@@ -273,3 +273,21 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.user or _("システム")
         return f"{timezone.localtime(self.at):%Y/%m/%d %H:%M} {who} {self.get_action_display()} {self.target}"
+
+
+class Submission(models.Model):
+    """A form's submission, claimed once (hikikomori.submissions): a copy sent again is sent
+    where the first went. A user's rows older than a day go at their next submission."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=200)
+    redirected_to = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("送信済みフォーム")
+        indexes = [models.Index(fields=["user", "at"], name="submission_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.token}"

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hikikomori.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "hikikomori.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "hikikomori.middleware.AccountPolicyMiddleware",
     "hikikomori.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last: it runs the view inside the transaction that claims the form's submission token
+    "hikikomori.submissions.OncePerSubmissionMiddleware",
 ]
 
 ROOT_URLCONF = "hikikomori.urls"
@@ -92,6 +94,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["hikikomori.templatetags.submissions"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

@@ -29,7 +29,9 @@ urlpatterns = [
     path("casework/", include("casework.urls")),
     path("retention/", include("retention.urls")),
     path("admin/", admin.site.urls),
+    path("health/ready", views.ready, name="ready"),
 ]
 
 handler400 = "hikikomori.views.bad_request"
 handler403 = "hikikomori.views.permission_denied"
+handler500 = "hikikomori.views.server_error"

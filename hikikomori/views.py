@@ -1,10 +1,21 @@
+import re
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from .audit import audit
 from .fiscal import fiscal_year_label, fiscal_year_of, japanese_date
 from .home import home_panels
 from .models import AuditEvent
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+RETRY_AFTER_SECONDS = 60
 
 
 def home(request):
@@ -28,6 +39,36 @@ def permission_denied(request, exception=None):
 
 
 def bad_request(request, exception=None):
-    """400 with the reason in Japanese where a form gave one."""
-    reason = str(exception) if exception is not None and str(exception).isprintable() else ""
+    """400 with the reason where a form gave one in Japanese (Django's own reasons are English
+    and meant for the log, not the user)."""
+    reason = str(exception) if exception is not None else ""
+    if not (reason.isprintable() and JAPANESE.search(reason)):
+        reason = ""
     return render(request, "400.html", {"reason": reason[:300]}, status=400)
+
+
+def server_error(request):
+    """500, or 503 with Retry-After while the database cannot be reached. Rendered without the
+    database and without the request's context (both may be what failed)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@login_not_required
+@never_cache
+def ready(request):
+    """Readiness for a load balancer or the proxy: 200 when the database answers, else 503.
+    Reads no session and writes nothing."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -44,6 +44,8 @@ MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "login": Row(dict.fromkeys(ROLES, 302) | {"anonymous": 200}),
     "logout": Row(dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN}),
+    # readiness for the load balancer: says only whether the database answers
+    "ready": Row(dict.fromkeys(ROLES, 200)),
     "admin:index": Row(dict.fromkeys(ROLES, 302) | {"admin": 200}),
     "two_factor_setup": Row(everyone(200)),
     "two_factor_verify": Row(everyone(200)),
@@ -209,7 +211,7 @@ def world(coordinator, center, chikuho):
     return records.world(coordinator=coordinator, center=center, chikuho=chikuho)
 
 
-PUBLIC = {"login"}  # the only page anyone may open without logging in
+PUBLIC = {"login", "ready"}  # the only pages anyone may open without logging in
 
 
 def test_nothing_is_reachable_without_logging_in():

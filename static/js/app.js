@@ -42,3 +42,50 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// A form is sent once: a second click while the first is on its way does nothing (the server
+// also stores one record per form, whatever arrives). Back on the page (back button), it can
+// be sent again.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+  if (form.dataset.sending) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sending = "1";
+  form.setAttribute("aria-busy", "true");
+});
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-sending]").forEach((form) => {
+    delete form.dataset.sending;
+    form.removeAttribute("aria-busy");
+  });
+});
+
+// A live update (an attendance tick) that fails says so in Japanese and puts the control back
+// as it is stored.
+function liveUpdateFailed(event, message) {
+  const control = event.detail.elt;
+  if (control && control.type === "checkbox") control.checked = !control.checked;
+  let box = document.getElementById("live-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "live-error";
+    box.className = "alert alert-danger";
+    box.setAttribute("role", "alert");
+    document.querySelector("main")?.prepend(box);
+  }
+  box.textContent = message;
+  if (control) control.focus();
+}
+document.addEventListener("htmx:sendError", (event) => {
+  liveUpdateFailed(event, "サーバーにつながらず、保存できませんでした。チェックは元に戻しました。通信を確かめて、もう一度操作してください。");
+});
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
+  const message = status === 403 || status === 404
+    ? "この操作はできません。ページを読み込み直してください。チェックは元に戻しました。"
+    : "保存できませんでした（サーバーの一時的な不具合）。チェックは元に戻しました。しばらくしてからもう一度操作してください。";
+  liveUpdateFailed(event, message);
+});

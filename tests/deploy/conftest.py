@@ -125,17 +125,25 @@ http {{
 
 @pytest.fixture(scope="session")
 def nginx(gunicorn, tmp_path_factory):
-    """deploy/nginx.conf as shipped, with only its two addresses moved to free loopback ports."""
+    with running_nginx(gunicorn, tmp_path_factory.mktemp("nginx")) as port:
+        yield port
+
+
+@contextmanager
+def running_nginx(upstream: int, folder: Path):
+    """deploy/nginx.conf as shipped, with only its two addresses moved to free loopback ports and
+    its error pages read from the checkout."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
         pytest.skip("nginx is not installed (`make test` installs it)")
-    folder = tmp_path_factory.mktemp("nginx")
     port = free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
-        "server 127.0.0.1:8000;", f"server 127.0.0.1:{gunicorn};"
+    site = (
+        site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
+        .replace("/usr/share/hikikomori/errors/", f"{ROOT / 'deploy' / 'errors'}/")
     )
     (folder / "site.conf").write_text(site)
     (folder / "nginx.conf").write_text(NGINX_MAIN.format(folder=folder))

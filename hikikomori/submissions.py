@@ -1,0 +1,79 @@
+"""One record per submission: a double click, a browser's retry after a timeout or a form sent
+again from the back button never stores twice.
+
+Every POST form carries a random token (`{% submission_token %}`, rendered with the form). The
+first request with a token claims it by inserting a row under a unique key, in the same
+transaction as everything the view writes; a second request with the same token waits on that
+key until the first has committed, then finds the claim and is sent where the first one went,
+told that its entry was already saved. A submission is kept only when its view redirected (the
+Post/Redirect/Get of a save); a refused form releases its token, so correcting and sending
+again works. Requests without a token (htmx toggles, API-like calls) are served as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Submission
+
+FIELD = "submission"
+KEPT = dt.timedelta(days=1)  # long enough for any retry or back button
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _token_of(request) -> str | None:
+    if request.method != "POST":
+        return None
+    try:
+        return uuid.UUID(str(request.POST.get(FIELD, ""))).hex
+    except ValueError:
+        return None
+
+
+class OncePerSubmissionMiddleware:
+    """Last in MIDDLEWARE: it runs the view itself, after every other check (CSRF, login,
+    second factor) has passed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        token = _token_of(request)
+        if token is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+            return None
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    Submission.objects.create(token=token, user=request.user, path=request.path[:200])
+            except IntegrityError:
+                return _already_saved(request, token)
+            response = view_func(request, *view_args, **view_kwargs)
+            if 300 <= response.status_code < 400 and response.has_header("Location"):
+                Submission.objects.filter(token=token).update(redirected_to=response["Location"][:500])
+                Submission.objects.filter(user=request.user, at__lt=timezone.now() - KEPT).delete()
+            else:  # nothing was saved (a refused form) or nothing to go back to: the token is free
+                Submission.objects.filter(token=token).delete()
+            return response
+
+
+def _already_saved(request, token: str):
+    claim = Submission.objects.filter(token=token, user=request.user).first()
+    if claim is None or not claim.redirected_to:
+        messages.warning(
+            request, _("同じ内容がすでに送信されています。保存されたかどうか、一覧で確かめてください。")
+        )
+        return redirect(request.path if request.method == "GET" else "home")
+    messages.info(request, _("この入力はすでに保存されています（二重に送信された分は保存していません）。"))
+    return redirect(claim.redirected_to)
