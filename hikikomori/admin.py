@@ -1,13 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from . import twofactor
+from . import access, twofactor
 from .audit import target_label
 from .forms import JapaneseDateField
 from .models import AuditEvent, HealthArea, Membership, Municipality, Office, Region, Role, User
@@ -118,12 +117,18 @@ class MembershipInline(admin.TabularInline):
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
-class AdminSetPasswordForm(AdminPasswordChangeForm):
-    """A password an admin sets must be changed by its owner at the next login."""
+class StaffCreationForm(forms.ModelForm):
+    """A new account without a password: an admin never chooses one. Its owner sets it through
+    the one-time link a supervisor receives when approving case access (hikikomori.access), or,
+    for an account without case access, one the admin issues (action below)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "email"]
 
     def save(self, commit=True):
         user = super().save(commit=False)
-        user.must_change_password = True
+        user.set_unusable_password()
         if commit:
             user.save()
         return user
@@ -136,9 +141,10 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
     of rights is audited with the acting admin (hikikomori.signals)."""
 
     inlines = [MembershipInline]
-    change_password_form = AdminSetPasswordForm
+    add_form = StaffCreationForm
+    add_fieldsets = [(None, {"fields": ["username", "last_name", "first_name", "email"]})]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         (_("氏名・連絡先"), {"fields": ["last_name", "first_name", "email"]}),
         (_("役割"), {"fields": ["is_active", "groups"]}),
         (
@@ -151,7 +157,7 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
         **RoleAdmin.formfield_overrides,
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
-    actions = ["reset_two_factor"]
+    actions = ["reset_two_factor", "issue_setup_link"]
     list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
     list_filter = ["is_active", "groups", "offices"]
 
@@ -161,10 +167,71 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
             fields += ["is_active", "groups"]  # another admin changes one's own rights
         return fields
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.must_change_password = True
-        super().save_model(request, obj, form, change)
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied(_("管理からはパスワードを設定できません。"))
+
+    def save_related(self, request, form, formsets, change):
+        """Roles that open case data are asked for, not given: a supervisor approves them."""
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        chosen = list(form.cleaned_data.get("groups", []))
+        asked = [g.name for g in chosen if g.name in access.CASE_ROLES and g.name not in before]
+        if "groups" in form.cleaned_data:
+            form.cleaned_data["groups"] = [g for g in chosen if g.name not in asked]
+        super().save_related(request, form, formsets, change)
+        for role in asked:
+            access.access_request(by=request.user, user=user, role=role)
+        if asked or getattr(self, "_asked_offices", False):
+            self.message_user(
+                request,
+                _(
+                    "役割・所属の追加は、センター担当者・管理職が承認すると有効になります（ホームに表示されます）。"
+                ),
+                messages.WARNING,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        """A new office membership is asked for, like a role; removals and the primary flag of
+        existing memberships take effect at once (taking access away needs no approval)."""
+        self._asked_offices = False
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            removed.delete()
+        for membership in instances:
+            if membership.pk is None:
+                access.access_request(
+                    by=request.user,
+                    user=form.instance,
+                    office=membership.office,
+                    is_primary=membership.is_primary,
+                )
+                self._asked_offices = True
+            else:
+                membership.save()
+
+    @admin.action(description=_("パスワード設定用リンクの発行（業務データを見られない職員のみ）"))
+    def issue_setup_link(self, request, queryset):
+        for user in queryset:
+            if access.has_case_access(user) or user.access_requests.filter(decided_at__isnull=True).exists():
+                self.message_user(
+                    request,
+                    _(
+                        "%(user)s は相談記録を見られる（または依頼中の）職員です。リンクはセンター担当者・管理職が発行します。"
+                    )
+                    % {"user": user},
+                    messages.ERROR,
+                )
+                continue
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            link = request.build_absolute_uri(access.setup_link(user))
+            self.message_user(
+                request,
+                _("%(user)s のパスワード設定用リンク（1回限り）: %(link)s") % {"user": user, "link": link},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("認証アプリのリセット（次回ログイン時に再登録）"))
     def reset_two_factor(self, request, queryset):

@@ -7,7 +7,10 @@ class HikikomoriConfig(AppConfig):
     verbose_name = _("組織・マスタ")
 
     def ready(self):
-        from . import signals  # noqa: F401  (audit entries for logins and permission changes)
+        from . import (
+            access,  # noqa: F401  (the supervisor's panel of access requests)
+            signals,  # noqa: F401  (audit entries for logins and permission changes)
+        )
         from .audit import register_targets
         from .models import Role
         from .navigation import register_nav_item

@@ -66,3 +66,7 @@ def search_text(request, *names: str) -> str:
     if not form.is_valid():
         raise BadRequest(" ".join(form.errors["q"]))
     return form.cleaned_data["q"]
+
+
+class AccessDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("承認")), ("refuse", _("却下"))])

@@ -291,3 +291,46 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.token}"
+
+
+class AccessRequest(models.Model):
+    """A grant of access to case data (a coordinator or supervisor role, an office) asked for in
+    管理. It takes effect only when a supervisor other than the one who asked approves it
+    (hikikomori.access): no single person both grants case access and knows the credentials."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="access_requests"
+    )
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices, blank=True)
+    office = models.ForeignKey(
+        Office, verbose_name=_("拠点"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_primary = models.BooleanField(_("主たる所属"), default=False)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("依頼した人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("依頼日時"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("判断した人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+    approved = models.BooleanField(_("承認"), null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("権限付与の依頼")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(role="") & models.Q(office__isnull=False))
+                | (~models.Q(role="") & models.Q(office__isnull=True)),
+                name="access_request_role_or_office",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.what}"
+
+    @property
+    def what(self) -> str:
+        if self.role:
+            return str(_("役割「%(role)s」") % {"role": Role(self.role).label})
+        return str(_("所属「%(office)s」") % {"office": self.office})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts, views
@@ -30,6 +30,14 @@ urlpatterns = [
     path("retention/", include("retention.urls")),
     path("admin/", admin.site.urls),
     path("health/ready", views.ready, name="ready"),
+    path("account/access/<int:pk>/decide/", views.access_decide, name="access_decide"),
+    path(
+        "account/setup/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_setup.html", success_url=reverse_lazy("login")
+        ),
+        name="password_setup",
+    ),
 ]
 
 handler400 = "hikikomori.views.bad_request"

@@ -1,18 +1,25 @@
 import re
 import sys
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from . import access
 from .audit import audit
 from .fiscal import fiscal_year_label, fiscal_year_of, japanese_date
+from .forms import AccessDecisionForm
 from .home import home_panels
-from .models import AuditEvent
+from .models import AuditEvent, Role
+from .scoping import require_role
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 RETRY_AFTER_SECONDS = 60
@@ -72,3 +79,28 @@ def ready(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_POST
+@require_role(Role.SUPERVISOR)
+def access_decide(request, pk):
+    form = AccessDecisionForm(request.POST)
+    item = get_object_or_404(access.pending_for(request.user), pk=pk)
+    if not form.is_valid():
+        return bad_request(request, ValidationError(_("承認か却下を選んでください。")))
+    link = access.access_decide(
+        by=request.user, request=item, approve=form.cleaned_data["decision"] == "approve"
+    )
+    if form.cleaned_data["decision"] != "approve":
+        messages.success(request, _("%(what)s の依頼を却下しました。") % {"what": item})
+    elif link:
+        messages.success(
+            request,
+            _(
+                "%(what)s を承認しました。本人に次のパスワード設定用リンク（1回限り）を直接渡してください: %(link)s"
+            )
+            % {"what": item, "link": request.build_absolute_uri(link)},
+        )
+    else:
+        messages.success(request, _("%(what)s を承認しました。") % {"what": item})
+    return redirect("home")

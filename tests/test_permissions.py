@@ -46,6 +46,9 @@ MATRIX: dict[str, Row] = {
     "logout": Row(dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN}),
     # readiness for the load balancer: says only whether the database answers
     "ready": Row(dict.fromkeys(ROLES, 200)),
+    # a one-time link to set one's own password: a wrong link says so, to anyone
+    "password_setup": Row(dict.fromkeys(ROLES, 200), kwargs=lambda w: {"uidb64": "MQ", "token": "x-y"}),
+    "access_decide": Row(everyone(405), kwargs=lambda w: {"pk": 1}),
     "admin:index": Row(dict.fromkeys(ROLES, 302) | {"admin": 200}),
     "two_factor_setup": Row(everyone(200)),
     "two_factor_verify": Row(everyone(200)),
@@ -172,6 +175,8 @@ POST_MATRIX: dict[str, Row] = {
     "casework:decision_done": Row(CENTER_POST, kwargs=lambda w: {"pk": w["decision"].pk}),
     "retention:expired": Row(everyone(403, supervisor=400)),
     "retention:disclosure": Row(SUPERVISOR_ONLY, kwargs=lambda w: {"pk": w["client"].pk}),
+    # no request to decide: 404 to supervisors, 403 to the rest
+    "access_decide": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
 }
 
 
@@ -211,7 +216,7 @@ def world(coordinator, center, chikuho):
     return records.world(coordinator=coordinator, center=center, chikuho=chikuho)
 
 
-PUBLIC = {"login", "ready"}  # the only pages anyone may open without logging in
+PUBLIC = {"login", "ready", "password_setup"}  # the only pages anyone may open without logging in
 
 
 def test_nothing_is_reachable_without_logging_in():

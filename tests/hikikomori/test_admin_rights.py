@@ -87,11 +87,11 @@ def test_deactivation_and_role_changes_in_admin_are_audited_with_the_admin(
     assert deactivated.user == admin_user and deactivated.detail["is_active"] == [True, False]
     roles = AuditEvent.objects.filter(target="permissions", target_id=str(coordinator.pk), id__gt=before)
     assert roles.exists() and all(event.user == admin_user for event in roles)
-    assert Membership.objects.filter(user=coordinator, office=chikuho).exists()
-    membership = AuditEvent.objects.get(
-        target="membership", target_id=str(coordinator.pk), detail__added=True, id__gt=before
-    )
-    assert membership.user == admin_user
+    # the new office and the supervisor role are asked for, not given (a supervisor approves)
+    assert not Membership.objects.filter(user=coordinator, office=chikuho).exists()
+    assert not coordinator.groups.filter(name=Role.SUPERVISOR).exists()
+    asked = AuditEvent.objects.filter(target_id=str(coordinator.pk), detail__change="access_requested")
+    assert asked.count() == 2 and all(event.user == admin_user for event in asked)
 
 
 def test_staff_and_superuser_flags_and_permissions_are_audited_wherever_they_change(coordinator):
