@@ -38,6 +38,7 @@ def pages_of(role: str, records: dict) -> list[str]:
             or "export" in name
             or "download" in name
             or "disclosure" in name
+            or name == "ready"  # plain text for a load balancer, not a page
             or name in FRAGMENTS
         ):
             continue
