@@ -7,7 +7,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("種類"), choices=[(k, f"{label}（{k}）") for k, label in LABELS.items()])
+    kind = forms.ChoiceField(label=_("種類"), choices=list(LABELS.items()))
     file = forms.FileField(label=_("ファイル（.csv または .xlsx）"))
 
     def clean_file(self):

@@ -38,6 +38,13 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y/%m/%d %H:%M} {self.kind} {self.file_name}"
 
+    @property
+    def kind_label(self) -> str:
+        """種類 in Japanese (利用者, 相談記録, …), as the import page names it."""
+        from .importing.kinds import LABELS
+
+        return LABELS.get(self.kind, self.kind)
+
 
 class PendingImportQuerySet(models.QuerySet):
     def expired(self):

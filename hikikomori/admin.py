@@ -134,6 +134,23 @@ class StaffCreationForm(forms.ModelForm):
         return user
 
 
+def role_label(group) -> str:
+    """A role (auth group) by its Japanese name."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("役割")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return list(Role.choices)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(groups__name=value) if value in Role.values else queryset
+
+
 @admin.register(User)
 class UserAdmin(RoleAdmin, DjangoUserAdmin):
     """Staff accounts. Rights come from roles (groups) only: no superuser flag, no per-user
@@ -159,7 +176,13 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
     }
     actions = ["reset_two_factor", "issue_setup_link"]
     list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
-    list_filter = ["is_active", "groups", "offices"]
+    list_filter = ["is_active", RoleFilter, "offices"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            field.label_from_instance = role_label
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -245,9 +268,7 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
 
     @admin.display(description=_("役割"))
     def role_names(self, obj):
-        return "、".join(
-            str(Role(g.name).label) if g.name in Role.values else g.name for g in obj.groups.all()
-        )
+        return "、".join(role_label(g) for g in obj.groups.all())
 
     @admin.display(description=_("所属拠点"))
     def office_names(self, obj):

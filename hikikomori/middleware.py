@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -69,15 +69,26 @@ class AccountPolicyMiddleware:
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's, except that a session which cannot be written after a save has committed never
-    turns that save into an error page: the user is still sent to the saved record (a retry
-    would otherwise store it twice). Only the session's refresh, and its messages, are lost."""
+    """Django's, except that a database fault while writing the session (Django reports it as
+    "session deleted", a 400 asking to try again) never turns an answer already computed into an
+    error: a committed save still sends the user to the saved record (a retry would store it
+    twice), a page still shows. Only the session's refresh, and its messages, are lost. A session
+    really deleted meanwhile (a logout elsewhere) still answers 400."""
 
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
-        except (SessionInterrupted, DatabaseError):
-            if request.method == "POST" and 300 <= response.status_code < 400:
-                logger.warning("session not saved after a committed POST to %s", request.path, exc_info=True)
-                return response
-            raise
+        except (SessionInterrupted, DatabaseError) as error:
+            committed = request.method == "POST" and 300 <= response.status_code < 400
+            if not (committed or _database_fault(error)):
+                raise
+            logger.warning("session not saved (database fault) for %s %s", request.method, request.path)
+            return response
+
+
+def _database_fault(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, DatabaseError) and not isinstance(error, IntegrityError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

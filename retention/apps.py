@@ -15,7 +15,7 @@ class RetentionConfig(AppConfig):
         from hikikomori.audit import register_targets
         from hikikomori.models import Role
 
-        from . import home  # noqa: F401  (registers the supervisor's panel)
+        from . import demo, home  # noqa: F401  (registers the supervisor's panel and the demo's later states)
 
         register_targets(
             {

@@ -188,3 +188,15 @@ def test_a_save_is_never_reported_as_failed_when_the_session_cannot_be_written_a
     response = coordinator_client.post(CONSULTATION, fields)
     assert response.status_code == 302
     assert Consultation.objects.count() == 1  # stored, and the user is sent on as after any save
+
+
+def test_a_page_still_shows_when_only_the_session_refresh_fails(coordinator_client, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    def broken_save(self, must_create=False):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(SessionStore, "save", broken_save)
+    response = coordinator_client.get(reverse("cases:client_list"))
+    assert response.status_code == 200  # Django answered 400 「もう一度お試しください」 here
