@@ -34,3 +34,30 @@ def test_ticking_participants_updates_the_count(page, coordinator, center):
     page.get_by_label("山田 太郎").uncheck()
     expect(page.locator("#attendance-count")).to_have_text("1")
     assert list(Attendance.objects.filter(session=session).values_list("client", flat=True)) == [newcomer.pk]
+
+
+def test_a_tick_that_cannot_be_saved_says_so_and_goes_back(page, coordinator, center):
+    """A failed live update (server error, dropped connection) is announced in Japanese and the
+    box shows what is stored again."""
+    make_client(center, case_number="C-0001", name="山田 太郎", kana="ヤマダ タロウ")
+    session = make_session(center, "2024-05-28")
+    log_in(page, "coord", PASSWORD)
+    page.goto(f"/outreach/sessions/{session.pk}/")
+    page.get_by_placeholder("氏名・フリガナ・ケース番号で探して追加").fill("やまだ")
+    box = page.get_by_label("山田 太郎")
+
+    page.route("**/attendance/", lambda route: route.fulfill(status=500, body="Server Error (500)"))
+    box.check()
+    expect(page.get_by_role("alert")).to_contain_text("保存できませんでした")
+    expect(box).not_to_be_checked()
+
+    page.route("**/attendance/", lambda route: route.abort())
+    box.check()
+    expect(page.get_by_role("alert")).to_contain_text("サーバーにつながらず")
+    expect(box).not_to_be_checked()
+    assert not Attendance.objects.filter(session=session).exists()
+
+    page.unroute("**/attendance/")
+    box.check()
+    expect(page.locator("#attendance-count")).to_have_text("1")
+    assert Attendance.objects.filter(session=session).count() == 1
