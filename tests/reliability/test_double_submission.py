@@ -200,3 +200,28 @@ def test_a_page_still_shows_when_only_the_session_refresh_fails(coordinator_clie
     monkeypatch.setattr(SessionStore, "save", broken_save)
     response = coordinator_client.get(reverse("cases:client_list"))
     assert response.status_code == 200  # Django answered 400 「もう一度お試しください」 here
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_finalize_stores_one_version(live_server, center):
+    """確定 sent twice at once: one version, and the second click is not told to give a reason."""
+    needs_postgresql()
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from reports.models import FinalizedReport
+
+    user = make_user("livesuper", roles=[Role.SUPERVISOR], offices=[center])
+    device = TOTPDevice.objects.create(
+        user=user, name="phone", key="31323334353637383930" * 2, confirmed=True
+    )
+    browser = _logged_in_browser(live_server, "livesuper")
+    browser.post_form(
+        reverse("two_factor_verify"), {"token": f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"}
+    )
+    url = reverse("reports:annual_finalize") + "?fy=2024"
+    _, page = browser.request("GET", url)
+    fields = {"fy": "2024", "reason": ""} | _page_tokens(page)
+    answers = _at_once(browser, reverse("reports:annual_finalize"), fields)
+    assert [status for status, _ in answers] == [302, 302], answers
+    assert FinalizedReport.objects.count() == 1
