@@ -161,7 +161,7 @@ def test_anonymising_most_cases_leaves_every_figure_of_every_year_unchanged(
     for client in clients[:5]:
         assert http.get(reverse("cases:client_detail", args=[client.pk])).status_code == 200
     for fy in (current - 2, current - 1):
-        report_finalize(by=supervisor, scope=Scope(fiscal_year=fy))
+        report_finalize(by=supervisor, scope=Scope(fiscal_year=fy), reason="再確定")
 
     before = _every_figure()
     audit_before = list(AuditEvent.objects.order_by("pk").values())
