@@ -162,6 +162,7 @@ def _make_clients(rng: random.Random, count: int, today: dt.date) -> list[Client
         client.refresh_search_keys()
         rows.append(client)
     _exits(rows)
+    _workers(rows)
     return bulk.create_many(Client, rows, reason=DEMO_REASON)
 
 
@@ -174,6 +175,25 @@ def _exits(clients: list[Client]) -> None:
             client.exit_route = rng.choices(list(ExitRoute), weights=[40, 25, 10, 15, 10])[0]
             if client.exit_route == ExitRoute.REFERRAL and destinations:
                 client.exit_destination = rng.choice(destinations)
+
+
+def _workers(clients: list[Client]) -> None:
+    """主担当 (and, for about a fifth, 副担当) among the staff who may carry each office's clients;
+    closed cases keep the worker who carried them. Its own random stream."""
+    from hikikomori.scoping import workers_for
+
+    rng = random.Random(41)
+    by_office: dict[int, list[User]] = {}
+    for client in clients:
+        if client.office_id not in by_office:
+            by_office[client.office_id] = list(workers_for(client.office_id).order_by("pk"))
+        workers = by_office[client.office_id]
+        if not workers:
+            continue
+        client.primary_worker = rng.choice(workers)
+        others = [w for w in workers if w.pk != client.primary_worker.pk]
+        if others and rng.random() < 0.2:
+            client.secondary_worker = rng.choice(others)
 
 
 def _make_families(rng: random.Random, clients: list[Client]) -> dict[int, list[FamilyMember]]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from hikikomori.fiscal import fiscal_year_of, recent_fiscal_years
 from hikikomori.forms import JapaneseDateField, StaffSingleChoiceField
 from hikikomori.models import Municipality, Office, User
-from hikikomori.scoping import visible_offices
+from hikikomori.scoping import visible_offices, workers_visible_to
 
 from .models import AgeGroup, Client, ClientStatus, Consultation, Consulter, Method
 
@@ -39,6 +39,10 @@ class ClientFilter(django_filters.FilterSet):
         label=_("年代"), choices=AgeGroup.choices, method="filter_age_group"
     )
     dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant", widget=YesNoAll())
+    worker = StaffFilter(label=_("担当（主・副）"), queryset=User.objects.none(), method="filter_worker")
+    unassigned = django_filters.BooleanFilter(
+        label=_("担当者なし"), method="filter_unassigned", widget=YesNoAll()
+    )
     registered_from = JapaneseDateFilter(
         label=_("登録日（から）"), field_name="registered_on", lookup_expr="gte"
     )
@@ -70,6 +74,8 @@ class ClientFilter(django_filters.FilterSet):
             "municipality",
             "age_group",
             "dormant",
+            "worker",
+            "unassigned",
             "registered_from",
             "registered_to",
         ]
@@ -77,6 +83,17 @@ class ClientFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["office"].queryset = visible_offices(user)
+        self.filters["worker"].queryset = workers_visible_to(user)
+
+    def filter_worker(self, queryset, name, value):
+        return queryset.filter(Q(primary_worker=value) | Q(secondary_worker=value)) if value else queryset
+
+    def filter_unassigned(self, queryset, name, value):
+        """担当者なし: no 主担当, or one who has left (deactivated) and was not replaced yet."""
+        if value is None:
+            return queryset
+        unassigned = Q(primary_worker__isnull=True) | Q(primary_worker__is_active=False)
+        return queryset.filter(unassigned) if value else queryset.exclude(unassigned)
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)

@@ -4,9 +4,15 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hikikomori.forms import JapaneseDateField, StaffChoiceField
+from hikikomori.forms import JapaneseDateField, StaffChoiceField, StaffSingleChoiceField
 from hikikomori.models import Municipality, Office, User
-from hikikomori.scoping import default_office, offices_for_recording, scope, visible_offices
+from hikikomori.scoping import (
+    default_office,
+    offices_for_recording,
+    scope,
+    visible_offices,
+    workers_visible_to,
+)
 
 from .models import (
     Client,
@@ -218,21 +224,30 @@ class ClientForm(forms.ModelForm):
             "referral_route",
             "withdrawal_period",
             "registered_on",
+            "primary_worker",
+            "secondary_worker",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3, "maxlength": NOTES_MAX})}
+        field_classes = {"primary_worker": StaffSingleChoiceField, "secondary_worker": StaffSingleChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices_for_recording(user)
         self.fields["referral_route"].queryset = ReferralRoute.objects.filter(is_active=True)
         self.fields["case_number"].widget.attrs["data-autofocus"] = "true"
+        workers = workers_visible_to(user)
+        for name in ("primary_worker", "secondary_worker"):
+            self.fields[name].queryset = workers
+        self.fields["primary_worker"].help_text = _("この利用者を主に担当する職員です。")
         if not self.instance.pk:
             from .services import next_case_number
 
             office = default_office(user)
             self.fields["registered_on"].initial = timezone.localdate()
             self.fields["office"].initial = office
+            if workers.filter(pk=user.pk).exists():
+                self.fields["primary_worker"].initial = user.pk
             suggestion = next_case_number(office) if office else ""
             if suggestion:
                 self.fields["case_number"].initial = suggestion
@@ -323,3 +338,29 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500})
     )
+
+
+class HandOverForm(forms.Form):
+    """引継ぎ: which of the listed clients, to whom, and why (required)."""
+
+    clients = forms.TypedMultipleChoiceField(
+        label=_("引き継ぐ利用者"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("引き継ぐ利用者を選んでください。"),
+            "invalid_choice": _("選んだ利用者は一覧にありません。一覧を読み込み直してください。"),
+        },
+    )
+    to = StaffSingleChoiceField(label=_("新しい主担当"), queryset=User.objects.none())
+    memo = forms.CharField(
+        label=_("引継ぎメモ"),
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTES_MAX}),
+        error_messages={"required": _("引継ぎメモを入力してください。")},
+    )
+
+    def __init__(self, *args, user, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clients"].choices = choices
+        self.fields["to"].queryset = workers_visible_to(user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hikikomori.fiscal import age_on, fiscal_year_range
-from hikikomori.models import Municipality, Office
+from hikikomori.models import Municipality, Office, User
 
 from .text import normalize_name
 from .validators import (
@@ -244,6 +244,18 @@ class Client(models.Model):
         related_name="+",
     )
     registered_on = models.DateField(_("登録日"), default=timezone.localdate, validators=[not_in_the_future])
+    # 主担当 and 副担当: who carries the case (hikikomori.scoping.workers_for decides who may).
+    primary_worker = models.ForeignKey(
+        User,
+        verbose_name=_("主担当"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+    )
+    secondary_worker = models.ForeignKey(
+        User, verbose_name=_("副担当"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     notes = models.TextField(_("備考"), blank=True, validators=[notes_length])
     merged_into = models.ForeignKey(
         "self",
@@ -319,6 +331,49 @@ class Client(models.Model):
             raise ValidationError(
                 {"exit_destination": _("終結後のつなぎ先は、行き先が「つなぎ先」のときだけ記録できます。")}
             )
+        self.clean_workers()
+
+    def clean_workers(self) -> None:
+        """主担当 and 副担当 are staff who may see the client: of its office, or supervisors."""
+        from hikikomori.scoping import workers_for
+
+        errors = {}
+        changed = self.changed_workers()
+        for field, message in (
+            (
+                "primary_worker",
+                _("主担当は、担当拠点の職員（またはセンター担当者・管理職）から選んでください。"),
+            ),
+            (
+                "secondary_worker",
+                _("副担当は、担当拠点の職員（またはセンター担当者・管理職）から選んでください。"),
+            ),
+        ):
+            worker_id = getattr(self, f"{field}_id")
+            if (
+                worker_id
+                and field in changed
+                and not workers_for(self.office_id).filter(pk=worker_id).exists()
+            ):
+                errors[field] = message
+        if self.secondary_worker_id and self.secondary_worker_id == self.primary_worker_id:
+            errors["secondary_worker"] = _("副担当には主担当と別の職員を選んでください。")
+        if errors:
+            raise ValidationError(errors)
+
+    def changed_workers(self) -> set[str]:
+        """The worker fields set anew (a worker deactivated later stays recorded until handed over)."""
+        fields = {"primary_worker", "secondary_worker"}
+        if self._state.adding or self.pk is None:
+            return fields
+        stored = (
+            Client.objects.filter(pk=self.pk)
+            .values("primary_worker_id", "secondary_worker_id", "office_id")
+            .first()
+        )
+        if stored is None or stored["office_id"] != self.office_id:
+            return fields
+        return {f for f in fields if stored[f"{f}_id"] != getattr(self, f"{f}_id")}
 
     @property
     def is_active(self) -> bool:
@@ -572,6 +627,7 @@ class ClientLog(models.Model):
         LINKED = "linked", _("匿名相談の紐づけ")
         ARCHIVED = "archived", _("アーカイブ")
         ANONYMISED = "anonymised", _("保存期間満了による匿名化")
+        HANDED_OVER = "handed_over", _("担当の引継ぎ")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="logs")
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hikikomori import bulk, history
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Office, User
+from hikikomori.scoping import workers_for
 from reports import derived
 
 from .models import (
@@ -296,8 +297,14 @@ def client_transfer(*, by: User, client: Client, office: Office, reason: str = "
         raise ValidationError({"office": _("現在と同じ拠点です。")})
     previous = client.office
     client.office = office
+    # a worker who may not see the new office's clients hands the case over (担当者なし until then)
+    eligible = set(workers_for(office).values_list("pk", flat=True))
+    if client.primary_worker_id not in eligible:
+        client.primary_worker = None
+    if client.secondary_worker_id not in eligible:
+        client.secondary_worker = None
     history.record_by(client, by)
-    save_with_version(client, client.version, ["office"])
+    save_with_version(client, client.version, ["office", "primary_worker", "secondary_worker"])
     ClientLog.objects.create(
         client=client,
         kind=ClientLog.Kind.TRANSFERRED,
@@ -538,3 +545,48 @@ def families_import(
     """An import's family members, validated by its plan, with change history."""
     bulk.create_many(FamilyMember, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(FamilyMember, updates, fields, by=by, reason=IMPORT_REASON)
+
+
+@transaction.atomic
+def clients_hand_over(*, by: User, clients: Iterable[Client], to: User, memo: str) -> int:
+    """引継ぎ: `to` becomes 主担当 of every client in one step (staff rotate in April), with a
+    required memo kept in each client's log and history. Every client must be one `to` may
+    carry; nothing changes otherwise. Returns how many changed hands."""
+    memo = (memo or "").strip()
+    if not memo:
+        raise ValidationError({"memo": _("引継ぎメモを入力してください。")})
+    clients = list(Client.objects.select_for_update().filter(pk__in=[c.pk for c in clients]).order_by("pk"))
+    eligible = {}
+    for client in clients:
+        refuse_anonymised(client)
+        if client.office_id not in eligible:
+            eligible[client.office_id] = set(workers_for(client.office_id).values_list("pk", flat=True))
+    outside = [c.case_number for c in clients if to.pk not in eligible[c.office_id]]
+    if outside:
+        raise ValidationError(
+            {"to": _("%(name)s さんは次の利用者を担当できません（担当拠点の職員ではありません）: %(numbers)s")
+             % {"name": to.display_name, "numbers": "、".join(outside[:10])}}
+        )  # fmt: skip
+    changed = 0
+    for client in clients:
+        if client.primary_worker_id == to.pk:
+            continue
+        previous = client.primary_worker
+        client.primary_worker = to
+        if client.secondary_worker_id == to.pk:
+            client.secondary_worker = previous if previous and previous.is_active else None
+        client._change_reason = _("担当の引継ぎ")
+        history.record_by(client, by)
+        save_with_version(client, client.version, ["primary_worker", "secondary_worker"])
+        ClientLog.objects.create(
+            client=client,
+            kind=ClientLog.Kind.HANDED_OVER,
+            by=by,
+            reason=memo,
+            detail={"from": previous.display_name if previous else "", "to": to.display_name},
+        )
+        audit(
+            AuditEvent.Action.UPDATE, user=by, target="client", target_id=client.pk, fields=["primary_worker"]
+        )
+        changed += 1
+    return changed

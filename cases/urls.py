@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clients, consultations
+from .views import clients, consultations, handover
 
 app_name = "cases"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("clients/new/", clients.client_create, name="client_create"),
     path("clients/suggest/", clients.client_suggest, name="client_suggest"),
     path("clients/duplicates/", clients.client_duplicates, name="client_duplicates"),
+    path("clients/hand-over/", handover.hand_over, name="hand_over"),
     path("clients/merge/", clients.client_merge, name="client_merge"),
     path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),

@@ -24,4 +24,4 @@ class CaseworkConfig(AppConfig):
         register_day_action(
             "casework:meeting_create", _("ケース会議を記録（参加者・検討した利用者・決定事項）")
         )
-        from . import demo, home, supervision, timeline  # noqa: F401  (register demo data, the home panel, timeline entries)
+        from . import caseload, demo, home, supervision, timeline  # noqa: F401  (register demo data, the home panel, timeline entries)

@@ -190,6 +190,24 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
             fields += ["is_active", "groups"]  # another admin changes one's own rights
         return fields
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and not obj.is_active and "is_active" in form.changed_data:
+            carried = obj.primary_clients.filter(
+                merged_into__isnull=True, anonymised_at__isnull=True
+            ).exclude(status="終結")
+            count = carried.count()
+            if count:
+                self.message_user(
+                    request,
+                    _(
+                        "%(user)s さんは %(count)s人の利用者の主担当です。引継ぎが済むまで「担当者なし」と表示されます"
+                        "（利用者 → 引継ぎ）。"
+                    )
+                    % {"user": obj.display_name, "count": count},
+                    messages.WARNING,
+                )
+
     def user_change_password(self, request, id, form_url=""):
         raise PermissionDenied(_("管理からはパスワードを設定できません。"))
 

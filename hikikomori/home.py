@@ -15,4 +15,6 @@ def register_panel(func: Callable) -> Callable:
 
 
 def home_panels(user, today) -> list[dict]:
-    return [panel for func in _PANELS if (panel := func(user, today)) is not None]
+    """The panels for this user, those with a lower `order` first (50 by default)."""
+    panels = [panel for func in _PANELS if (panel := func(user, today)) is not None]
+    return sorted(panels, key=lambda panel: panel.get("order", 50))

@@ -48,6 +48,37 @@ def offices_for_recording(user: User, current: Office | None = None) -> QuerySet
     return Office.objects.filter(condition)
 
 
+def workers_for(office: Office | int | None) -> QuerySet[User]:
+    """Who may carry a client of `office` (主担当・副担当): active coordinators and supervisors who
+    belong to that office, and supervisors of any office (they see every office)."""
+    from django.db.models import Q
+
+    if office is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__name__in=[Role.COORDINATOR, Role.SUPERVISOR], memberships__office=office)
+            | Q(groups__name=Role.SUPERVISOR, memberships__isnull=False)
+        )
+        .distinct()
+    )
+
+
+def workers_visible_to(user: User) -> QuerySet[User]:
+    """Staff who may carry the clients this user sees (主担当・副担当 choices, the 担当 filter):
+    active coordinators and supervisors of the user's offices, in name order."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__office__in=visible_offices(user),
+            groups__name__in=[Role.COORDINATOR, Role.SUPERVISOR],
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def default_office(user: User) -> Office | None:
     """Where the user records by default: the primary office, or the first of theirs that is open."""
     offices = offices_for_recording(user)

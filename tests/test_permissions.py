@@ -59,6 +59,7 @@ MATRIX: dict[str, Row] = {
     "cases:client_suggest": Row(CASE_ROLES_ONLY, query="?client=やまだ"),
     "cases:family_options": Row(CASE_ROLES_ONLY, query="?client=C-0001"),
     "cases:client_duplicates": Row(CASE_ROLES_ONLY),
+    "cases:hand_over": Row(SUPERVISOR_ONLY),
     "cases:client_merge": Row(
         CENTER_RECORD, query=lambda w: f"?survivor={w['client'].pk}&duplicate={w['twin'].pk}"
     ),
@@ -177,6 +178,8 @@ POST_MATRIX: dict[str, Row] = {
     "retention:disclosure": Row(SUPERVISOR_ONLY, kwargs=lambda w: {"pk": w["client"].pk}),
     # no request to decide: 404 to supervisors, 403 to the rest
     "access_decide": Row(everyone(403, supervisor=404), kwargs=lambda w: {"pk": 999999}),
+    # nothing chosen: refused on the page itself
+    "cases:hand_over": Row(everyone(403, supervisor=400)),
 }
 
 

@@ -47,7 +47,7 @@ def client_list(request):
     # the last consultation of every row it skips.
     page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     shown = Client.objects.filter(pk__in=list(page.object_list)).with_last_contact()
-    by_id = {c.pk: c for c in shown.select_related("office", "municipality")}
+    by_id = {c.pk: c for c in shown.select_related("office", "municipality", "primary_worker")}
     page.object_list = [by_id[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -66,6 +66,7 @@ def client_list(request):
             "query": query.urlencode(),
             "dormant_ids": dormant_ids,
             "today": today,
+            "can_hand_over": request.user.has_role(Role.SUPERVISOR),
         },
     )
 
@@ -148,7 +149,14 @@ def client_detail(request, pk):
         return redirect("cases:client_detail", pk=merged.merged_into_id)
     client = get_for_user(
         Client.objects.current()
-        .select_related("office", "municipality__region", "referral_route", "closure_reason")
+        .select_related(
+            "office",
+            "municipality__region",
+            "referral_route",
+            "closure_reason",
+            "primary_worker",
+            "secondary_worker",
+        )
         .prefetch_related(Prefetch("family", queryset=family)),
         request.user,
         pk=pk,
