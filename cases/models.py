@@ -337,6 +337,8 @@ class Client(models.Model):
         """主担当 and 副担当 are staff who may see the client: of its office, or supervisors."""
         from hikikomori.scoping import workers_for
 
+        if not (self.primary_worker_id or self.secondary_worker_id):
+            return
         errors = {}
         changed = self.changed_workers()
         for field, message in (
@@ -362,18 +364,22 @@ class Client(models.Model):
             raise ValidationError(errors)
 
     def changed_workers(self) -> set[str]:
-        """The worker fields set anew (a worker deactivated later stays recorded until handed over)."""
+        """The worker fields set anew since the record was read (a worker deactivated later stays
+        recorded until the case is handed over)."""
         fields = {"primary_worker", "secondary_worker"}
-        if self._state.adding or self.pk is None:
+        loaded = getattr(self, "_loaded_workers", None)
+        if self._state.adding or loaded is None or loaded["office_id"] != self.office_id:
             return fields
-        stored = (
-            Client.objects.filter(pk=self.pk)
-            .values("primary_worker_id", "secondary_worker_id", "office_id")
-            .first()
-        )
-        if stored is None or stored["office_id"] != self.office_id:
-            return fields
-        return {f for f in fields if stored[f"{f}_id"] != getattr(self, f"{f}_id")}
+        return {f for f in fields if loaded[f"{f}_id"] != getattr(self, f"{f}_id")}
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        record = super().from_db(db, field_names, values, **kwargs)
+        record._loaded_workers = {
+            name: record.__dict__.get(name)
+            for name in ("primary_worker_id", "secondary_worker_id", "office_id")
+        }
+        return record
 
     @property
     def is_active(self) -> bool:

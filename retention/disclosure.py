@@ -34,7 +34,15 @@ def _records(client: Client):
     """The client's record and every record merged into it (the same person)."""
     return (
         Client.objects.filter(pk__in=same_person_ids(client))
-        .select_related("office", "municipality", "referral_route", "closure_reason", "merged_into")
+        .select_related(
+            "office",
+            "municipality",
+            "referral_route",
+            "closure_reason",
+            "merged_into",
+            "primary_worker",
+            "secondary_worker",
+        )
         .order_by("pk")
     )
 
@@ -50,6 +58,8 @@ def _profile(records) -> list[list]:
             [_("生年月日"), _date(record.birth_date)],
             [_("居住市町村"), str(record.municipality or "")],
             [_("担当拠点"), str(record.office)],
+            [_("主担当"), record.primary_worker.display_name if record.primary_worker else ""],
+            [_("副担当"), record.secondary_worker.display_name if record.secondary_worker else ""],
             [_("相談経路"), str(record.referral_route or "")],
             [_("ひきこもり期間"), record.get_withdrawal_period_display()],
             [_("状態"), record.get_status_display()],

@@ -61,15 +61,19 @@ def export_rows(kind: str) -> Iterator[list]:
 def _clients():
     rows = (
         Client.objects.current()
-        .select_related("municipality", "office", "referral_route", "closure_reason", "exit_destination")
+        .select_related(
+            "municipality", "office", "referral_route", "closure_reason", "exit_destination",
+            "primary_worker", "secondary_worker",
+        )
         .order_by("case_number")
-    )
+    )  # fmt: skip
     for c in rows.iterator(chunk_size=CHUNK):
         yield [
             c.case_number, c.name, c.kana, c.sex, _d(c.birth_date), _name(c.municipality), c.office.name,
             _name(c.referral_route, "label"), c.withdrawal_period, _d(c.registered_on),
             c.status, _d(c.closed_on), _name(c.closure_reason, "label"), c.exit_route,
             _name(c.exit_destination, "label"), c.notes,
+            _name(c.primary_worker, "username"), _name(c.secondary_worker, "username"),
         ]  # fmt: skip
 
 

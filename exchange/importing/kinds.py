@@ -72,6 +72,8 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "終結後の行き先": False,
         "終結後のつなぎ先": False,
         "備考": False,
+        "主担当": False,
+        "副担当": False,
     },
     "families": {"ケース番号": True, "氏名": True, "続柄": True, "生年月日": False, "連絡先": False},
     "consultations": {
@@ -264,6 +266,8 @@ CLIENT_COLUMNS = {
     "exit_route": "終結後の行き先",
     "exit_destination": "終結後のつなぎ先",
     "notes": "備考",
+    "primary_worker": "主担当",
+    "secondary_worker": "副担当",
 }
 
 
@@ -280,6 +284,7 @@ def plan_clients(table: Table, by: User | None) -> Plan:
         _by_name(ReferralDestination, "label"),
     )
     statuses = {status.value: status.value for status in ClientStatus}
+    staff = staff_lookup()
     numbers = [
         normalize_case_number(v[positions["ケース番号"]])
         for _, v in table.rows
@@ -328,6 +333,8 @@ def plan_clients(table: Table, by: User | None) -> Plan:
                 "終結後のつなぎ先", destinations, hint="つなぎ先の一覧にありません（管理画面で追加できます）"
             ),
             "notes": row.text("備考", max_length=2000),
+            "primary_worker": row.choice("主担当", staff, hint="職員の一覧にありません"),
+            "secondary_worker": row.choice("副担当", staff, hint="職員の一覧にありません"),
         }
         if number in seen:
             row.error("ケース番号", number, f"{seen[number]}行目と重複しています")
@@ -359,6 +366,7 @@ def plan_clients(table: Table, by: User | None) -> Plan:
             continue
         try:  # the model's own rules, as the screens apply them
             _validate(client)
+            client.clean_workers()
         except ValidationError as exc:
             rule_errors(row, exc, CLIENT_COLUMNS)
             continue

@@ -159,3 +159,46 @@ def test_deactivating_a_worker_warns_how_many_cases_they_carry(admin_client_, ce
     data.pop("is_active")
     response = admin_client_.post(url, data, follow=True)
     assert "2人の利用者の主担当です" in response.content.decode()
+
+
+def test_an_import_carries_the_workers_and_refuses_one_of_another_office(
+    tmp_path, coordinator, satellite_coordinator, center
+):
+    from tests.exchange.importing import import_file
+
+    header = ["ケース番号", "氏名", "担当拠点", "主担当", "副担当"]
+    code, _, err = import_file(
+        tmp_path, "clients", [header, ["C-0500", "山田 一郎", center.name, "sat", ""]], name="bad.csv"
+    )
+    assert code == 1 and "主担当" in err and "担当拠点の職員" in err
+    assert not Client.objects.filter(case_number="C-0500").exists()
+    code, _, err = import_file(
+        tmp_path, "clients", [header, ["C-0500", "山田 一郎", center.name, "coord", ""]], name="good.csv"
+    )
+    assert code == 0, err
+    assert Client.objects.get(case_number="C-0500").primary_worker == coordinator
+
+
+def test_the_export_names_the_workers_for_the_round_trip(coordinator, supervisor, center):
+    from exchange.importing.exporting import export_rows
+
+    make_client(center, primary_worker=coordinator, secondary_worker=supervisor)
+    header, row = list(export_rows("clients"))[:2]
+    assert row[header.index("主担当")] == "coord" and row[header.index("副担当")] == "super"
+
+
+def test_the_case_record_and_the_disclosure_file_name_the_workers(
+    supervisor_client, coordinator, supervisor, center
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = make_client(center, primary_worker=coordinator, secondary_worker=supervisor)
+    record = supervisor_client.get(reverse("casework:case_record", args=[client.pk])).content.decode()
+    assert "主担当" in record and coordinator.display_name in record and supervisor.display_name in record
+    book = load_workbook(
+        io.BytesIO(supervisor_client.post(reverse("retention:disclosure", args=[client.pk])).content)
+    )
+    profile = {row[0]: row[1] for row in book["利用者"].iter_rows(values_only=True) if row[0]}
+    assert profile["主担当"] == coordinator.display_name and profile["副担当"] == supervisor.display_name
