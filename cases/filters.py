@@ -40,6 +40,7 @@ class ClientFilter(django_filters.FilterSet):
     )
     dormant = django_filters.BooleanFilter(label=_("長期未接触"), method="filter_dormant", widget=YesNoAll())
     worker = StaffFilter(label=_("担当（主・副）"), queryset=User.objects.none(), method="filter_worker")
+    primary_worker = StaffFilter(label=_("主担当"), queryset=User.objects.none())
     unassigned = django_filters.BooleanFilter(
         label=_("担当者なし"), method="filter_unassigned", widget=YesNoAll()
     )
@@ -75,6 +76,7 @@ class ClientFilter(django_filters.FilterSet):
             "age_group",
             "dormant",
             "worker",
+            "primary_worker",
             "unassigned",
             "registered_from",
             "registered_to",
@@ -84,15 +86,19 @@ class ClientFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["office"].queryset = visible_offices(user)
         self.filters["worker"].queryset = workers_visible_to(user)
+        self.filters["primary_worker"].queryset = workers_visible_to(user)
 
     def filter_worker(self, queryset, name, value):
         return queryset.filter(Q(primary_worker=value) | Q(secondary_worker=value)) if value else queryset
 
     def filter_unassigned(self, queryset, name, value):
-        """担当者なし: no 主担当, or one who has left (deactivated) and was not replaced yet."""
+        """担当者なし: a case not closed without a 主担当, or whose 主担当 has left (deactivated)
+        and was not replaced yet."""
         if value is None:
             return queryset
-        unassigned = Q(primary_worker__isnull=True) | Q(primary_worker__is_active=False)
+        unassigned = (Q(primary_worker__isnull=True) | Q(primary_worker__is_active=False)) & ~Q(
+            status=ClientStatus.CLOSED
+        )
         return queryset.filter(unassigned) if value else queryset.exclude(unassigned)
 
     def filter_text(self, queryset, name, value):

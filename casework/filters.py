@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.filters import JapaneseDateFilter, YesNoAll
-from hikikomori.models import Office
+from cases.filters import JapaneseDateFilter, StaffFilter, YesNoAll
+from hikikomori.models import Office, User
 
 from .models import CaseMeeting, MeetingKind, SupportPlan
 
@@ -32,10 +32,13 @@ class ReviewFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("見直し日を過ぎたものだけ"), method="filter_overdue", widget=YesNoAll()
     )
+    primary_worker = StaffFilter(
+        field_name="client__primary_worker", queryset=User.objects.none(), label=_("主担当")
+    )
 
     class Meta:
         model = SupportPlan
-        fields = ["office", "overdue"]
+        fields = ["office", "overdue", "primary_worker"]
 
     def filter_overdue(self, queryset, name, value):
         late = Q(next_review_on__lt=timezone.localdate())

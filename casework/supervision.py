@@ -31,6 +31,7 @@ def _link(name: str, **params) -> str:
 
 OFFICE_COLUMNS = [
     _("支援中"),
+    _("担当者なし"),
     _("今月の相談"),
     _("前年同月"),
     _("長期未接触"),
@@ -39,6 +40,8 @@ OFFICE_COLUMNS = [
     _("今年度の新規登録"),
 ]
 STAFF_COLUMNS = [_("今月の相談"), _("前年同月"), _("次回予定の期限切れ")]
+# 担当件数: the 支援中 cases each worker carries as 主担当, and what needs their attention.
+CASELOAD_COLUMNS = [_("担当中（主担当）"), _("長期未接触"), _("見直しの期限切れ"), _("今年度の新規")]
 
 
 def _dates(span: tuple[dt.date, dt.date]) -> dict:
@@ -73,6 +76,12 @@ def office_figures(user, today: dt.date) -> list[dict]:
         client__merged_into__isnull=True, client__archived_at__isnull=True, client__anonymised_at__isnull=True
     )
     active = _by(clients.filter(status=ClientStatus.ACTIVE), "office")
+    unassigned = _by(
+        clients.exclude(status=ClientStatus.CLOSED).filter(
+            Q(primary_worker__isnull=True) | Q(primary_worker__is_active=False)
+        ),
+        "office",
+    )
     dormant = _by(clients.dormant(today), "office")
     new = _by(clients.filter(registered_on__gte=fy_start, registered_on__lte=today), "office")
     reviews = _by(plans.filter(next_review_on__lt=today), "client__office")
@@ -82,6 +91,7 @@ def office_figures(user, today: dt.date) -> list[dict]:
         o = office.pk
         figures = [
             (active.get(o, 0), _link("cases:client_list", office=o, status=ClientStatus.ACTIVE)),
+            (unassigned.get(o, 0), _link("cases:client_list", office=o, unassigned="true")),
             *[
                 (counts.get(o, 0), _link("cases:consultation_list", office=o, **filters))
                 for counts, filters in consultations[:2]
@@ -106,8 +116,41 @@ def office_figures(user, today: dt.date) -> list[dict]:
     return rows
 
 
+def caseload_figures(user, today: dt.date):
+    """Per worker: 支援中 cases carried as 主担当, of them 長期未接触 and plans past their review,
+    and those registered this fiscal year. Returns `cells(worker_id)`: counts with the lists
+    they count."""
+    fy_start = fiscal_year_range(fiscal_year_of(today))[0]
+    carried = scope(Client.objects.current(), user).filter(status=ClientStatus.ACTIVE)
+    plans = scope(SupportPlan.objects.current(), user, CLIENT_OFFICE).filter(
+        client__merged_into__isnull=True, client__archived_at__isnull=True, client__anonymised_at__isnull=True
+    )
+    counts = [
+        _by(carried, "primary_worker"),
+        _by(carried.dormant(today), "primary_worker"),
+        _by(plans.filter(next_review_on__lt=today), "client__primary_worker"),
+        _by(carried.filter(registered_on__gte=fy_start, registered_on__lte=today), "primary_worker"),
+    ]
+    active = {"status": ClientStatus.ACTIVE}
+    this_year = {"registered_from": f"{fy_start:%Y-%m-%d}", "registered_to": f"{today:%Y-%m-%d}"}
+
+    def cells(worker: int) -> list[tuple[int, str]]:
+        return [
+            (counts[0].get(worker, 0), _link("cases:client_list", primary_worker=worker, **active)),
+            (counts[1].get(worker, 0), _link("cases:client_list", primary_worker=worker, dormant="true")),
+            (counts[2].get(worker, 0), _link("casework:review_list", primary_worker=worker, overdue="true")),
+            (
+                counts[3].get(worker, 0),
+                _link("cases:client_list", primary_worker=worker, **active, **this_year),
+            ),
+        ]
+
+    return cells
+
+
 def staff_figures(user, today: dt.date) -> list[dict]:
     consultations = _consultation_figures(user, today, "staff")
+    caseloads = caseload_figures(user, today)
     staff = (
         User.objects.filter(is_active=True, memberships__office__in=visible_offices(user))
         .filter(Q(groups__name=Role.COORDINATOR) | Q(groups__name=Role.SUPERVISOR))
@@ -118,10 +161,16 @@ def staff_figures(user, today: dt.date) -> list[dict]:
         {
             "staff": member,
             "cells": _cells(
-                STAFF_COLUMNS,
+                [*STAFF_COLUMNS, *CASELOAD_COLUMNS],
                 [
-                    (counts.get(member.pk, 0), _link("cases:consultation_list", staff=member.pk, **filters))
-                    for counts, filters in consultations
+                    *[
+                        (
+                            counts.get(member.pk, 0),
+                            _link("cases:consultation_list", staff=member.pk, **filters),
+                        )
+                        for counts, filters in consultations
+                    ],
+                    *caseloads(member.pk),
                 ],
             ),
         }
@@ -167,6 +216,6 @@ def supervision(user, today):
         "staff": staff_figures(user, today),
         "trend": trend(user, today),
         "office_columns": OFFICE_COLUMNS,
-        "staff_columns": STAFF_COLUMNS,
+        "staff_columns": [*STAFF_COLUMNS, *CASELOAD_COLUMNS],
         "this_month": today.replace(day=1),
     }

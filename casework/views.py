@@ -12,7 +12,7 @@ from cases.models import Client
 from cases.views.editing import save_edit
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent
-from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices
+from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices, workers_visible_to
 from hikikomori.web import add_form_errors
 
 from . import services
@@ -194,6 +194,7 @@ def review_list(request):
     )
     filterset = ReviewFilter(request.GET or None, queryset=plans.select_related("client__office", "made_by"))
     filterset.filters["office"].queryset = visible_offices(request.user)
+    filterset.filters["primary_worker"].queryset = workers_visible_to(request.user)
     valid = not filterset.is_bound or filterset.form.is_valid()
     rows = filterset.qs if valid else plans.none()
     page = Paginator(rows.order_by("next_review_on", "pk"), 50).get_page(request.GET.get("page"))

@@ -20,9 +20,10 @@ TOTAL = re.compile(r'id="total-count">([\d,]+)<')
 
 def _world(center, chikuho, coordinator, satellite_coordinator):
     long_ago = TODAY - dt.timedelta(days=400)
-    quiet = make_client(center, "C-0001", registered_on=long_ago)
+    quiet = make_client(center, "C-0001", registered_on=long_ago, primary_worker=coordinator)
     make_consultation(center, long_ago, "電話", quiet, staff=[coordinator])
-    busy = make_client(center, "C-0002", "山田 次郎", registered_on=TODAY)
+    busy = make_client(center, "C-0002", "山田 次郎", registered_on=TODAY, primary_worker=coordinator)
+    make_client(center, "C-0003", "担当 なし", registered_on=long_ago, status="中断", closed_on=TODAY)
     make_consultation(center, TODAY, "来所", busy, staff=[coordinator])
     make_consultation(
         center, TODAY, "電話", busy, staff=[coordinator], follow_up_on=TODAY - dt.timedelta(days=2)
@@ -46,7 +47,7 @@ def test_every_number_on_a_supervisors_home_equals_the_list_it_links_to(
     http = logged_in(supervisor)
     home = http.get(reverse("home")).content.decode()
     links = [(html.unescape(url), int(count)) for url, count in LINK.findall(home)]
-    assert len(links) >= 3 * 7 + 3  # three offices × seven numbers, and the staff
+    assert len(links) >= 3 * 8 + 7  # three offices × eight numbers, and the staff
     assert sum(count for _, count in links) > 0
     for url, count in links:
         page = http.get(url)
@@ -59,7 +60,10 @@ def test_every_number_on_a_supervisors_home_equals_the_list_it_links_to(
     center_row = [
         count for url, count in links if f"office={center.pk}&" in url or url.endswith(f"office={center.pk}")
     ]
-    assert center_row == [2, 2, 1, 1, 1, 1, 1]
+    assert center_row == [2, 1, 2, 1, 1, 1, 1, 1]
+    # the coordinator's caseload: two cases, one long without contact, one review late, one new
+    caseload = [count for url, count in links if f"primary_worker={coordinator.pk}" in url]
+    assert caseload == [2, 1, 1, 1]
     assert "相談件数の推移（12か月）" in home
 
 
