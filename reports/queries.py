@@ -29,7 +29,7 @@ from django.db.models import (
 
 from cases.models import INTERVIEW_METHODS, Consultation, Method, age_group
 from hikikomori.fiscal import fiscal_year_range, months_between
-from hikikomori.models import Municipality, Office
+from hikikomori.models import Municipality, Office, User
 from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
 
 from . import stored
@@ -65,6 +65,9 @@ DEFINITIONS = {
     "D12": "普及啓発・研修：その年度に実施した研修会・会議・講話の回数と、所属区分別に記録した参加人数の合計。",
     "D13": "終結の状況：終結日がその年度（集計基準日まで）にあり、いまも終結している登録利用者を、終結後の行き先で数えます"
     "（行き先の記録がなければ不明）。つなぎ先はその内訳も。拠点で絞るときは利用者の担当拠点で数えます。",
+    "D14": "担当者別の担当件数：年度末（集計基準日、年度の途中なら今日）の時点で支援中だった登録利用者を、その時点の"
+    "主担当・副担当で数えます（変更の記録から求めるため、その後の引継ぎ・終結・匿名化で変わりません）。"
+    "担当者なしは主担当が記録されていなかった人。拠点で絞るときはその時点の担当拠点で数えます。",
     "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
     "合計は実施した市町村の数。実績の予約数・相談件数は各回の合計。",
 }
@@ -453,3 +456,54 @@ def closure_counts(scope: Scope) -> dict[tuple[str, str | None], int]:
         clients.values("exit_route", agency=F("exit_destination__label")).annotate(n=Count("id")).order_by()
     )
     return {(row["exit_route"], row["agency"]): row["n"] for row in rows}
+
+
+def caseload_counts(scope: Scope) -> tuple[list[dict], int]:
+    """D14: per member of staff, the registered clients 支援中 at the end of the year (or the as-of
+    date, or today) they carried as 主担当 and as 副担当, read from each client's change history as
+    it stood then; and how many had no 主担当. One aggregate query, and one for the names."""
+    from django.utils import timezone
+
+    from cases.models import Client, ClientStatus
+
+    day = min(scope.end, timezone.localdate())
+    cutoff = dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    history = Client.history.model.objects
+    latest = (
+        history.filter(history_date__lt=cutoff).values("id").annotate(last=Max("history_id")).values("last")
+    )
+    then = (
+        history.filter(history_id__in=latest)
+        .exclude(history_type="-")
+        .filter(
+            status=ClientStatus.ACTIVE,
+            merged_into__isnull=True,
+            archived_at__isnull=True,
+            registered_on__lte=day,
+        )
+    )
+    if scope.office:
+        then = then.filter(office=scope.office)
+    primary: Counter = Counter()
+    secondary: Counter = Counter()
+    for first, second, n in (
+        then.values_list("primary_worker", "secondary_worker").annotate(n=Count("history_id")).order_by()
+    ):
+        primary[first] += n
+        if second is not None:
+            secondary[second] += n
+    unassigned = primary.pop(None, 0)
+    staff = User.objects.filter(pk__in=set(primary) | set(secondary)).order_by(
+        "last_name", "first_name", "username"
+    )
+    rows = [
+        {
+            "name": user.display_name or user.username,
+            "primary": primary.get(user.pk, 0),
+            "secondary": secondary.get(user.pk, 0),
+        }
+        for user in staff
+    ]
+    return rows, unassigned

@@ -88,6 +88,7 @@ def build_report(scope: Scope) -> Report:
         consulter_table(scope, label),
         destination_table(scope, label),
         staff_table(scope, label),
+        caseload_table(scope, label),
         ice_age_table(scope, label),
         event_table(scope, label),
         closure_table(scope, label),
@@ -406,6 +407,20 @@ def staff_table(scope: Scope, label: str) -> Table:
         ["担当者", "延件数", "訪問・同行"],
         rows,
         notes=notes("D10"),
+    )
+
+
+def caseload_table(scope: Scope, label: str) -> Table:
+    staff, unassigned = queries.caseload_counts(scope)
+    rows = [[row["name"], row["primary"], row["secondary"]] for row in staff]
+    rows.append(["担当者なし", unassigned, "—"])
+    rows.append([TOTAL, sum(r[1] for r in rows), sum(r[2] for r in rows[:-1])])
+    return Table(
+        "担当者別の担当件数",
+        _title(label, "担当者別の担当件数（年度末時点）", scope),
+        ["担当者", "主担当", "副担当"],
+        rows,
+        notes=notes("D14"),
     )
 
 

@@ -310,7 +310,7 @@ def test_the_report_runs_a_constant_number_of_queries(data, programs, days, cent
         make_consultation(center, "2024-07-01", "電話", client)
     with CaptureQueriesContext(connection) as large:
         report()
-    assert len(large) == len(small) <= 24
+    assert len(large) == len(small) <= 26  # 24, and 担当者別の担当件数 (counts, names)
 
 
 def test_the_workbook_has_a_sheet_per_table_with_labels_numbers_and_formats(data, programs, days, tmp_path):
@@ -458,3 +458,50 @@ def test_two_names_alike_in_their_first_31_characters_get_two_sheets():
     assert sheet_title(long + "い", taken) == "あ" * 31
     assert sheet_title(long + "う", taken) == "あ" * 28 + "（2）"
     assert sheet_title("'[:]'", taken) == "［：］"
+
+
+def test_the_caseload_of_each_worker_is_counted_as_it_stood_at_the_end_of_the_year(
+    center, chikuho, coordinator, satellite_coordinator, supervisor
+):
+    """担当者別の担当件数: from the change history, so a hand-over after March 31 changes nothing."""
+    import datetime as dt
+
+    from cases import services
+    from cases.models import Client
+
+    def at(moment, action):
+        from unittest import mock
+
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            action()
+
+    march = dt.datetime(2025, 3, 20, 10, tzinfo=dt.UTC)
+    for n, (office, worker) in enumerate(
+        [(center, coordinator), (center, coordinator), (chikuho, satellite_coordinator), (center, None)]
+    ):
+        at(march, lambda o=office, w=worker, n=n: Client.objects.create(
+            office=o, case_number=f"C-01{n}", name=f"利用者 {n}", registered_on=dt.date(2024, 4, 1), primary_worker=w
+        ))  # fmt: skip
+    closed = Client.objects.get(case_number="C-011")
+    at(
+        march,
+        lambda: services.client_update(
+            by=supervisor, client=closed, version=closed.version, secondary_worker=supervisor
+        ),
+    )
+    # after the year: a hand-over and a close, which the year's figures must not see
+    services.clients_hand_over(
+        by=supervisor, clients=Client.objects.filter(case_number="C-010"), to=supervisor, memo="異動"
+    )
+    table = next(t for t in build_report(Scope(fiscal_year=2024)).tables if t.sheet == "担当者別の担当件数")
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows[coordinator.display_name] == [2, 0]
+    assert rows[satellite_coordinator.display_name] == [1, 0]
+    assert rows[supervisor.display_name] == [0, 1]
+    assert rows["担当者なし"] == [1, "—"] and rows["合計"] == [4, 1]
+    center_only = next(
+        t
+        for t in build_report(Scope(fiscal_year=2024, office=center)).tables
+        if t.sheet == "担当者別の担当件数"
+    )
+    assert {row[0]: row[1] for row in center_only.rows}["合計"] == 3
