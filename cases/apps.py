@@ -14,7 +14,12 @@ class CasesConfig(AppConfig):
         from . import demo, home  # noqa: F401  (register the home panels and demo data)
 
         register_targets(
-            {"client": _("利用者"), "consultation": _("相談記録"), "consultations": _("相談記録（複数）")}
+            {
+                "client": _("利用者"),
+                "consultation": _("相談記録"),
+                "consultations": _("相談記録（複数）"),
+                "intake": _("受付"),
+            }
         )
         register_nav_item(10, "cases:client_list", _("利用者"), can_read_cases)
         register_nav_item(20, "cases:consultation_list", _("相談記録"), can_read_cases)

@@ -656,3 +656,7 @@ class ClientLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y/%m/%d} {self.get_kind_display()}"
+
+
+# 受付 lives in its own module; imported here so that Django registers the model.
+from .intake import Intake  # noqa: E402, F401

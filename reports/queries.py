@@ -68,6 +68,8 @@ DEFINITIONS = {
     "D14": "担当者別の担当件数：年度末（集計基準日、年度の途中なら今日）の時点で支援中だった登録利用者を、その時点の"
     "主担当・副担当で数えます（変更の記録から求めるため、その後の引継ぎ・終結・匿名化で変わりません）。"
     "担当者なしは主担当が記録されていなかった人。拠点で絞るときはその時点の担当拠点で数えます。",
+    "D15": "新規相談受付件数：受付日がその年度（集計基準日まで）にある受付の件数（初めての相談ごとに1件。匿名の受付も"
+    "数えます）。経路は最初に相談した人、次の対応は受付の時点で決めたもの。拠点で絞るときは受付した拠点で数えます。",
     "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
     "合計は実施した市町村の数。実績の予約数・相談件数は各回の合計。",
 }
@@ -507,3 +509,16 @@ def caseload_counts(scope: Scope) -> tuple[list[dict], int]:
         for user in staff
     ]
     return rows, unassigned
+
+
+def intake_counts(scope: Scope) -> dict[tuple[str, str], int]:
+    """D15: first contacts (受付) of the year by route and next step. One aggregate query."""
+    from cases.intake import Intake
+
+    intakes = Intake.objects.filter(received_on__gte=scope.start, received_on__lte=scope.end)
+    if scope.office:
+        intakes = intakes.filter(office=scope.office)
+    return {
+        (route, step): n
+        for route, step, n in intakes.values_list("route", "next_step").annotate(n=Count("id")).order_by()
+    }

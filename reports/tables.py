@@ -89,6 +89,7 @@ def build_report(scope: Scope) -> Report:
         destination_table(scope, label),
         staff_table(scope, label),
         caseload_table(scope, label),
+        intake_table(scope, label),
         ice_age_table(scope, label),
         event_table(scope, label),
         closure_table(scope, label),
@@ -421,6 +422,25 @@ def caseload_table(scope: Scope, label: str) -> Table:
         ["担当者", "主担当", "副担当"],
         rows,
         notes=notes("D14"),
+    )
+
+
+def intake_table(scope: Scope, label: str) -> Table:
+    from cases.intake import IntakeRoute, NextStep
+
+    counts = queries.intake_counts(scope)
+    steps = [step.value for step in NextStep]
+    rows = []
+    for route in IntakeRoute:
+        cells = [counts.get((route.value, step), 0) for step in steps]
+        rows.append([route.value, *cells, sum(cells)])
+    rows.append([TOTAL, *[sum(r[i] for r in rows) for i in range(1, len(steps) + 2)]])
+    return Table(
+        "新規相談受付件数",
+        _title(label, "新規相談受付件数", scope),
+        ["経路", *steps, "合計"],
+        rows,
+        notes=notes("D15"),
     )
 
 

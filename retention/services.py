@@ -22,6 +22,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.intake import Intake
 from cases.models import (
     ICE_AGE_BORN_FROM,
     ICE_AGE_BORN_TO,
@@ -409,6 +410,7 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
 
 # Case work about the person, by the path from each record to its client.
 CASEWORK: list[tuple[Any, str]] = [
+    (Intake, "client"),
     (Assessment, "client"),
     (SupportPlan, "client"),
     (PlanGoal, "plan__client"),
@@ -446,6 +448,9 @@ def anonymous_texts_clear(*, cutoff: dt.date) -> int:
     texts = {"content": "", "agency": "", "archive_reason": "", "restore_reason": ""}
     Consultation.objects.filter(pk__in=ids).update(**texts, version=F("version") + 1)
     Consultation.history.filter(id__in=ids).update(**texts, history_change_reason=None)
+    intakes = list(Intake.objects.filter(consultation__in=ids).values_list("pk", flat=True))
+    Intake.objects.filter(pk__in=intakes).update(complaint="", background="")
+    Intake.history.filter(id__in=intakes).update(complaint="", background="", history_change_reason=None)
     if ids:
         audit(AuditEvent.Action.ANONYMISE, target="consultations", rows=len(ids), cutoff=cutoff.isoformat())
     return len(ids)

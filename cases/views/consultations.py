@@ -30,7 +30,7 @@ from reports.models import MonthlyCount
 
 from .. import services
 from ..filters import ConsultationFilter
-from ..forms import AttachClientForm, ClientLookupField, ConsultationForm, ReasonForm, family_choices
+from ..forms import AttachClientForm, ClientLookupField, ConsultationForm, FirstCallForm, ReasonForm, family_choices
 from ..models import VISIT_SUPPORT_METHODS, Client, Consultation
 from .editing import save_edit
 
@@ -53,9 +53,28 @@ def consultation_create(request):
             office=client.office if client.office_id in visible_office_ids(user) else default_office(user),
         )
     form = ConsultationForm(request.POST or None, initial=initial, user=user)
-    if request.method == "POST" and form.is_valid():
+    first = FirstCallForm(request.POST or None)
+    candidates = []
+    if request.method == "POST" and form.is_valid() and first.is_valid():
+        first.check_with(form)
+    if request.method == "POST" and form.is_valid() and first.is_valid():
+        if first.new_client and not first.cleaned_data.get("not_duplicate"):
+            # Warn before saving: the person may already be registered.
+            candidates = services.likely_duplicates(
+                scope(Client.objects.all(), user), name=first.new_client["name"], kana=first.new_client["kana"]
+            )
+    if request.method == "POST" and form.is_valid() and first.is_valid() and not candidates:
         try:
-            consultation = services.consultation_record(by=user, **form.service_fields())
+            if first.used:
+                consultation = services.first_call_record(
+                    by=user,
+                    consultation=form.service_fields(),
+                    new_client=first.new_client,
+                    new_family=first.new_family,
+                    intake=first.intake,
+                )
+            else:
+                consultation = services.consultation_record(by=user, **form.service_fields())
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
@@ -69,7 +88,8 @@ def consultation_create(request):
                 },
             )
             return redirect(safe_next(request, reverse("home")))
-    return render(request, "cases/consultation_form.html", {"form": form, "next": safe_next(request, "")})
+    context = {"form": form, "first": first, "candidates": candidates, "next": safe_next(request, "")}
+    return render(request, "cases/consultation_form.html", context)
 
 
 @require_case_access
