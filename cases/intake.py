@@ -53,7 +53,7 @@ class Intake(models.Model):
     received_on = models.DateField(_("受付日"), default=timezone.localdate, validators=[not_in_the_future])
     office = models.ForeignKey(Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="+")
     route = models.CharField(_("経路"), max_length=10, choices=IntakeRoute.choices)
-    complaint = models.TextField(_("主訴"), validators=[content_length])
+    complaint = models.TextField(_("主訴"), blank=True, validators=[content_length])
     background = models.TextField(_("相談に至った経緯"), blank=True, validators=[content_length])
     urgency = models.CharField(_("緊急性"), max_length=10, choices=Urgency.choices, default=Urgency.NONE)
     referrer = models.ForeignKey(

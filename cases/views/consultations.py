@@ -30,7 +30,14 @@ from reports.models import MonthlyCount
 
 from .. import services
 from ..filters import ConsultationFilter
-from ..forms import AttachClientForm, ClientLookupField, ConsultationForm, FirstCallForm, ReasonForm, family_choices
+from ..forms import (
+    AttachClientForm,
+    ClientLookupField,
+    ConsultationForm,
+    FirstCallForm,
+    ReasonForm,
+    family_choices,
+)
 from ..models import VISIT_SUPPORT_METHODS, Client, Consultation
 from .editing import save_edit
 
@@ -55,15 +62,16 @@ def consultation_create(request):
     form = ConsultationForm(request.POST or None, initial=initial, user=user)
     first = FirstCallForm(request.POST or None)
     candidates = []
-    if request.method == "POST" and form.is_valid() and first.is_valid():
+    valid = request.method == "POST" and form.is_valid() and first.is_valid()
+    if valid:
         first.check_with(form)
-    if request.method == "POST" and form.is_valid() and first.is_valid():
-        if first.new_client and not first.cleaned_data.get("not_duplicate"):
-            # Warn before saving: the person may already be registered.
-            candidates = services.likely_duplicates(
-                scope(Client.objects.all(), user), name=first.new_client["name"], kana=first.new_client["kana"]
-            )
-    if request.method == "POST" and form.is_valid() and first.is_valid() and not candidates:
+        valid = first.is_valid()
+    if valid and first.new_client and not first.cleaned_data.get("not_duplicate"):
+        # Warn before saving: the person may already be registered.
+        candidates = services.likely_duplicates(
+            scope(Client.objects.all(), user), name=first.new_client["name"], kana=first.new_client["kana"]
+        )
+    if valid and not candidates:
         try:
             if first.used:
                 consultation = services.first_call_record(
