@@ -134,6 +134,9 @@ class ConsultationForm(forms.ModelForm):
             user, self.instance.office if self.instance.pk else None
         )
         self.fields["office"].empty_label = None
+        if self.fields["office"].queryset.count() == 1:
+            # one office: shown (the SPEC's label) but not a stop when tabbing through the form
+            self.fields["office"].widget.attrs["tabindex"] = "-1"
         self.fields["staff"].queryset = staff_for(user)
         # No preselected method or consulter: they define the statistics, so they are chosen.
         self.fields["method"].choices = BLANK_CHOICE_DASH + Method.choices
@@ -373,10 +376,10 @@ class FirstCallForm(forms.Form):
     member without leaving the form, and the 受付 from the same entry (hikikomori's PRACTICE:
     受付 is the first step of every case)."""
 
-    new_client_name = forms.CharField(label=_("新しい利用者の氏名"), required=False, max_length=100)
+    new_client_name = forms.CharField(label=_("登録する本人の氏名"), required=False, max_length=100)
     new_client_kana = forms.CharField(label=_("フリガナ"), required=False, max_length=100)
     not_duplicate = forms.BooleanField(label=_("上の候補とは別の人として登録する"), required=False)
-    new_family_name = forms.CharField(label=_("相談した家族の氏名"), required=False, max_length=100)
+    new_family_name = forms.CharField(label=_("登録する家族の氏名"), required=False, max_length=100)
     new_family_relationship = forms.ChoiceField(
         label=_("続柄"), required=False, choices=BLANK_CHOICE_DASH + Relationship.choices
     )
@@ -414,11 +417,11 @@ class FirstCallForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("new_client_kana") and not data.get("new_client_name"):
-            self.add_error("new_client_name", _("新しい利用者の氏名を入力してください。"))
+            self.add_error("new_client_name", _("登録する本人の氏名を入力してください。"))
         if data.get("new_family_name") and not data.get("new_family_relationship"):
             self.add_error("new_family_relationship", _("続柄を選んでください。"))
         if data.get("new_family_relationship") and not data.get("new_family_name"):
-            self.add_error("new_family_name", _("相談した家族の氏名を入力してください。"))
+            self.add_error("new_family_name", _("登録する家族の氏名を入力してください。"))
         return data
 
     def check_with(self, consultation: ConsultationForm) -> None:

@@ -18,19 +18,20 @@ def test_a_satellite_coordinator_records_a_phone_call_with_the_keyboard_only(pag
     expect(page.get_by_role("heading", name="相談を記録")).to_be_visible()
     expect(page.get_by_label("相談日")).to_be_focused()
     keys = page.keyboard
-    keys.press("Tab")  # 拠点 (my office by default)
-    keys.press("Tab")  # 相談方法
+    keys.press("Tab")  # 相談方法 (one office: no 拠点 to tab through)
     keys.press("ArrowDown")  # 電話
     keys.press("Tab")  # 相談者
     keys.press("ArrowDown")  # 本人
     keys.press("ArrowDown")  # 家族
     keys.press("Tab")  # 利用者: blank = 匿名
     keys.press("Tab")  # 相談した家族 (none without a client)
+    keys.press("Tab")  # 初めての相談 (closed)
     keys.press("Tab")  # 担当者 (me by default)
     keys.press("Tab")  # 所要時間（分）
     keys.type("15")
     keys.press("Tab")  # 内容
     keys.type("母より電話。本人の昼夜逆転について相談。")
+    keys.press("Tab")  # 次回予定 (none)
     keys.press("Tab")  # 保存
     keys.press("Enter")
     expect(page.get_by_text("相談を記録しました")).to_be_visible()
