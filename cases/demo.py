@@ -114,6 +114,8 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
             f"Demo clients: {len(made_clients)}, family members: {sum(len(m) for m in families.values())}"
         )
         _make_consultations(rng, made_clients, families, today, stdout)
+        intakes = _make_intakes()
+        stdout.write(f"Demo intakes (受付): {intakes}")
         past = _make_past_cases(today)
         stdout.write(f"Demo cases past their retention period: {past}")
         derived.recompute()  # bulk writes bypass the signals that keep the report's data
@@ -353,3 +355,44 @@ def _make_past_cases(today: dt.date, count: int = 12) -> int:
             )
     bulk.create_many(Consultation, consultations, reason=DEMO_REASON)
     return len(clients)
+
+
+def _make_intakes() -> int:
+    """受付 for each demo client's first consultation, and for some anonymous first calls (most of
+    them ending with information only). Its own random stream."""
+    from django.db.models import Min
+
+    from .intake import Intake, IntakeRoute, NextStep, Urgency
+
+    rng = random.Random(53)
+    firsts = (
+        Consultation.objects.filter(client__case_number__startswith="D-")
+        .values("client")
+        .annotate(first=Min("id"))
+    )
+    first_ids = [row["first"] for row in firsts]
+    anonymous = list(
+        Consultation.objects.filter(client__isnull=True).order_by("id").values_list("id", flat=True)[::9]
+    )
+    rows = []
+    for consultation in Consultation.objects.filter(pk__in=first_ids + anonymous).select_related("client"):
+        registered = consultation.client_id is not None
+        rows.append(
+            Intake(
+                received_on=consultation.date,
+                office_id=consultation.office_id,
+                route=IntakeRoute.of(consultation.consulter),
+                complaint=consultation.content,
+                urgency=rng.choices(list(Urgency), weights=[85, 10, 3, 2])[0],
+                next_step=(
+                    NextStep.CONTINUE
+                    if registered
+                    else rng.choices(
+                        [NextStep.INFORMATION, NextStep.REFERRAL, NextStep.CONTINUE], weights=[70, 20, 10]
+                    )[0]
+                ),
+                consultation=consultation,
+                client=consultation.client,
+            )
+        )
+    return len(bulk.create_many(Intake, rows, reason=DEMO_REASON))

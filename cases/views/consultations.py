@@ -38,6 +38,7 @@ from ..forms import (
     ReasonForm,
     family_choices,
 )
+from ..intake import Intake
 from ..models import VISIT_SUPPORT_METHODS, Client, Consultation
 from .editing import save_edit
 
@@ -151,6 +152,9 @@ def consultation_detail(request, pk):
             "consultation": consultation,
             "changes": history.entries(consultation.history.all()),
             "attach_form": AttachClientForm(user=request.user),
+            "intake": Intake.objects.filter(consultation=consultation)
+            .select_related("referrer", "referred_to")
+            .first(),
         },
     )
 
