@@ -576,7 +576,7 @@ def clients_hand_over(*, by: User, clients: Iterable[Client], to: User, memo: st
         client.primary_worker = to
         if client.secondary_worker_id == to.pk:
             client.secondary_worker = previous if previous and previous.is_active else None
-        client._change_reason = _("担当の引継ぎ")
+        setattr(client, "_change_reason", _("担当の引継ぎ"))  # noqa: B010 - simple-history's documented attribute
         history.record_by(client, by)
         save_with_version(client, client.version, ["primary_worker", "secondary_worker"])
         ClientLog.objects.create(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.demo import seed_cases
+from cases.intake import Intake
 from cases.models import Client, ClientLog, ClosureReason, Consultation, FamilyMember, ReferralDestination
 from casework import services as casework_services
 from casework.models import (
@@ -166,10 +167,22 @@ def casework_snapshot() -> dict[str, Counter]:
     }  # fmt: skip
 
 
+# Sheets read from what the import formats do not carry: the change history (who carried a case
+# at a year's end) and the 受付 records. A center moving in from spreadsheets starts them anew.
+NOT_CARRIED = {"担当者別の担当件数", "新規相談受付件数"}
+
+
 def every_report() -> dict:
     first = Consultation.objects.order_by("date").first().date
     years = range(first.year - (first.month < 4), TODAY.year - (TODAY.month < 4) + 1)
-    return {fy: [(t.sheet, t.rows) for t in build_report(Scope(fiscal_year=fy)).tables] for fy in years}
+    return {
+        fy: [
+            (t.sheet, t.rows)
+            for t in build_report(Scope(fiscal_year=fy)).tables
+            if t.sheet not in NOT_CARRIED
+        ]
+        for fy in years
+    }
 
 
 def wipe() -> None:
@@ -184,6 +197,7 @@ def wipe() -> None:
     SupportPlan.objects.filter(follows__isnull=False).delete()
     SupportPlan.objects.all().delete()
     Assessment.objects.all().delete()
+    Intake.objects.all().delete()
     Reservation.objects.all().delete()
     OutreachEvent.objects.all().delete()
     Attendance.objects.all().delete()

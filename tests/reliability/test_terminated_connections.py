@@ -28,12 +28,12 @@ def _save_until_acknowledged(port, cookies, center, user, n) -> tuple[int, list[
     browser = Browser(port)
     browser.cookies = dict(cookies)
     failures = []
-    for _ in range(30):
+    for attempt in range(60):
         response, page = browser.request("GET", FORM)
         if response.status == 200:
             break
         failures.append((response.status, page))
-        time.sleep(0.1)
+        time.sleep(0.1 * min(attempt + 1, 5))
     assert response.status == 200, [status for status, _ in failures]
     tokens = {
         name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
@@ -45,14 +45,14 @@ def _save_until_acknowledged(port, cookies, center, user, n) -> tuple[int, list[
         "content": f"burst-{n}",
     } | tokens  # fmt: skip
     body = urlencode(fields, doseq=True).encode()
-    for attempt in range(1, 30):
+    for attempt in range(1, 60):
         response, page = browser.request(
             "POST", FORM, body, {"Content-Type": "application/x-www-form-urlencoded"}
         )
         if response.status == 302:
             return attempt, failures
         failures.append((response.status, page))
-        time.sleep(0.05)
+        time.sleep(0.05 * min(attempt, 10))
     raise AssertionError(f"entry {n} never acknowledged: {failures[-1][0]}")
 
 
@@ -87,7 +87,7 @@ def test_saves_under_terminated_connections_are_stored_once_and_failures_speak_j
                         [name],
                     )
                     killed.append(cursor.fetchone()[0])
-                    time.sleep(0.25)
+                    time.sleep(0.5)
 
         killer = threading.Thread(target=terminate)
         killer.start()
