@@ -103,3 +103,23 @@ def test_caseloads_and_a_hand_over_on_a_phone(phone, supervisor, coordinator, ce
     phone.get_by_role("button", name="選択した利用者を引き継ぐ").click()
     expect(phone.get_by_text("3人の主担当を")).to_be_visible()
     assert Client.objects.filter(primary_worker=coordinator).count() == 3
+
+
+def test_my_caseload_fits_a_phone(phone, coordinator, center):
+    for n in range(3):
+        make_client(center, f"C-02{n}", f"担当 {n}", f"タントウ {n}", primary_worker=coordinator)
+    log_in(phone, "coord", PASSWORD)
+    expect(phone.locator("#my-caseload")).to_contain_text("担当 2")
+    assert fits_the_phone(phone)
+    _shot(phone, "my-caseload-phone")
+
+
+def test_the_supervisors_caseloads_and_hand_over_on_a_desktop(page, supervisor, coordinator, center):
+    for n in range(2):
+        make_client(center, f"C-03{n}", f"担当 {n}", f"タントウ {n}", primary_worker=coordinator)
+    log_in_verified(page, supervisor)
+    expect(page.locator("#staff-figures")).to_contain_text("担当中（主担当）")
+    _shot(page, "caseloads-desktop")
+    page.goto(f"/cases/clients/hand-over/?worker={coordinator.pk}")
+    expect(page.locator("#hand-over-clients")).to_contain_text("担当 1")
+    _shot(page, "hand-over-desktop")

@@ -80,14 +80,18 @@ def test_saves_under_terminated_connections_are_stored_once_and_failures_speak_j
         stop, killed = threading.Event(), []
 
         def terminate():
-            with connection.cursor() as cursor:
-                while not stop.is_set():
-                    cursor.execute(
-                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
-                        [name],
-                    )
-                    killed.append(cursor.fetchone()[0])
-                    time.sleep(0.5)
+            try:
+                with connection.cursor() as cursor:
+                    while not stop.is_set():
+                        cursor.execute(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE application_name = %s",
+                            [name],
+                        )
+                        killed.append(cursor.fetchone()[0])
+                        time.sleep(0.5)
+            finally:
+                connection.close()  # this thread's own connection
 
         killer = threading.Thread(target=terminate)
         killer.start()
