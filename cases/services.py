@@ -15,8 +15,8 @@ from hikikomori import bulk, history
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Office, User
 from hikikomori.scoping import workers_for
-from reports import derived
 
+from . import changes
 from .intake import Intake, IntakeRoute
 from .models import (
     Client,
@@ -333,7 +333,7 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
     moved_consultations = list(duplicate.consultations.values_list("pk", flat=True))
     moved_family = list(duplicate.family.values_list("pk", flat=True))
     Consultation.objects.filter(pk__in=moved_consultations).update(client=survivor)
-    derived.refresh_clients([survivor.pk, duplicate.pk])  # the UPDATE bypasses the signals
+    changes.announce_clients([survivor.pk, duplicate.pk])  # the UPDATE bypasses the signals
     FamilyMember.objects.filter(pk__in=moved_family).update(client=survivor)
     for field in ("kana", "birth_date", "municipality", "referral_route"):
         if not getattr(survivor, field) and getattr(duplicate, field):
@@ -468,7 +468,7 @@ def clients_import(
     transfer log for each client the file moved to another office (`transfers`: old office)."""
     bulk.create_many(Client, creates, by=by, reason=IMPORT_REASON)
     bulk.update_many(Client, updates, fields, by=by, reason=IMPORT_REASON)
-    derived.refresh_client_details(c.pk for c in updates)  # the bulk update bypasses the signals
+    changes.announce_clients(c.pk for c in updates)  # the bulk update bypasses the signals
     kinds: dict[str, str] = {
         ClientStatus.CLOSED: ClientLog.Kind.CLOSED,
         ClientStatus.SUSPENDED: ClientLog.Kind.SUSPENDED,
@@ -517,7 +517,7 @@ def consultations_import(
     """An import's consultations, checked by `check_consultation_rules` in its plan: history,
     versions and staff like the screens. An update's staff None leaves its staff unchanged."""
     through = Consultation.staff.through
-    touched = derived.consultation_keys(c.pk for c, _ in updates)  # as they were before
+    touched = changes.consultation_keys(c.pk for c, _ in updates)  # as they were before
     made = bulk.create_many(Consultation, [c for c, _ in creates], by=by, reason=IMPORT_REASON)
     through.objects.bulk_create(
         [
@@ -537,7 +537,7 @@ def consultations_import(
         )
     # Bulk writes bypass the signals: refresh the report's derived data of everything touched.
     written = [c for c, _ in creates] + [c for c, _ in updates]
-    derived.refresh_consultations(touched + [(c.client_id, c.office_id, c.date) for c in written])
+    changes.announce_consultations(touched + [(c.client_id, c.office_id, c.date) for c in written])
 
 
 def families_import(

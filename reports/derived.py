@@ -228,15 +228,9 @@ def refresh_consultations(rows: Iterable[tuple[int | None, int, dt.date]]) -> No
 
 
 def consultation_keys(ids: Iterable[int]) -> list[tuple[int | None, int, dt.date]]:
-    from cases.models import Consultation
+    from cases.changes import consultation_keys as keys_of
 
-    ids = list(ids)
-    keys: list = []
-    for start in range(0, len(ids), 2000):
-        keys += Consultation.objects.filter(pk__in=ids[start : start + 2000]).values_list(
-            "client_id", "office_id", "date"
-        )
-    return keys
+    return keys_of(ids)
 
 
 # ---- everything -------------------------------------------------------------------------------
@@ -369,8 +363,27 @@ def _client_saved(sender, instance, raw=False, update_fields=None, **kwargs):
         refresh_client_details([instance.pk])
 
 
+def _clients_announced(sender, client_ids, **kwargs):
+    refresh_clients(client_ids)
+
+
+def _consultations_announced(sender, keys, **kwargs):
+    refresh_consultations(keys)
+
+
+def _records_loaded(sender, **kwargs):
+    recompute()
+
+
 def connect() -> None:
+    from cases import changes
     from cases.models import Client, Consultation
+
+    changes.clients_changed.connect(_clients_announced, dispatch_uid="derived_clients_announced")
+    changes.consultations_changed.connect(
+        _consultations_announced, dispatch_uid="derived_consultations_announced"
+    )
+    changes.records_loaded.connect(_records_loaded, dispatch_uid="derived_records_loaded")
 
     post_save.connect(_client_saved, sender=Client, dispatch_uid="derived_client_saved")
     pre_save.connect(_before_save, sender=Consultation, dispatch_uid="derived_before_save")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -23,25 +21,22 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    QuerySet,
     Sum,
 )
 
 from cases.models import INTERVIEW_METHODS, Consultation, Method, age_group
 from hikikomori.fiscal import fiscal_year_range, months_between
-from hikikomori.models import Municipality, Office, User
-from outreach.models import Attendance, MunicipalDay, Session, SessionStatus
+from hikikomori.models import Office, User
 
 from . import stored
-
-# 継続支援期間: (label, from months, below months).
-SPAN_BUCKETS = [
-    ("3ヶ月未満", 0, 3),
-    ("3～6ヶ月未満", 3, 6),
-    ("6ヶ月～1年未満", 6, 12),
-    ("1年～3年未満", 12, 36),
-    ("3年以上", 36, None),
-]
+from .scope import (  # noqa: F401  (the report's vocabulary, imported from here by its callers)
+    CATEGORIES,
+    CATEGORY_OF,
+    SPAN_BUCKETS,
+    Scope,
+    anonymous_regions,
+    with_regions,
+)
 
 DEFINITIONS = {
     "D1": "延件数：相談1回を1件として数えます（アーカイブした記録は数えません）。",
@@ -73,73 +68,6 @@ DEFINITIONS = {
     "D9": "市町村相談会：センター主催の回があれば〇、なければ市町村主催（センター協力）で●、なければ市町村独自で◎。"
     "合計は実施した市町村の数。実績の予約数・相談件数は各回の合計。",
 }
-
-# Report categories of 相談方法 (D2), in the order of the tables.
-CATEGORIES = {
-    "電話": (Method.PHONE,),
-    "来所": (Method.VISIT,),
-    "訪問・同行": (Method.HOME_VISIT, Method.ACCOMPANY),
-    "オンライン": (Method.ONLINE,),
-    "その他": (Method.OTHER,),
-}
-CATEGORY_OF = {method: category for category, methods in CATEGORIES.items() for method in methods}
-
-# D4/D5: the residence recorded on the consultation; where none was recorded then, the client's
-# municipality as registered now (a first call often comes before the address is known).
-
-
-@dataclass(frozen=True)
-class Scope:
-    fiscal_year: int
-    as_of: dt.date | None = None
-    office: Office | None = None
-    # Read every consultation even where the derived data (reports/derived.py) could answer: the
-    # reference the derived data is tested against.
-    live: bool = False
-
-    @property
-    def stored(self) -> bool:
-        """A whole fiscal year is read from the derived data; a year cut by an as-of date inside
-        it is counted from the consultations themselves."""
-        return not self.live and (self.as_of is None or self.as_of >= fiscal_year_range(self.fiscal_year)[1])
-
-    @property
-    def start(self) -> dt.date:
-        return fiscal_year_range(self.fiscal_year)[0]
-
-    @property
-    def end(self) -> dt.date:
-        """Last day counted in the chosen year: its March 31st or the as-of date."""
-        end = fiscal_year_range(self.fiscal_year)[1]
-        return min(end, self.as_of) if self.as_of else end
-
-    @cached_property
-    def region_names(self) -> dict[int, str | None]:
-        """Each municipality's region (None where it has none), read once per report: the report
-        groups by municipality and names the regions afterwards instead of joining every row."""
-        return dict(Municipality.objects.values_list("pk", "region__name"))
-
-    def year_end(self, fiscal_year: int) -> dt.date:
-        end = fiscal_year_range(fiscal_year)[1]
-        return min(end, self.as_of) if self.as_of else end
-
-    def consultations(self) -> QuerySet:
-        qs = Consultation.objects.filter(archived_at__isnull=True, date__lte=self.end)
-        return qs.filter(office=self.office) if self.office else qs
-
-    def sessions(self) -> QuerySet:
-        qs = Session.objects.filter(archived_at__isnull=True, date__lte=self.end)
-        return qs.filter(office=self.office) if self.office else qs
-
-    def attendances(self) -> QuerySet:
-        qs = Attendance.objects.filter(
-            session__archived_at__isnull=True, session__status=SessionStatus.HELD, session__date__lte=self.end
-        )
-        return qs.filter(session__office=self.office) if self.office else qs
-
-    def municipal_days(self) -> QuerySet:
-        qs = MunicipalDay.objects.filter(archived_at__isnull=True, date__lte=self.end)
-        return qs.filter(office=self.office) if self.office else qs
 
 
 def monthly_counts(scope: Scope, years: int = 5) -> dict[tuple[int, int], dict[str, int]]:
@@ -220,23 +148,6 @@ def region_counts(scope: Scope, methods=(Method.PHONE, Method.VISIT)) -> dict[st
     for method, region, n in anonymous_regions(scope, methods):
         result[method][region] = result[method].get(region, 0) + n
     return result
-
-
-def anonymous_regions(scope: Scope, methods) -> list[tuple[str, str | None, int]]:
-    """D4: anonymous consultations of the year count one person each: (method, region, count)."""
-    rows = (
-        scope.consultations()
-        .filter(date__gte=scope.start, method__in=methods, client__isnull=True)
-        .values_list("method", "municipality")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return with_regions(scope, rows)
-
-
-def with_regions(scope: Scope, rows) -> list[tuple[str, str | None, int]]:
-    """(key, municipality id, n) rows as (key, region, n); no municipality is the region None."""
-    return [(key, scope.region_names.get(municipality), n) for key, municipality, n in rows]
 
 
 def new_interviewees(scope: Scope) -> list[dict]:

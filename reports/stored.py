@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from cases.models import VISIT_SUPPORT_METHODS
 from hikikomori.models import Office
 
-from . import queries as q
+from . import scope as q
 from .models import ALL_METHODS, INTERVIEWS, ClientYear, MonthlyCount, StaffMonthlyCount
 
 

@@ -22,6 +22,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import changes
 from cases.intake import Intake
 from cases.models import (
     ICE_AGE_BORN_FROM,
@@ -48,7 +49,6 @@ from hikikomori.audit import audit
 from hikikomori.fiscal import add_months, japanese_date
 from hikikomori.models import AuditEvent, User
 from outreach.models import Attendance, Reservation
-from reports import derived
 
 from .models import Candidate, RetentionPolicy
 
@@ -381,7 +381,7 @@ def client_anonymise(*, client: Client, by: User, reason: str) -> str:
             updated_at=now,
             version=F("version") + 1,
         )
-    derived.refresh_client_details(person_ids)  # the reduced birth dates, past the signals
+    changes.announce_clients(person_ids)  # the reduced birth dates, past the signals
     family = {"name": ANONYMISED_FAMILY_NAME, "contact": "", "birth_date": None}
     FamilyMember.objects.filter(pk__in=family_ids).update(**family)
     FamilyMember.history.filter(Q(id__in=family_ids) | Q(client_id__in=person_ids)).update(

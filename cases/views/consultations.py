@@ -25,10 +25,9 @@ from hikikomori.scoping import (
     visible_office_ids,
 )
 from hikikomori.web import add_form_errors, form_error_text, safe_next
-from reports import stored
-from reports.models import MonthlyCount
 
 from .. import services
+from ..changes import kept_totals
 from ..filters import ConsultationFilter
 from ..forms import (
     AttachClientForm,
@@ -246,8 +245,9 @@ def consultation_totals(filterset: ConsultationFilter, user) -> dict:
     door keeps (a few hundred rows, however long the history) where they can answer the filters,
     else counted from the rows."""
     chosen = filterset.monthly_filters()
-    if chosen is not None:
-        return stored.consultation_totals(scope(MonthlyCount.objects.all(), user), **chosen)
+    kept = kept_totals(user, **chosen) if chosen is not None else None
+    if kept is not None:
+        return kept
     return filterset.qs.aggregate(
         count=Count("id"),
         anonymous=Count("id", filter=Q(client__isnull=True)),
