@@ -59,6 +59,29 @@ def marked(center, coordinator):
     for day in (dt.date(2024, 8, 19), today):
         event = OutreachEvent.objects.create(kind="講話", date=day, title=f"{MARKER}研修", office=center)
         links.append(reverse("outreach:event_edit", args=[event.pk]))
+    # case work: an assessment, a plan due for review, a meeting with a decision due, a 受付
+    from cases.services import intake_record
+    from casework import services as casework
+
+    assessment = casework.assessment_record(
+        by=coordinator, client=client, assessed_on=today, assessed_by=coordinator, method="訪問",
+        family_wishes=f"{MARKER}の家族の意向",
+    )  # fmt: skip
+    plan = casework.plan_make(
+        by=coordinator, client=client, goals=[{"text": f"{MARKER}の目標", "basis": "両方"}],
+        made_on=today - dt.timedelta(days=30), next_review_on=today,
+    )  # fmt: skip
+    meeting = casework.meeting_record(
+        by=coordinator, office=center, date=today, kind="所内", staff=[coordinator], clients=[client],
+        summary=f"{MARKER}の会議", decisions=[{"content": f"{MARKER}の決定", "owner": coordinator, "due_on": today}],
+    )  # fmt: skip
+    intake_record(by=coordinator, consultation=old, background=f"{MARKER}の経緯")
+    links += [
+        reverse("casework:assessment_detail", args=[assessment.pk]),
+        reverse("casework:plan_detail", args=[plan.pk]),
+        reverse("casework:meeting_detail", args=[meeting.pk]),
+        reverse("casework:case_record", args=[client.pk]),
+    ]
     return links
 
 
@@ -117,3 +140,8 @@ def test_the_marker_is_visible_to_the_centers_own_coordinator(marked, coordinato
         assert MARKER in coordinator_client.get(url).content.decode(), url
     for url in ["/", reverse("outreach:day_list") + "?fy=2024"]:
         assert DAY_MARKER in coordinator_client.get(url).content.decode(), url
+
+    # lists that name a record by its link: the center's own see the link the satellite must not
+    for url in [reverse("casework:meeting_list"), reverse("casework:review_list")]:
+        body = coordinator_client.get(url).content.decode()
+        assert any(f'href="{link}"' in body for link in marked), url
