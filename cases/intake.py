@@ -16,7 +16,6 @@ from simple_history.models import HistoricalRecords
 
 from hikikomori.models import Office
 
-from .models import Client, Consultation, Consulter, ReferralDestination, ReferralRoute
 from .validators import content_length, not_in_the_future
 
 
@@ -28,10 +27,8 @@ class IntakeRoute(models.TextChoices):
 
     @classmethod
     def of(cls, consulter: str) -> str:
-        """The route of a first consultation, from who consulted."""
-        return {Consulter.CLIENT: cls.CLIENT, Consulter.FAMILY: cls.FAMILY, Consulter.AGENCY: cls.AGENCY}.get(
-            consulter, cls.OTHER
-        )
+        """The route of a first consultation, from who consulted (相談者: 本人, 家族, 関係機関, その他)."""
+        return consulter if consulter in cls.values else cls.OTHER
 
 
 class Urgency(models.TextChoices):
@@ -57,7 +54,7 @@ class Intake(models.Model):
     background = models.TextField(_("相談に至った経緯"), blank=True, validators=[content_length])
     urgency = models.CharField(_("緊急性"), max_length=10, choices=Urgency.choices, default=Urgency.NONE)
     referrer = models.ForeignKey(
-        ReferralRoute,
+        "cases.ReferralRoute",
         verbose_name=_("紹介元"),
         on_delete=models.PROTECT,
         null=True,
@@ -68,7 +65,7 @@ class Intake(models.Model):
         _("次の対応"), max_length=20, choices=NextStep.choices, default=NextStep.CONTINUE
     )
     referred_to = models.ForeignKey(
-        ReferralDestination,
+        "cases.ReferralDestination",
         verbose_name=_("つなぎ先"),
         on_delete=models.PROTECT,
         null=True,
@@ -76,7 +73,7 @@ class Intake(models.Model):
         related_name="+",
     )
     consultation = models.OneToOneField(
-        Consultation,
+        "cases.Consultation",
         verbose_name=_("相談記録"),
         on_delete=models.PROTECT,
         null=True,
@@ -84,7 +81,7 @@ class Intake(models.Model):
         related_name="intake",
     )
     client = models.ForeignKey(
-        Client,
+        "cases.Client",
         verbose_name=_("利用者"),
         on_delete=models.PROTECT,
         null=True,
