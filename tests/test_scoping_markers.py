@@ -60,7 +60,7 @@ def marked(center, coordinator):
         event = OutreachEvent.objects.create(kind="講話", date=day, title=f"{MARKER}研修", office=center)
         links.append(reverse("outreach:event_edit", args=[event.pk]))
     # case work: an assessment, a plan due for review, a meeting with a decision due, a 受付
-    from cases.services import intake_record
+    from cases.first_contact import intake_record
     from casework import services as casework
 
     assessment = casework.assessment_record(

@@ -26,7 +26,7 @@ from hikikomori.scoping import (
 )
 from hikikomori.web import add_form_errors, form_error_text, safe_next
 
-from .. import services
+from .. import first_contact, services
 from ..changes import kept_totals
 from ..filters import ConsultationFilter
 from ..forms import (
@@ -74,7 +74,7 @@ def consultation_create(request):
     if valid and not candidates:
         try:
             if first.used:
-                consultation = services.first_call_record(
+                consultation = first_contact.first_call_record(
                     by=user,
                     consultation=form.service_fields(),
                     new_client=first.new_client,

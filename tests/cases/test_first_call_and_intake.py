@@ -98,11 +98,11 @@ def test_an_ordinary_call_records_no_intake(coordinator_client, coordinator, cen
 def test_the_report_counts_the_intakes_of_the_year_by_route_and_next_step(
     coordinator, supervisor, center, chikuho
 ):
-    from cases import services
+    from cases import first_contact
 
     def intake(office, date, consulter, step):
         consultation = make_consultation(office, date, "電話", consulter=consulter)
-        services.intake_record(by=coordinator, consultation=consultation, next_step=step)
+        first_contact.intake_record(by=coordinator, consultation=consultation, next_step=step)
 
     intake(center, "2024-04-01", "家族", "継続支援")
     intake(center, "2025-03-31", "家族", "継続支援")
@@ -126,12 +126,12 @@ def test_the_report_counts_the_intakes_of_the_year_by_route_and_next_step(
 
 @pytest.mark.parametrize("field", ["complaint", "background"])
 def test_anonymisation_removes_the_intakes_text(center, supervisor, coordinator, field):
-    from cases import services as cases_services
+    from cases import first_contact
     from retention import services
 
     client = make_client(center)
     consultation = make_consultation(center, "2019-05-01", client=client)
-    cases_services.intake_record(by=coordinator, consultation=consultation, **{field: "母が夜眠れない"})
+    first_contact.intake_record(by=coordinator, consultation=consultation, **{field: "母が夜眠れない"})
     services.client_anonymise(client=client, by=supervisor, reason="保存期間の満了")
     intake = Intake.objects.get()
     assert getattr(intake, field) == "" and not intake.history.filter(**{field: "母が夜眠れない"}).exists()
