@@ -188,6 +188,11 @@ class User(AbstractUser):
         return self.two_factor_required or self.has_role(Role.SUPERVISOR) or self.has_role(Role.ADMIN)
 
     @property
+    def roles_requiring_two_factor(self) -> str:
+        """The user's roles that require the second factor, by their Japanese names."""
+        return "、".join(str(role.label) for role in (Role.SUPERVISOR, Role.ADMIN) if self.has_role(role))
+
+    @property
     def primary_office(self) -> Office | None:
         membership = (
             self.memberships.select_related("office").order_by("-is_primary", "office__sort_order").first()

@@ -142,3 +142,20 @@ def test_the_code_that_confirmed_the_enrolment_cannot_log_in_again(supervisor):
     response = elsewhere.post(reverse("two_factor_verify"), {"token": code})
     assert elsewhere.get("/cases/clients/").url.startswith(reverse("two_factor_verify"))
     assert "確認コードが正しくありません" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("roles", "said"),
+    [
+        (["supervisor"], "センター担当者・管理職の方は2段階認証が必要です。"),
+        (["admin"], "システム管理者の方は2段階認証が必要です。"),
+    ],
+)
+def test_the_enrolment_page_names_the_users_real_role(master_data, roles, said):
+    from tests.conftest import make_user
+
+    user = make_user("someone", roles=roles)
+    page = logged_in(user, verified=False).get(reverse("two_factor_setup")).content.decode()
+    assert said in page
+    other = "システム管理者" if roles == ["supervisor"] else "センター担当者"
+    assert f"{other}の方は" not in page
