@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -227,6 +227,16 @@ def client_update(*, by: User, client: Client, version: int, **fields) -> Client
     return client
 
 
+# Checks a case must pass before it is closed (終結), registered by the apps built on cases (case
+# work asks for the last plan's evaluation); each raises ValidationError with a Japanese message.
+CLOSING_CHECKS: list[Callable[[Client], None]] = []
+
+
+def register_closing_check(check: Callable[[Client], None]) -> Callable[[Client], None]:
+    CLOSING_CHECKS.append(check)
+    return check
+
+
 @transaction.atomic
 def client_close(
     *,
@@ -252,6 +262,9 @@ def client_close(
         raise ValidationError({"exit_destination": _("つなぎ先を選んでください。")})
     elif exit_route != ExitRoute.REFERRAL:
         exit_destination = None
+    if status == ClientStatus.CLOSED:
+        for check in CLOSING_CHECKS:
+            check(client)
     client.status, client.closed_on, client.closure_reason = status, closed_on, reason
     client.exit_route, client.exit_destination = exit_route, exit_destination
     history.record_by(client, by)

@@ -17,7 +17,12 @@ class CaseworkConfig(AppConfig):
         from outreach.actions import register_day_action
 
         register_targets(
-            {"assessment": _("アセスメント"), "support_plan": _("支援計画"), "case_meeting": _("ケース会議")}
+            {
+                "assessment": _("アセスメント"),
+                "support_plan": _("支援計画"),
+                "case_meeting": _("ケース会議"),
+                "sharing_consent": _("情報共有の同意"),
+            }
         )
         register_nav_item(45, "casework:meeting_list", _("ケース会議"), can_read_cases)
         register_client_action("casework:case_record", _("ケース記録票（印刷）"), can_read_cases)

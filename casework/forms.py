@@ -9,7 +9,18 @@ from cases.validators import CONTENT_MAX
 from hikikomori.forms import JapaneseDateField, StaffChoiceField, StaffSingleChoiceField
 from hikikomori.scoping import offices_for_recording, scope
 
-from .models import Assessment, CaseMeeting, GoalBasis, Outcome, SupportPlan
+from .models import (
+    AgreedWith,
+    Assessment,
+    CaseMeeting,
+    ConsentMethod,
+    GoalBasis,
+    Outcome,
+    Progress,
+    SharedItem,
+    SharingBasis,
+    SupportPlan,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2, "maxlength": CONTENT_MAX})
 
@@ -41,21 +52,84 @@ class AssessmentForm(forms.ModelForm):
 class PlanForm(forms.ModelForm):
     made_on = JapaneseDateField(label=_("作成日"))
     next_review_on = JapaneseDateField(label=_("次回見直し日"))
-    agreed_on = JapaneseDateField(label=_("合意した日"), required=False)
 
     class Meta:
         model = SupportPlan
-        fields = ["made_on", "long_term_goal", "agreed_with", "agreed_on", "next_review_on"]
+        fields = ["made_on", "long_term_goal", "next_review_on"]
         widgets = {"long_term_goal": TEXTAREA}
 
 
+class ConfirmForm(forms.Form):
+    decided_on = JapaneseDateField(label=_("決定日"))
+
+
+class PlanConsentForm(forms.Form):
+    agreed_on = JapaneseDateField(label=_("同意日（同意なしのときは確認した日）"))
+    agreed_with = forms.ChoiceField(
+        label=_("同意した人"), choices=AgreedWith.choices, initial=AgreedWith.PERSON
+    )
+    method = forms.ChoiceField(label=_("同意の方法"), choices=ConsentMethod.choices, widget=forms.RadioSelect)
+    consent_note = forms.CharField(
+        label=_("同意についての記録（同意なしのときは理由）"),
+        widget=TEXTAREA,
+        required=False,
+        max_length=CONTENT_MAX,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == ConsentMethod.NONE and not (data.get("consent_note") or "").strip():
+            self.add_error("consent_note", _("同意が得られなかった理由を入力してください。"))
+        return data
+
+
+class SharingConsentForm(forms.Form):
+    agencies = forms.CharField(
+        label=_("共有先（機関名または機関の種類、1行に1つ）"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        max_length=2000,
+        help_text=_(
+            "例: 保健所、○○市福祉課。会議の外部参加者の所属にこの言葉が含まれると、同意の対象になります。"
+        ),
+    )
+    items = forms.MultipleChoiceField(
+        label=_("共有する内容"), choices=SharedItem.choices, widget=forms.CheckboxSelectMultiple
+    )
+    given_by = forms.ChoiceField(label=_("同意した人"), choices=AgreedWith.choices, initial=AgreedWith.PERSON)
+    valid_from = JapaneseDateField(label=_("同意日（から）"))
+    valid_until = JapaneseDateField(
+        label=_("期限（まで）"), required=False, help_text=_("期限がなければ空欄")
+    )
+    note = forms.CharField(label=_("備考"), widget=TEXTAREA, required=False, max_length=CONTENT_MAX)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("期限は同意日より後にしてください。"))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    on = JapaneseDateField(label=_("撤回日"))
+
+
 class NumberedFormSet(forms.BaseFormSet):
-    """Rows of one kind: each field's label says which row it is (「短期目標（2）」), for screen readers."""
+    """Rows of one kind: each field's label says which row it is (「短期目標（2）」), for screen readers.
+    Any number of rows: 「行を追加」 copies `empty_form` (its labels say 「（__num__）」)."""
+
+    absolute_max = 100  # a hostile TOTAL_FORMS builds no more than this
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         for field in form.fields.values():
             field.label = f"{field.label}（{i + 1}）"
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        for field in form.fields.values():
+            field.label = f"{field.label}（__num__）"
         return form
 
 
@@ -118,6 +192,29 @@ class ReviewForm(forms.Form):
         return {g.pk: (data[f"outcome_{g.pk}"], data.get(f"comment_{g.pk}", "")) for g in self.goals}
 
 
+class MonitoringForm(forms.Form):
+    monitored_on = JapaneseDateField(label=_("実施日"))
+    comment = forms.CharField(label=_("全体の様子"), widget=TEXTAREA, required=False, max_length=CONTENT_MAX)
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"progress_{goal.pk}"] = forms.ChoiceField(
+                label=_("様子：%(goal)s") % {"goal": goal.text},
+                choices=Progress.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("様子を選んでください。")},
+            )
+            self.fields[f"comment_{goal.pk}"] = forms.CharField(
+                label=_("コメント：%(goal)s") % {"goal": goal.text}, required=False, max_length=500
+            )
+
+    def progress(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {g.pk: (data[f"progress_{g.pk}"], data.get(f"comment_{g.pk}", "")) for g in self.goals}
+
+
 class CaseNumbersField(forms.CharField):
     """Clients typed by ケース番号 (「、」 or spaces between them), found among the clients the user
     may see: a keyboard-first choice that stays fast with tens of thousands of clients."""
@@ -159,6 +256,12 @@ class MeetingForm(forms.ModelForm):
             help_text=_("複数のときは「、」で区切ります。例: C-0001、C-0002"),
             clients=scope(Client.objects.current(), user),
         )
+        self.fields["decides_plans_of"] = CaseNumbersField(
+            label=_("この会議で支援計画（案）を決定した利用者（ケース番号）"),
+            help_text=_("検討した利用者のうち、案を決定した人。決定しなかったときは空欄。"),
+            required=False,
+            clients=scope(Client.objects.current(), user),
+        )
 
     def service_fields(self) -> dict:
         return dict(self.cleaned_data)
@@ -167,6 +270,11 @@ class MeetingForm(forms.ModelForm):
 class ExternalForm(forms.Form):
     name = forms.CharField(label=_("外部の参加者の氏名"), max_length=100, required=False)
     organisation = forms.CharField(label=_("所属"), max_length=100, required=False)
+    sharing_basis = forms.ChoiceField(
+        label=_("利用者の情報を共有する根拠"),
+        choices=[("", _("情報共有の同意を確認する")), *SharingBasis.choices[1:]],
+        required=False,
+    )
 
     def clean(self):
         data = super().clean()

@@ -52,6 +52,8 @@ def _initial(request) -> tuple[dict, MunicipalDay | None]:
     if client_id := request.GET.get("client"):
         client = get_for_user(Client.objects.current(), user, pk=client_id)
         initial["clients"] = client.case_number
+        if request.GET.get("decide") == "1":
+            initial["decides_plans_of"] = client.case_number
     return initial, day
 
 
@@ -103,6 +105,9 @@ def meeting_detail(request, pk):
         "clients": clients,
         "hidden_clients": meeting.clients.count() - len(clients),
         "decisions": meeting.decisions.select_related("owner", "client"),
+        "decided_plans": scope(
+            meeting.decided_plans.select_related("client"), request.user, "client__office"
+        ),
     }
     return render(request, "casework/meeting_detail.html", context)
 

@@ -4,6 +4,8 @@ client (scoped through `client__office`)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -99,10 +101,37 @@ class AgreedWith(models.TextChoices):
     BOTH = "本人と家族", _("本人と家族")
 
 
+class DecidedVia(models.TextChoices):
+    """How a 案 became the plan in force: at a ケース会議 (支援調整会議) or by a supervisor's 確認.
+    Plans recorded before decisions were kept count as decided on the day they were made."""
+
+    MEETING = "ケース会議", _("ケース会議")
+    CONFIRMATION = "上長確認", _("上長確認")
+    EARLIER = "以前の記録", _("以前の記録")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNATURE = "署名", _("署名")
+    ORAL = "口頭", _("口頭")
+    THROUGH_FAMILY = "家族を通じて", _("家族を通じて")
+    NONE = "同意なし", _("同意なし")
+
+
 class SupportPlanQuerySet(models.QuerySet):
+    def drafts(self):
+        """案: not decided yet, not withdrawn."""
+        return self.filter(decided_on__isnull=True, withdrawn_on__isnull=True)
+
+    def decided(self):
+        return self.filter(decided_on__isnull=False)
+
     def current(self):
-        """Plans not reviewed yet: a client's current plan is the latest of them."""
-        return self.filter(review__isnull=True)
+        """Decided plans not evaluated yet: a client's 今の支援計画 is the latest of them. A 案 never is."""
+        return self.filter(decided_on__isnull=False, review__isnull=True)
+
+    def without_consent(self):
+        """Decided plans in force whose 同意 (or its refusal) is not recorded yet."""
+        return self.current().filter(agreed_on__isnull=True).exclude(consent_method=ConsentMethod.NONE)
 
     def review_due(self, today):
         return self.current().filter(next_review_on__lte=today, client__archived_at__isnull=True)
@@ -118,8 +147,33 @@ class SupportPlan(models.Model):
     )
     long_term_goal = text(_("長期目標"))
     next_review_on = models.DateField(_("次回見直し日"))
-    agreed_with = models.CharField(_("合意した相手"), max_length=10, choices=AgreedWith.choices, blank=True)
-    agreed_on = models.DateField(_("合意した日"), null=True, blank=True, validators=[not_in_the_future])
+    # 決定: at a case meeting, by a supervisor's 確認 (or recorded before decisions were kept)
+    decided_on = models.DateField(_("決定日"), null=True, blank=True)
+    decided_via = models.CharField(_("決定の方法"), max_length=10, choices=DecidedVia.choices, blank=True)
+    decided_at = models.ForeignKey(
+        "CaseMeeting",
+        verbose_name=_("決定したケース会議"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_plans",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("確認した職員"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # 同意: who agreed, when and how; or 同意なし with the reason
+    agreed_with = models.CharField(_("同意した人"), max_length=10, choices=AgreedWith.choices, blank=True)
+    agreed_on = models.DateField(_("同意日"), null=True, blank=True, validators=[not_in_the_future])
+    consent_method = models.CharField(
+        _("同意の方法"), max_length=10, choices=ConsentMethod.choices, blank=True, db_default=""
+    )
+    consent_note = text(_("同意についての記録"))
+    withdrawn_on = models.DateField(_("取り下げた日"), null=True, blank=True)
     follows = models.OneToOneField(
         "self",
         verbose_name=_("前の計画"),
@@ -134,7 +188,7 @@ class SupportPlan(models.Model):
     history = HistoricalRecords()
     objects = SupportPlanQuerySet.as_manager()
 
-    PERSONAL_TEXT = ["long_term_goal"]
+    PERSONAL_TEXT = ["long_term_goal", "consent_note"]
 
     class Meta:
         verbose_name = verbose_name_plural = _("支援計画")
@@ -142,6 +196,23 @@ class SupportPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.made_on:%Y/%m/%d} {_('支援計画')}"
+
+    @property
+    def state(self) -> str:
+        """案 / 決定 / 評価済み / 取り下げ: what the plan is now, in the words of the screens."""
+        if self.withdrawn_on:
+            return str(_("取り下げ"))
+        if self.decided_on is None:
+            return str(_("案"))
+        return str(_("評価済み")) if hasattr(self, "review") else str(_("決定"))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.decided_on is None and self.withdrawn_on is None
+
+    @property
+    def has_consent_record(self) -> bool:
+        return self.agreed_on is not None or self.consent_method == ConsentMethod.NONE
 
 
 class GoalBasis(models.TextChoices):
@@ -210,13 +281,19 @@ class PlanReview(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("見直した職員"), on_delete=models.PROTECT, related_name="+"
     )
     comment = text(_("全体の所見"))
+    kind = models.CharField(
+        _("評価の時期"),
+        max_length=10,
+        choices=[("見直し", _("見直し")), ("終結", _("終結"))],
+        default="見直し",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
     PERSONAL_TEXT = ["comment"]
 
     class Meta:
-        verbose_name = verbose_name_plural = _("見直し")
+        verbose_name = verbose_name_plural = _("評価")
 
     def __str__(self) -> str:
         return f"{self.reviewed_on:%Y/%m/%d} {_('見直し')}"
@@ -246,6 +323,146 @@ class GoalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.outcome}"
+
+
+class Progress(models.TextChoices):
+    """モニタリング: how a goal is going between reviews."""
+
+    ON_TRACK = "順調", _("順調")
+    NO_CHANGE = "変化なし", _("変化なし")
+    DIFFICULT = "難しさがある", _("難しさがある")
+    NOT_STARTED = "未着手", _("未着手")
+
+
+class Monitoring(models.Model):
+    """モニタリング: a dated check of a plan in force, goal by goal."""
+
+    plan = models.ForeignKey(
+        SupportPlan, verbose_name=_("支援計画"), on_delete=models.PROTECT, related_name="monitorings"
+    )
+    monitored_on = models.DateField(_("実施日"), validators=[not_in_the_future])
+    monitored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("実施者"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = text(_("全体の様子"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    PERSONAL_TEXT = ["comment"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("モニタリング")
+        ordering = ["monitored_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.monitored_on:%Y/%m/%d} {_('モニタリング')}"
+
+
+class GoalProgress(models.Model):
+    monitoring = models.ForeignKey(Monitoring, on_delete=models.PROTECT, related_name="goals")
+    goal = models.ForeignKey(
+        PlanGoal, verbose_name=_("短期目標"), on_delete=models.PROTECT, related_name="progress"
+    )
+    progress = models.CharField(_("様子"), max_length=10, choices=Progress.choices)
+    comment = models.CharField(_("コメント"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    PERSONAL_TEXT = ["comment"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("目標ごとの様子")
+        ordering = ["monitoring", "goal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring", "goal"],
+                name="goal_progress_once_per_monitoring",
+                violation_error_message=_("同じ短期目標を2回記録しています。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.progress}"
+
+
+class SharedItem(models.TextChoices):
+    CONSULTATIONS = "相談内容", _("相談内容")
+    ASSESSMENT = "アセスメント", _("アセスメント")
+    PLAN = "支援計画", _("支援計画")
+
+
+class SharingConsentQuerySet(models.QuerySet):
+    def in_force(self, on):
+        return self.filter(valid_from__lte=on).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on),
+            models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=on),
+        )
+
+
+def _normalised(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+class SharingConsent(models.Model):
+    """情報共有の同意: the person (or the family) agrees that named agencies, or kinds of agency,
+    may receive what is listed, from a date, maybe until a date; it can be withdrawn."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("利用者"), on_delete=models.PROTECT, related_name="sharing_consents"
+    )
+    agencies = models.TextField(
+        _("共有先"),
+        max_length=2000,
+        help_text=_(
+            "機関名または機関の種類を1行に1つ（例: 保健所、○○市福祉課）。所属にこの言葉を含む参加者が対象です。"
+        ),
+    )
+    items = models.JSONField(_("共有する内容"), default=list)
+    given_by = models.CharField(_("同意した人"), max_length=10, choices=AgreedWith.choices)
+    valid_from = models.DateField(_("同意日（から）"), validators=[not_in_the_future])
+    valid_until = models.DateField(_("期限（まで）"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("撤回日"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("記録した職員"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = text(_("備考"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SharingConsentQuerySet.as_manager()
+    PERSONAL_TEXT = ["note"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("情報共有の同意")
+        ordering = ["-valid_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%Y/%m/%d} {'、'.join(self.agency_list)}"
+
+    @property
+    def agency_list(self) -> list[str]:
+        return [line.strip() for line in self.agencies.splitlines() if line.strip()]
+
+    def items_display(self) -> str:
+        return "、".join(str(SharedItem(i).label) for i in self.items if i in SharedItem.values)
+
+    def in_force_on(self, on) -> bool:
+        return (
+            self.valid_from <= on
+            and (self.valid_until is None or on <= self.valid_until)
+            and (self.withdrawn_on is None or on < self.withdrawn_on)
+        )
+
+    def covers(self, organisation: str, on) -> bool:
+        """Whether a participant of `organisation` may receive the client's information on `on`:
+        one of the named agencies (or kinds, e.g. 保健所) is part of the organisation's name."""
+        name = _normalised(organisation)
+        return (
+            bool(name)
+            and bool(self.items)
+            and self.in_force_on(on)
+            and any(_normalised(agency) in name for agency in self.agency_list)
+        )
 
 
 class MeetingKind(models.TextChoices):
@@ -304,12 +521,24 @@ class CaseMeeting(models.Model):
         return f"{self.date:%Y/%m/%d} {self.get_kind_display()}"
 
 
+class SharingBasis(models.TextChoices):
+    CONSENT = "本人の同意", _("本人の同意（情報共有の同意）")
+    SUPPORT_MEETING = "支援会議", _("支援会議（法定の守秘義務）")
+    OTHER_LAW = "その他の法令", _("その他の法令に基づく")
+    NOT_SHARED = "共有しない", _("共有しない（利用者の情報は伝えない）")
+
+
 class ExternalParticipant(models.Model):
     """People of partner agencies at a meeting: a name and an organisation, never an account."""
 
     meeting = models.ForeignKey(CaseMeeting, on_delete=models.PROTECT, related_name="externals")
     name = models.CharField(_("氏名"), max_length=100)
     organisation = models.CharField(_("所属"), max_length=100, blank=True)
+    # On what basis the participant receives the clients' information; 共有しない: present, but not
+    # told about the clients. Empty for meetings recorded before the basis was kept.
+    sharing_basis = models.CharField(
+        _("情報共有の根拠"), max_length=20, choices=SharingBasis.choices, blank=True, db_default=""
+    )
 
     history = HistoricalRecords()
 
@@ -319,6 +548,10 @@ class ExternalParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.organisation}）" if self.organisation else self.name
+
+    @property
+    def receives_information(self) -> bool:
+        return self.sharing_basis != SharingBasis.NOT_SHARED
 
 
 class MeetingDecisionQuerySet(models.QuerySet):

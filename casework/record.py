@@ -1,6 +1,7 @@
-"""ケース記録票: a client's case record on paper, for case conferences — フェイスシート (profile,
-family, latest assessment, current plan) and 経過記録 (consultations and attendance in a chosen
-period). Opening it to print is audited."""
+"""ケース記録票: a client's case record on paper, for case conferences and the file — フェイスシート
+(profile, family), the latest assessment, every support plan with its decision, 同意, モニタリング
+and 評価, the case meetings about the client with their decisions, and 経過記録 (consultations and
+attendance in a chosen period). Opening it to print is audited."""
 
 import datetime as dt
 
@@ -60,7 +61,23 @@ def case_record(request, pk):
         .select_related("session__program", "family_member")
         .order_by("session__date", "pk")
     )
-    plan = services.current_plan(client)
+    plans = (
+        client.plans.select_related("made_by", "confirmed_by", "decided_at", "review__reviewed_by")
+        .prefetch_related(
+            "goals__outcome",
+            "supports__staff",
+            "supports__agency",
+            "monitorings__monitored_by",
+            "monitorings__goals__goal",
+        )
+        .order_by("made_on", "pk")
+    )
+    meetings = (
+        scope(client.case_meetings.all(), request.user)
+        .select_related("office", "municipality")
+        .prefetch_related("staff", "externals", "decisions__owner")
+        .order_by("date", "pk")
+    )
     audit(
         AuditEvent.Action.PRINT,
         user=request.user,
@@ -76,9 +93,9 @@ def case_record(request, pk):
         "period": period,
         "family": FamilyMember.objects.filter(client=client, archived_at__isnull=True),
         "assessment": client.assessments.select_related("assessed_by").first(),
-        "plan": plan,
-        "goals": plan.goals.all() if plan else [],
-        "supports": plan.supports.select_related("staff", "agency") if plan else [],
+        "plan": services.current_plan(client),
+        "plans": plans,
+        "meetings": meetings,
         "consultations": consultations,
         "attendance": attendance,
         "printed_at": timezone.localtime(),

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from cases.models import Client
 from cases.views.editing import save_edit
 from hikikomori.audit import audit
-from hikikomori.models import AuditEvent
+from hikikomori.models import AuditEvent, Role
 from hikikomori.scoping import get_for_user, require_case_access, scope, visible_offices, workers_visible_to
 from hikikomori.web import add_form_errors
 
 from . import services
 from .filters import ReviewFilter
-from .forms import AssessmentForm, GoalFormSet, PlanForm, ReviewForm, SupportFormSet
+from .forms import AssessmentForm, ConfirmForm, GoalFormSet, PlanForm, ReviewForm, SupportFormSet
 from .models import CLIENT_OFFICE, Assessment, Outcome, SupportPlan
 
 
@@ -31,7 +31,7 @@ def _assessment(request, pk) -> Assessment:
 
 
 def _plan(request, pk) -> SupportPlan:
-    queryset = SupportPlan.objects.select_related("client", "made_by")
+    queryset = SupportPlan.objects.select_related("client", "made_by", "confirmed_by", "decided_at")
     return get_for_user(queryset, request.user, office_field=CLIENT_OFFICE, pk=pk)
 
 
@@ -109,7 +109,7 @@ def plan_create(request, pk):
     client = _client(request, pk)
     user = request.user
     data = request.POST or None
-    form = PlanForm(data, initial={"made_on": timezone.localdate(), "agreed_with": "本人と家族"})
+    form = PlanForm(data, initial={"made_on": timezone.localdate()})
     goals = GoalFormSet(data, prefix="goals", initial=_carried_goals(client))
     supports = SupportFormSet(data, prefix="supports", form_kwargs={"user": user})
     status = 200
@@ -127,7 +127,12 @@ def plan_create(request, pk):
             except ValidationError as exc:
                 add_form_errors(form, exc)
             else:
-                messages.success(request, _("支援計画を作成しました。"))
+                messages.success(
+                    request,
+                    _(
+                        "支援計画（案）を作成しました。ケース会議かスーパーバイザーの確認で決定すると、今の支援計画になります。"
+                    ),
+                )
                 return redirect("cases:client_detail", pk=client.pk)
     context = {
         "form": form,
@@ -135,6 +140,7 @@ def plan_create(request, pk):
         "supports": supports,
         "client": client,
         "current": services.current_plan(client),
+        "draft": client.plans.drafts().first(),
     }
     return render(request, "casework/plan_form.html", context, status=status)
 
@@ -145,19 +151,26 @@ def plan_detail(request, pk):
     audit(
         AuditEvent.Action.VIEW, user=request.user, target="support_plan", target_id=plan.pk, request=request
     )
+    today = timezone.localdate()
     context = {
         "plan": plan,
         "client": plan.client,
         "goals": plan.goals.select_related("outcome"),
         "supports": plan.supports.select_related("staff", "agency"),
         "review": getattr(plan, "review", None),
+        "monitorings": plan.monitorings.select_related("monitored_by").prefetch_related("goals__goal"),
+        "confirm_form": ConfirmForm(initial={"decided_on": today}),
+        "can_confirm": request.user.has_role(Role.SUPERVISOR) and plan.made_by_id != request.user.pk,
+        "today": today,
     }
     return render(request, "casework/plan_detail.html", context)
 
 
 @require_case_access
 def plan_review(request, pk):
+    """評価 at 見直し, or at 終結 (`?closing=1`, from the client's 終結)."""
     plan = _plan(request, pk)
+    kind = "終結" if (request.POST or request.GET).get("closing") == "1" else "見直し"
     form = ReviewForm(
         request.POST or None, goals=plan.goals.all(), initial={"reviewed_on": timezone.localdate()}
     )
@@ -172,16 +185,20 @@ def plan_review(request, pk):
                     reviewed_on=form.cleaned_data["reviewed_on"],
                     comment=form.cleaned_data["comment"],
                     outcomes=form.outcomes(),
+                    kind=kind,
                 )
             except ValidationError as exc:
                 add_form_errors(form, exc)
             else:
+                if kind == "終結":
+                    messages.success(request, _("終結時の評価を記録しました。続けて終結を記録できます。"))
+                    return redirect("cases:client_detail", pk=plan.client_id)
                 messages.success(request, _("見直しを記録しました。続けて次の支援計画を作れます。"))
                 return redirect("casework:plan_detail", pk=plan.pk)
     return render(
         request,
         "casework/plan_review.html",
-        {"form": form, "plan": plan, "client": plan.client},
+        {"form": form, "plan": plan, "client": plan.client, "kind": kind},
         status=status,
     )
 

@@ -38,11 +38,14 @@ from cases.models import (
 from casework.models import (
     Assessment,
     CaseMeeting,
+    GoalProgress,
     GoalReview,
     MeetingDecision,
+    Monitoring,
     PlanGoal,
     PlannedSupport,
     PlanReview,
+    SharingConsent,
     SupportPlan,
 )
 from hikikomori.audit import audit
@@ -417,6 +420,9 @@ CASEWORK: list[tuple[Any, str]] = [
     (PlannedSupport, "plan__client"),
     (PlanReview, "plan__client"),
     (GoalReview, "review__plan__client"),
+    (Monitoring, "plan__client"),
+    (GoalProgress, "monitoring__plan__client"),
+    (SharingConsent, "client"),
     # a meeting's notes and decisions are about everyone it discussed: removed with any of them
     (CaseMeeting, "clients"),
     (MeetingDecision, "meeting__clients"),

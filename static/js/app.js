@@ -89,3 +89,20 @@ document.addEventListener("htmx:responseError", (event) => {
     : "保存できませんでした（サーバーの一時的な不具合）。チェックは元に戻しました。しばらくしてからもう一度操作してください。";
   liveUpdateFailed(event, message);
 });
+
+// 「行を追加」: a formset gets one more row, copied from its <template> (labels numbered in turn).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-row]");
+  if (!button) return;
+  const prefix = button.dataset.addRow;
+  const total = document.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+  const template = document.getElementById(`${prefix}-template`);
+  const rows = document.querySelector(`[data-rows="${prefix}"]`);
+  if (!total || !template || !rows) return;
+  const index = Number(total.value);
+  const html = template.innerHTML.replaceAll("__prefix__", String(index)).replaceAll("__num__", String(index + 1));
+  rows.insertAdjacentHTML("beforeend", html);
+  total.value = String(index + 1);
+  const added = rows.lastElementChild && rows.lastElementChild.querySelector("input, select, textarea");
+  if (added) added.focus();
+});
