@@ -75,7 +75,7 @@ def consent_withdraw(*, by: User, consent: SharingConsent, on: dt.date) -> Shari
     consent.version += 1
     history.record_by(consent, by)
     consent.save(update_fields=["withdrawn_on", "version"])
-    audit(AuditEvent.Action.UPDATE, user=by, target="sharing_consent", target_id=consent.pk, withdrawn=True)
+    audit(AuditEvent.Action.UPDATE, user=by, target="sharing_consent", target_id=consent.pk, step="withdrawn")
     return consent
 
 

@@ -135,17 +135,41 @@ def plan_confirm(*, by: User, plan: SupportPlan, on: dt.date) -> SupportPlan:
     plan.decided_on, plan.decided_via, plan.confirmed_by = on, DecidedVia.CONFIRMATION, by
     history.record_by(plan, by)
     plan.save(update_fields=["decided_on", "decided_via", "confirmed_by"])
-    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, decided=True)
+    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="decided")
+    return plan
+
+
+@transaction.atomic
+def plan_record_decision(
+    *, by: User | None, plan: SupportPlan, on: dt.date, via: str, confirmed_by: User | None = None
+) -> SupportPlan:
+    """A decision recorded from a file (an import): when and how the 案 was decided. A meeting's
+    own import links the plans it decided (`meeting_record(decides_plans_of=…)`)."""
+    plan = _locked(plan)
+    refuse_anonymised(plan.client)
+    if via not in DecidedVia.values:
+        raise ValidationError(_("決定の方法を選んでください。"))
+    _refuse_undecidable(plan, on)
+    plan.decided_on, plan.decided_via = on, via
+    plan.confirmed_by = confirmed_by if via == DecidedVia.CONFIRMATION else None
+    history.record_by(plan, by)
+    plan.save(update_fields=["decided_on", "decided_via", "confirmed_by"])
+    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="decided")
     return plan
 
 
 def _decide_at_meeting(*, by: User | None, plan: SupportPlan, meeting: CaseMeeting) -> None:
     plan = _locked(plan)
+    if plan.decided_via == DecidedVia.MEETING and plan.decided_on == meeting.date and not plan.decided_at_id:
+        plan.decided_at = meeting  # decided on this meeting's day, recorded before the meeting (an import)
+        history.record_by(plan, by)
+        plan.save(update_fields=["decided_at"])
+        return
     _refuse_undecidable(plan, meeting.date)
     plan.decided_on, plan.decided_via, plan.decided_at = meeting.date, DecidedVia.MEETING, meeting
     history.record_by(plan, by)
     plan.save(update_fields=["decided_on", "decided_via", "decided_at"])
-    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, decided=True)
+    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="decided")
 
 
 @transaction.atomic
@@ -158,7 +182,7 @@ def plan_withdraw(*, by: User, plan: SupportPlan, on: dt.date) -> SupportPlan:
     plan.withdrawn_on = on
     history.record_by(plan, by)
     plan.save(update_fields=["withdrawn_on"])
-    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, withdrawn=True)
+    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="withdrawn")
     return plan
 
 
@@ -186,7 +210,7 @@ def plan_consent(
     plan.full_clean()
     history.record_by(plan, by)
     plan.save(update_fields=["agreed_on", "agreed_with", "consent_method", "consent_note"])
-    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, consent=method)
+    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="consent")
     return plan
 
 
@@ -202,10 +226,13 @@ def monitoring_record(
     """モニタリング of the plan in force: how each goal is going."""
     plan = _locked(plan)
     refuse_anonymised(plan.client)
-    if plan.decided_on is None or PlanReview.objects.filter(plan=plan).exists():
-        raise ValidationError(_("モニタリングは、評価前の決定した支援計画について記録します。"))
+    if plan.decided_on is None:
+        raise ValidationError(_("モニタリングは、決定した支援計画について記録します。"))
     if monitored_on < plan.decided_on:
         raise ValidationError({"monitored_on": _("実施日は計画の決定日より後にしてください。")})
+    review = PlanReview.objects.filter(plan=plan).first()
+    if review is not None and monitored_on > review.reviewed_on:
+        raise ValidationError(_("評価した後の支援計画にはモニタリングを記録できません。"))
     goals = list(plan.goals.all())
     if any(g.pk not in progress for g in goals):
         raise ValidationError(_("すべての短期目標に様子を選んでください。"))
@@ -215,7 +242,7 @@ def monitoring_record(
     for goal in goals:
         state, note = progress[goal.pk]
         create_record(GoalProgress(monitoring=monitoring, goal=goal, progress=state, comment=note), by)
-    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, monitored=True)
+    audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="monitored")
     return monitoring
 
 
@@ -311,10 +338,12 @@ def meeting_record(
         errors["decides_plans_of"] = _(
             "支援計画を決定する利用者は、検討した利用者から選んでください（%(numbers)s）。"
         ) % {"numbers": "、".join(not_discussed)}
-    drafts = {
-        p.client_id: p
-        for p in SupportPlan.objects.drafts().filter(client__in=deciding).select_related("client")
-    }
+    # a 案, or a plan an import recorded as decided at a meeting on this day (linked to it now)
+    recorded_earlier = SupportPlan.objects.filter(
+        decided_via=DecidedVia.MEETING, decided_on=date, decided_at__isnull=True
+    )
+    candidates = (SupportPlan.objects.drafts() | recorded_earlier).filter(client__in=deciding)
+    drafts = {p.client_id: p for p in candidates.select_related("client")}
     no_draft = [c.case_number for c in deciding if c.pk not in drafts]
     too_early = [p.client.case_number for p in drafts.values() if p.made_on > date]
     if too_early:

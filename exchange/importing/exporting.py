@@ -30,6 +30,8 @@ ORDER = [
     "events",
     "assessments",
     "plans",
+    "monitoring",
+    "sharing_consents",
     "meetings",
 ]
 

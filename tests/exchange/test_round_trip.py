@@ -20,16 +20,20 @@ from cases import services as case_services
 from cases.demo import seed_cases
 from cases.intake import Intake
 from cases.models import Client, ClientLog, ClosureReason, Consultation, FamilyMember, ReferralDestination
+from casework import consent as consent_services
 from casework import services as casework_services
 from casework.models import (
     Assessment,
     CaseMeeting,
     ExternalParticipant,
+    GoalProgress,
     GoalReview,
     MeetingDecision,
+    Monitoring,
     PlanGoal,
     PlannedSupport,
     PlanReview,
+    SharingConsent,
     SupportPlan,
 )
 from exchange.importing.exporting import ORDER
@@ -132,16 +136,40 @@ def snapshot() -> dict[str, Counter]:
 
 def casework_snapshot() -> dict[str, Counter]:
     assessments = Assessment.objects.select_related("client", "assessed_by")
-    plans = SupportPlan.objects.select_related("client", "made_by", "review__reviewed_by").prefetch_related(
-        "goals__outcome", "supports__staff", "supports__agency"
-    )
+    plans = SupportPlan.objects.select_related(
+        "client", "made_by", "review__reviewed_by", "confirmed_by", "decided_at"
+    ).prefetch_related("goals__outcome", "supports__staff", "supports__agency", "monitorings__goals__goal")
     meetings = CaseMeeting.objects.select_related("office", "municipality").prefetch_related(
-        "clients", "staff", "externals", "decisions__owner"
+        "clients", "staff", "externals", "decisions__owner", "decided_plans__client"
     )
 
     def review(p):
         r = getattr(p, "review", None)
-        return (r.reviewed_on, r.reviewed_by.username, r.comment) if r else None
+        return (r.reviewed_on, r.reviewed_by.username, r.comment, r.kind) if r else None
+
+    def life(p):
+        """決定, 同意, 取り下げ and モニタリング of a plan."""
+        monitorings = tuple(
+            (
+                m.monitored_on,
+                m.monitored_by_id,
+                m.comment,
+                tuple((g.goal.text, g.progress, g.comment) for g in m.goals.all()),
+            )
+            for m in p.monitorings.all()
+        )
+        return (
+            p.decided_on,
+            p.decided_via,
+            _name(p.confirmed_by, "username"),
+            p.decided_at.date if p.decided_at else None,
+            p.agreed_on,
+            p.agreed_with,
+            p.consent_method,
+            p.consent_note,
+            p.withdrawn_on,
+            monitorings,
+        )
 
     return {
         "assessments": Counter(
@@ -150,7 +178,7 @@ def casework_snapshot() -> dict[str, Counter]:
             for a in assessments
         ),
         "plans": Counter(
-            (p.client.case_number, p.made_on, p.next_review_on, p.long_term_goal, p.agreed_with, p.agreed_on,
+            (p.client.case_number, p.made_on, p.next_review_on, p.long_term_goal, life(p),
              p.made_by.username, review(p), tuple((g.text, g.basis, getattr(getattr(g, "outcome", None), "outcome", ""),
              getattr(getattr(g, "outcome", None), "comment", "")) for g in p.goals.all()),
              tuple((s.content, _name(s.staff, "username"), _name(s.agency, "label"), s.frequency) for s in p.supports.all()),
@@ -160,9 +188,15 @@ def casework_snapshot() -> dict[str, Counter]:
         "meetings": Counter(
             (m.date, m.office.name, m.kind, _name(m.municipality), m.summary,
              tuple(sorted(c.case_number for c in m.clients.all())), tuple(sorted(u.username for u in m.staff.all())),
-             tuple((e.name, e.organisation) for e in m.externals.all()),
+             tuple((e.name, e.organisation, e.sharing_basis) for e in m.externals.all()),
+             tuple(sorted(p.client.case_number for p in m.decided_plans.all())),
              tuple((d.content, d.owner.username, d.due_on, d.done_on) for d in m.decisions.all()))
             for m in meetings
+        ),
+        "sharing_consents": Counter(
+            (c.client.case_number, c.agencies, tuple(c.items), c.given_by, c.valid_from, c.valid_until,
+             c.withdrawn_on, c.recorded_by.username, c.note)
+            for c in SharingConsent.objects.select_related("client", "recorded_by")
         ),
     }  # fmt: skip
 
@@ -189,6 +223,10 @@ def wipe() -> None:
     """An empty database for the records (master data and staff accounts stay, as in a new center)."""
     MeetingDecision.objects.all().delete()
     ExternalParticipant.objects.all().delete()
+    SupportPlan.objects.update(decided_at=None)
+    GoalProgress.objects.all().delete()
+    Monitoring.objects.all().delete()
+    SharingConsent.objects.all().delete()
     CaseMeeting.objects.all().delete()
     GoalReview.objects.all().delete()
     PlanReview.objects.all().delete()
@@ -331,8 +369,6 @@ def everything(center, chikuho, chikugo, monkeypatch):
         made_on=TODAY - dt.timedelta(days=100),
         next_review_on=TODAY - dt.timedelta(days=10),
         long_term_goal="社会とのつながり",
-        agreed_with="家族",
-        agreed_on=TODAY - dt.timedelta(days=100),
         goals=[
             {"text": "朝起きる", "basis": "本人の意向"},
             {"text": "家族のつどいに来る", "basis": "家族の意向"},
@@ -346,6 +382,37 @@ def everything(center, chikuho, chikugo, monkeypatch):
             },
         ],
     )
+    casework_services.plan_record_decision(
+        by=staff,
+        plan=first,
+        on=TODAY - dt.timedelta(days=98),
+        via="上長確認",
+        confirmed_by=make_user(
+            "kakunin", roles=["supervisor"], offices=[center], last_name="確認", first_name="次郎"
+        ),
+    )
+    casework_services.plan_consent(
+        by=staff,
+        plan=first,
+        agreed_on=TODAY - dt.timedelta(days=97),
+        agreed_with="家族",
+        method="家族を通じて",
+    )
+    casework_services.monitoring_record(
+        by=staff,
+        plan=first,
+        monitored_on=TODAY - dt.timedelta(days=50),
+        comment="外出の回数が増えた",
+        progress={g.pk: ("順調" if g.text == "朝起きる" else "変化なし", "週3回") for g in first.goals.all()},
+    )
+    withdrawn = casework_services.plan_make(
+        by=staff,
+        client=suspended,
+        made_on=TODAY - dt.timedelta(days=40),
+        next_review_on=TODAY + dt.timedelta(days=40),
+        goals=[{"text": "電話に出る", "basis": "家族の意向"}],
+    )
+    casework_services.plan_withdraw(by=staff, plan=withdrawn, on=TODAY - dt.timedelta(days=30))
     casework_services.plan_review(
         by=staff,
         plan=first,
@@ -360,6 +427,25 @@ def everything(center, chikuho, chikugo, monkeypatch):
         next_review_on=TODAY + dt.timedelta(days=80),
         goals=[{"text": "朝起きる", "basis": "両方"}],
     )
+    consent_services.consent_record(
+        by=staff,
+        client=moved,
+        agencies="保健所\n福祉課",
+        items=["相談内容", "支援計画"],
+        given_by="本人",
+        valid_from=TODAY - dt.timedelta(days=20),
+        note="会議で共有してよい",
+    )
+    old = consent_services.consent_record(
+        by=staff,
+        client=moved,
+        agencies="病院",
+        items=["アセスメント"],
+        given_by="家族",
+        valid_from=TODAY - dt.timedelta(days=60),
+        valid_until=TODAY + dt.timedelta(days=300),
+    )
+    consent_services.consent_withdraw(by=staff, consent=old, on=TODAY - dt.timedelta(days=15))
     casework_services.meeting_record(
         by=staff,
         office=center,
@@ -367,7 +453,11 @@ def everything(center, chikuho, chikugo, monkeypatch):
         kind="関係機関",
         staff=[staff],
         clients=[moved, suspended],
-        externals=[{"name": "保健 花子", "organisation": "保健所"}],
+        decides_plans_of=[moved],
+        externals=[
+            {"name": "保健 花子", "organisation": "春日保健所", "sharing_basis": "支援会議"},
+            {"name": "福祉 一郎", "organisation": "市福祉課", "sharing_basis": "共有しない"},
+        ],
         decisions=[
             {"content": "家族面談", "owner": staff, "due_on": TODAY + dt.timedelta(days=7)},
             {
