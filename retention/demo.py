@@ -50,7 +50,10 @@ def seed_life_states(*, stdout) -> None:
                 by=supervisor, survivor=survivor, duplicate=duplicate, reason="同一人物の二重登録"
             )
         # consultations entered by mistake: archived, one restored
-        mistaken = list(Consultation.objects.filter(client=active[4]).order_by("pk")[:3])
+        consulted = next(
+            (c for c in active[4:] if Consultation.objects.filter(client=c).count() >= 3), active[4]
+        )
+        mistaken = list(Consultation.objects.filter(client=consulted).order_by("pk")[:3])
         for consultation in mistaken:
             cases.consultation_archive(
                 by=supervisor, consultation=consultation, reason="別の利用者の記録を誤って登録"

@@ -18,6 +18,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from cases.models import Client, Consultation
+from casework.models import SharingConsent, SupportPlan
 from hikikomori.models import User
 from outreach.models import Session, SessionStatus
 from reports.models import FinalizedReport
@@ -103,6 +104,26 @@ def _state_pages() -> list[str]:
     ]
     if suspended is not None:
         pages.append(reverse("cases:client_detail", args=[suspended.pk]))
+    # a plan in each state of its life: 案, withdrawn, decided without 同意, 同意なし, evaluated at 終結
+    plans = SupportPlan.objects.filter(client__anonymised_at__isnull=True)
+    for plan in (
+        plans.drafts().first(),
+        plans.filter(withdrawn_on__isnull=False).first(),
+        plans.without_consent().first(),
+        plans.filter(consent_method="同意なし").first(),
+        plans.filter(review__kind="終結").first(),
+    ):
+        assert plan is not None, "the demo has a plan in every state"
+        for name in ("plan_detail", "plan_print", "plan_consent", "plan_monitor", "plan_review"):
+            pages.append(reverse(f"casework:{name}", args=[plan.pk]))
+        pages += [
+            reverse("cases:client_detail", args=[plan.client_id]),
+            reverse("casework:case_record", args=[plan.client_id]),
+            reverse("casework:consent_create", args=[plan.client_id]),
+        ]
+    withdrawn = SharingConsent.objects.filter(withdrawn_on__isnull=False).first()
+    assert withdrawn is not None, "the demo has a withdrawn consent to share"
+    pages.append(reverse("cases:client_detail", args=[withdrawn.client_id]))
     pages += [reverse("reports:finalized_download", args=[f.pk]) for f in FinalizedReport.objects.all()]
     return pages
 
