@@ -26,8 +26,6 @@ def _plan_post(**extra):
     data = {
         "made_on": TODAY.strftime("%Y/%m/%d"),
         "long_term_goal": "自分のペースで社会とつながる",
-        "agreed_with": "本人と家族",
-        "agreed_on": TODAY.strftime("%Y/%m/%d"),
         "next_review_on": (TODAY + dt.timedelta(days=90)).strftime("%Y/%m/%d"),
         "goals-TOTAL_FORMS": "3",
         "goals-INITIAL_FORMS": "0",
@@ -97,13 +95,20 @@ def test_an_assessment_edit_is_kept_in_the_history_and_refuses_a_stale_form(clie
     assert Assessment.history.count() == 2
 
 
-def test_a_plan_is_made_reviewed_goal_by_goal_and_carried_on(client_, coordinator):
+def test_a_plan_is_made_reviewed_goal_by_goal_and_carried_on(client_, coordinator, supervisor):
     http = logged_in(coordinator)
     response = http.post(reverse("casework:plan_create", args=[client_.pk]), _plan_post())
     assert response.status_code == 302
     plan = SupportPlan.objects.get()
     assert [g.basis for g in plan.goals.all()] == ["本人の意向", "家族の意向"]
     assert plan.supports.get().frequency == "月2回"
+    assert plan.is_draft and services.current_plan(client_) is None  # 案 until decided
+
+    # one plan at a time: a second 案 waits for the first to be decided or withdrawn
+    draft = http.post(reverse("casework:plan_create", args=[client_.pk]), _plan_post())
+    assert draft.status_code == 400 and "決定していない支援計画（案）があります" in draft.content.decode()
+    services.plan_confirm(by=supervisor, plan=plan, on=TODAY)
+    assert services.current_plan(client_) == plan
 
     # one current plan: the next waits for the review
     again = http.post(reverse("casework:plan_create", args=[client_.pk]), _plan_post())
@@ -140,7 +145,7 @@ def test_a_plan_is_made_reviewed_goal_by_goal_and_carried_on(client_, coordinato
     assert "家族が家族のつどいに参加する" in form and "週に1回フリースペースに来る" not in form
     assert http.post(reverse("casework:plan_create", args=[client_.pk]), _plan_post()).status_code == 302
     new = SupportPlan.objects.order_by("-pk").first()
-    assert new.follows == plan
+    assert new.follows == plan and new.is_draft
     timeline = http.get(reverse("cases:client_detail", args=[client_.pk])).content.decode()
     assert "支援計画の見直し" in timeline and "支援計画を作成" in timeline
 
@@ -171,6 +176,9 @@ def test_overdue_reviews_are_on_home_for_the_offices_of_the_client(
         goals=[{"text": "朝起きる", "basis": "両方"}],
         made_on=TODAY - dt.timedelta(days=100),
         next_review_on=TODAY - dt.timedelta(days=10),
+    )
+    services.plan_record_decision(
+        by=coordinator, plan=plan, on=TODAY - dt.timedelta(days=99), via="ケース会議"
     )
     home = logged_in(coordinator).get(reverse("home")).content.decode()
     assert "支援計画の見直し" in home and "期限切れ" in home

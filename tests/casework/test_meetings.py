@@ -24,6 +24,7 @@ def _post(**extra):
         "externals-INITIAL_FORMS": "0",
         "externals-0-name": "保健 花子",
         "externals-0-organisation": "春日市保健センター",
+        "externals-0-sharing_basis": "支援会議",
         "decisions-TOTAL_FORMS": "3",
         "decisions-INITIAL_FORMS": "0",
     }

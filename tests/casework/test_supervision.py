@@ -31,13 +31,14 @@ def _world(center, chikuho, coordinator, satellite_coordinator):
     make_consultation(center, add_months(TODAY, -12), "電話", busy, staff=[coordinator])
     make_client(chikuho, "K-0001", "筑豊 一郎", status="終結", closed_on=TODAY, registered_on=long_ago)
     make_consultation(chikuho, TODAY, "訪問", staff=[satellite_coordinator])
-    services.plan_make(
+    plan = services.plan_make(
         by=coordinator,
         client=busy,
         goals=[{"text": "朝起きる", "basis": "両方"}],
         made_on=TODAY - dt.timedelta(days=60),
         next_review_on=TODAY - dt.timedelta(days=1),
     )
+    services.plan_record_decision(by=coordinator, plan=plan, on=plan.made_on, via="ケース会議")
 
 
 def test_every_number_on_a_supervisors_home_equals_the_list_it_links_to(

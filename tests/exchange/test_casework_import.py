@@ -15,7 +15,10 @@ PLAN_HEADER = [
     "結果",
     "見直し日",
     "見直した職員",
+    "決定日",
+    "決定の方法",
 ]
+DECIDED = ["2024/4/3", "ケース会議"]
 
 
 def test_assessments_are_imported_once_and_updated_by_their_key(tmp_path, center, coordinator):
@@ -37,8 +40,8 @@ def test_a_plan_file_with_errors_writes_nothing_and_names_each_error(tmp_path, c
     make_client(center, "C-0001")
     rows = [
         PLAN_HEADER,
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord"],
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "外に出る", "本人の意向", "", "2024/7/1", "coord"],
+        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord", *DECIDED],
+        ["C-0001", "2024/4/1", "2024/7/1", "coord", "外に出る", "本人の意向", "", "2024/7/1", "coord", *DECIDED],
         ["C-9999", "2024/4/1", "2024/7/1", "coord", "朝起きる", "家族の意向", "", "", ""],
         ["C-0001", "2024/8/1", "2024/11/1", "nobody", "朝起きる", "だれか", "", "", ""],
     ]
@@ -55,7 +58,7 @@ def test_plans_in_order_become_a_reviewed_plan_and_the_next_one(tmp_path, center
     make_client(center, "C-0001")
     rows = [
         PLAN_HEADER,
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord"],
+        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord", *DECIDED],
         ["C-0001", "2024/7/1", "2024/10/1", "coord", "外に出る", "両方", "", "", ""],
     ]
     code, out, err = import_file(tmp_path, "plans", rows)
@@ -79,8 +82,13 @@ def test_a_meeting_names_its_clients_and_decisions(tmp_path, center, coordinator
         "保健 花子｜保健所",
         "家族面談｜coord｜2024/6/15｜",
     ]
+    # an outside participant without the clients' consent to share and without a basis: refused
     code, out, err = import_file(tmp_path, "meetings", [header, row])
+    assert code == 1 and "C-0001、C-0002 の情報共有の同意" in err, err
+    row[5] = "保健 花子｜保健所｜支援会議"
+    code, out, err = import_file(tmp_path, "meetings", [header, row], name="basis.csv")
     assert code == 0, err
+    assert CaseMeeting.objects.get().externals.get().sharing_basis == "支援会議"
     meeting = CaseMeeting.objects.get()
     assert meeting.clients.count() == 2 and meeting.decisions.get().owner == coordinator
     bad = ["2024/6/2", center.name, "所内", "C-0001", "coord", "", "家族面談｜だれも｜いつか｜"]
@@ -94,7 +102,7 @@ def test_a_rule_the_services_check_is_an_error_of_its_row_not_a_crash(tmp_path, 
     rows = [
         PLAN_HEADER,
         # the review date before the plan was made, the next review before it too
-        ["C-0001", "2024/4/1", "2024/3/1", "coord", "朝起きる", "本人の意向", "達成", "2024/3/1", "coord"],
+        ["C-0001", "2024/4/1", "2024/3/1", "coord", "朝起きる", "本人の意向", "達成", "2024/3/1", "coord", *DECIDED],
     ]
     code, out, err = import_file(tmp_path, "plans", rows)
     assert code == 1
@@ -121,7 +129,7 @@ def test_a_refusal_while_writing_leaves_nothing_written_and_says_why(
     )
     rows = [
         PLAN_HEADER,
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord"],
+        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord", *DECIDED],
     ]
     code, out, err = import_file(tmp_path, "plans", rows)
     assert code == 1 and "取り込めませんでした（何も登録していません）: 新しい規則" in err
