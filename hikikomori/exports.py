@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,3 +148,82 @@ def export_response(
     return download_response(
         render_csv(rows), filename=f"{filename}.csv", content_type="text/csv; charset=utf-8"
     )
+
+
+def _display_width(text: str) -> int:
+    """Columns a line takes in a spreadsheet: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+PRINT_WIDTH = 98  # column width units that print across A4 landscape at 9 pt or more
+UNBREAKABLE = re.compile(r"[0-9/:.\-]{1,16}")
+COLUMN_MAX = 48
+
+
+def write_printable_workbook(
+    sheets: Iterable[tuple[str, Iterable[Sequence]]], out, *, header: str, printed_on: dt.date
+) -> None:
+    """Sheets for paper (a 開示請求 file): each prints on A4 landscape, all columns on one page
+    width (never split), the header row repeated on every page, long text wrapped inside its
+    column, dates whole, 取扱注意 and page numbers on every page, text at 9 pt or more."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for title, rows in sheets:
+        rows = [list(row) for row in rows]
+        sheet = workbook.create_sheet(sheet_title(title, taken))
+        columns = max((len(row) for row in rows), default=1)
+        widths, minimum, used = [6] * columns, [6] * columns, [False] * columns
+        for r, row in enumerate(rows):
+            for index, value in enumerate(row):
+                text = str(value if value is not None else "")
+                longest = max((_display_width(line) for line in text.splitlines()), default=0)
+                if r == 0:  # a heading wraps rather than widen its column
+                    widths[index] = max(widths[index], min(longest + 1, 10))
+                    continue
+                used[index] = used[index] or bool(text)
+                widths[index] = max(widths[index], min(longest + 1, COLUMN_MAX))
+                minimum[index] = max(minimum[index], min(longest + 1, 10))
+                if UNBREAKABLE.fullmatch(text):  # dates, times and numbers stay whole
+                    minimum[index] = max(minimum[index], len(text) + 1)
+        # a column empty on every row is hidden: it prints nothing and leaves room for the text
+        widths = [w if used[i] or len(rows) < 2 else 0 for i, w in enumerate(widths)]
+        while sum(widths) > PRINT_WIDTH:  # the widest columns wrap first
+            shrinkable = [i for i, w in enumerate(widths) if w > minimum[i]]
+            if not shrinkable:
+                break
+            widths[max(shrinkable, key=lambda i: widths[i])] -= 1
+        for index, width in enumerate(widths, start=1):
+            dimension = sheet.column_dimensions[get_column_letter(index)]
+            dimension.width = width + 1
+            dimension.hidden = width == 0
+        for r, row in enumerate(rows, start=1):
+            lines = 1
+            for c, value in enumerate(row, start=1):
+                cell = write_cell(sheet, r, c, value)
+                cell.alignment = wrap
+                if r == 1:
+                    cell.font = bold
+                wrapped = sum(
+                    max(1, -(-_display_width(line) // max(widths[c - 1] - 1, 1))) if widths[c - 1] else 1
+                    for line in str(value if value is not None else "").splitlines() or [""]
+                )
+                lines = max(lines, wrapped)
+            sheet.row_dimensions[r].height = 15 * lines + 2  # every wrapped line shows
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        for part, text in (
+            (sheet.oddHeader.left, header),
+            (sheet.oddHeader.center, "取扱注意"),
+            (sheet.oddHeader.right, sheet.title),
+            (sheet.oddFooter.center, "&P / &N"),
+            (sheet.oddFooter.right, f"作成日 {printed_on:%Y/%m/%d}"),
+        ):
+            part.text = text
+            part.size = 10
+    workbook.save(out)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Consultation, FamilyMember
 from cases.timeline import client_changes
-from casework.models import Assessment, CaseMeeting, SupportPlan
+from casework.models import Assessment, CaseMeeting, SharingConsent, SupportPlan
 from hikikomori import history
 from hikikomori.audit import target_label
-from hikikomori.exports import write_workbook
+from hikikomori.exports import write_printable_workbook
 from hikikomori.models import AuditEvent
 from outreach.models import Attendance, Reservation
 
@@ -188,7 +188,7 @@ def _plans(ids) -> list[list]:
             _("作成日"),
             _("作成者"),
             _("長期目標"),
-            _("合意"),
+            _("決定・同意"),
             _("次回見直し日"),
             _("区分"),
             _("内容"),
@@ -200,7 +200,13 @@ def _plans(ids) -> list[list]:
     plans = (
         SupportPlan.objects.filter(client__in=ids)
         .select_related("made_by", "review__reviewed_by")
-        .prefetch_related("goals__outcome", "supports__staff", "supports__agency")
+        .prefetch_related(
+            "goals__outcome",
+            "supports__staff",
+            "supports__agency",
+            "monitorings__goals__goal",
+            "monitorings__monitored_by",
+        )
         .order_by("made_on", "pk")
     )
     for plan in plans:
@@ -209,7 +215,7 @@ def _plans(ids) -> list[list]:
             _date(plan.made_on),
             str(plan.made_by),
             plan.long_term_goal,
-            f"{plan.agreed_with} {_date(plan.agreed_on)}".strip(),
+            _decision_and_consent(plan),
             _date(plan.next_review_on),
         ]
         reviewed = _date(review.reviewed_on) if review else ""
@@ -228,8 +234,75 @@ def _plans(ids) -> list[list]:
         for support in plan.supports.all():
             who = "、".join(str(x) for x in (support.staff, support.agency) if x)
             rows.append([*head, _("予定する支援"), support.content, who, support.frequency, ""])
+        for monitoring in plan.monitorings.all():
+            progress = "\n".join(
+                f"{g.goal.text}: {g.progress} {g.comment}".strip() for g in monitoring.goals.all()
+            )
+            rows.append(
+                [
+                    *head,
+                    _("モニタリング"),
+                    progress,
+                    str(monitoring.monitored_by),
+                    monitoring.comment,
+                    _date(monitoring.monitored_on),
+                ]
+            )
         if review:
-            rows.append([*head, _("見直し"), review.comment, str(review.reviewed_by), "", reviewed])
+            rows.append(
+                [
+                    *head,
+                    _("評価（%(kind)s）") % {"kind": review.kind},
+                    review.comment,
+                    str(review.reviewed_by),
+                    "",
+                    reviewed,
+                ]
+            )
+    return rows
+
+
+def _decision_and_consent(plan) -> str:
+    lines = [plan.state]
+    if plan.decided_on:
+        lines.append(
+            _("決定 %(date)s（%(via)s）") % {"date": _date(plan.decided_on), "via": plan.decided_via}
+        )
+    if plan.consent_method == "同意なし":
+        lines.append(
+            _("同意なし（%(date)s）%(note)s") % {"date": _date(plan.agreed_on), "note": plan.consent_note}
+        )
+    elif plan.agreed_on:
+        how = f"・{plan.consent_method}" if plan.consent_method else ""
+        lines.append(
+            _("同意 %(date)s（%(who)s%(how)s）")
+            % {"date": _date(plan.agreed_on), "who": plan.agreed_with, "how": how}
+        )
+    return "\n".join(lines)
+
+
+def _consents(ids) -> list[list]:
+    rows = [
+        [
+            _("同意日"),
+            _("共有先"),
+            _("共有する内容"),
+            _("同意した人"),
+            _("期限"),
+            _("撤回日"),
+            _("記録した職員"),
+            _("備考"),
+        ]
+    ]
+    for c in (
+        SharingConsent.objects.filter(client__in=ids)
+        .select_related("recorded_by")
+        .order_by("valid_from", "pk")
+    ):
+        rows.append(
+            [_date(c.valid_from), c.agencies, c.items_display(), c.given_by, _date(c.valid_until),
+             _date(c.withdrawn_on), str(c.recorded_by), c.note]
+        )  # fmt: skip
     return rows
 
 
@@ -243,7 +316,9 @@ def _meetings(ids) -> list[list]:
         .order_by("date", "pk")
     )
     for m in meetings:
-        people = [s.display_name for s in m.staff.all()] + [str(e) for e in m.externals.all()]
+        people = [s.display_name for s in m.staff.all()] + [
+            f"{e}（{e.sharing_basis}）" if e.sharing_basis else str(e) for e in m.externals.all()
+        ]
         decisions = [f"{d.content}（{d.owner.display_name}、{_date(d.due_on)}）" for d in m.decisions.all()]
         rows.append(
             [
@@ -281,6 +356,7 @@ def _access(ids, consultation_ids) -> list[list]:
     assessment_ids = Assessment.objects.filter(client__in=ids).values_list("pk", flat=True)
     plan_ids = SupportPlan.objects.filter(client__in=ids).values_list("pk", flat=True)
     meeting_ids = CaseMeeting.objects.filter(clients__in=ids).values_list("pk", flat=True)
+    consent_ids = SharingConsent.objects.filter(client__in=ids).values_list("pk", flat=True)
     rows = [[_("日時"), _("職員"), _("操作"), _("対象")]]
     events = (
         AuditEvent.objects.filter(
@@ -289,6 +365,7 @@ def _access(ids, consultation_ids) -> list[list]:
             | Q(target="assessment", target_id__in=[str(pk) for pk in assessment_ids])
             | Q(target="support_plan", target_id__in=[str(pk) for pk in plan_ids])
             | Q(target="case_meeting", target_id__in=[str(pk) for pk in meeting_ids])
+            | Q(target="sharing_consent", target_id__in=[str(pk) for pk in consent_ids])
         )
         .select_related("user")
         .order_by("at", "pk")
@@ -323,7 +400,8 @@ def disclosure_workbook(client: Client, *, by) -> bytes:
         [
             _("内容"),
             _(
-                "利用者の情報、家族、相談記録、プログラム参加、市町村相談会の予約、変更の記録、閲覧・操作の記録"
+                "利用者の情報、家族、相談記録、プログラム参加、市町村相談会の予約、アセスメント、"
+                "支援計画（決定・同意・モニタリング・評価）、ケース会議、情報共有の同意、変更の記録、閲覧・操作の記録"
             ),
         ],
     ]
@@ -337,9 +415,15 @@ def disclosure_workbook(client: Client, *, by) -> bytes:
         (_("アセスメント"), _assessments(ids)),
         (_("支援計画"), _plans(ids)),
         (_("ケース会議"), _meetings(ids)),
+        (_("情報共有の同意"), _consents(ids)),
         (_("変更の記録"), _changes(records, consultations)),
         (_("閲覧・操作の記録"), _access(ids, consultation_ids)),
     ]
     buffer = io.BytesIO()
-    write_workbook(sheets, buffer)
+    write_printable_workbook(
+        sheets,
+        buffer,
+        header=_("開示請求 %(case)s") % {"case": client.case_number},
+        printed_on=timezone.localdate(),
+    )
     return buffer.getvalue()

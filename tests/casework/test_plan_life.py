@@ -76,7 +76,10 @@ def test_a_case_meeting_decides_the_plan_and_the_two_name_each_other(client_, co
     response = http.post(
         reverse("casework:meeting_create"),
         _meeting_post(
-            office=client_.office_id, clients="C-0001", decides_plans_of="Ｃ－０００１", staff=[coordinator.pk]
+            office=client_.office_id,
+            clients="C-0001",
+            decides_plans_of="Ｃ－０００１",
+            staff=[coordinator.pk],
         ),
     )
     assert response.status_code == 302, response.content.decode()

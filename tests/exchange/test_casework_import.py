@@ -40,8 +40,30 @@ def test_a_plan_file_with_errors_writes_nothing_and_names_each_error(tmp_path, c
     make_client(center, "C-0001")
     rows = [
         PLAN_HEADER,
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord", *DECIDED],
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "外に出る", "本人の意向", "", "2024/7/1", "coord", *DECIDED],
+        [
+            "C-0001",
+            "2024/4/1",
+            "2024/7/1",
+            "coord",
+            "朝起きる",
+            "本人の意向",
+            "達成",
+            "2024/7/1",
+            "coord",
+            *DECIDED,
+        ],
+        [
+            "C-0001",
+            "2024/4/1",
+            "2024/7/1",
+            "coord",
+            "外に出る",
+            "本人の意向",
+            "",
+            "2024/7/1",
+            "coord",
+            *DECIDED,
+        ],
         ["C-9999", "2024/4/1", "2024/7/1", "coord", "朝起きる", "家族の意向", "", "", ""],
         ["C-0001", "2024/8/1", "2024/11/1", "nobody", "朝起きる", "だれか", "", "", ""],
     ]
@@ -58,7 +80,18 @@ def test_plans_in_order_become_a_reviewed_plan_and_the_next_one(tmp_path, center
     make_client(center, "C-0001")
     rows = [
         PLAN_HEADER,
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord", *DECIDED],
+        [
+            "C-0001",
+            "2024/4/1",
+            "2024/7/1",
+            "coord",
+            "朝起きる",
+            "本人の意向",
+            "達成",
+            "2024/7/1",
+            "coord",
+            *DECIDED,
+        ],
         ["C-0001", "2024/7/1", "2024/10/1", "coord", "外に出る", "両方", "", "", ""],
     ]
     code, out, err = import_file(tmp_path, "plans", rows)
@@ -102,7 +135,18 @@ def test_a_rule_the_services_check_is_an_error_of_its_row_not_a_crash(tmp_path, 
     rows = [
         PLAN_HEADER,
         # the review date before the plan was made, the next review before it too
-        ["C-0001", "2024/4/1", "2024/3/1", "coord", "朝起きる", "本人の意向", "達成", "2024/3/1", "coord", *DECIDED],
+        [
+            "C-0001",
+            "2024/4/1",
+            "2024/3/1",
+            "coord",
+            "朝起きる",
+            "本人の意向",
+            "達成",
+            "2024/3/1",
+            "coord",
+            *DECIDED,
+        ],
     ]
     code, out, err = import_file(tmp_path, "plans", rows)
     assert code == 1
@@ -129,7 +173,18 @@ def test_a_refusal_while_writing_leaves_nothing_written_and_says_why(
     )
     rows = [
         PLAN_HEADER,
-        ["C-0001", "2024/4/1", "2024/7/1", "coord", "朝起きる", "本人の意向", "達成", "2024/7/1", "coord", *DECIDED],
+        [
+            "C-0001",
+            "2024/4/1",
+            "2024/7/1",
+            "coord",
+            "朝起きる",
+            "本人の意向",
+            "達成",
+            "2024/7/1",
+            "coord",
+            *DECIDED,
+        ],
     ]
     code, out, err = import_file(tmp_path, "plans", rows)
     assert code == 1 and "取り込めませんでした（何も登録していません）: 新しい規則" in err

@@ -63,6 +63,7 @@ def test_the_disclosure_file_holds_every_kind_of_record_and_who_viewed_it(center
         "アセスメント",
         "支援計画",
         "ケース会議",
+        "情報共有の同意",
         "変更の記録",
         "閲覧・操作の記録",
     ]
