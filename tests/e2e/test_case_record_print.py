@@ -17,7 +17,55 @@ TODAY = timezone.localdate()
 SHOTS = os.environ.get("SCREENSHOTS")
 
 
-def test_a_long_case_prints_on_numbered_a4_pages_without_buttons(page, coordinator, center):
+def _smallest(sheet) -> float:
+    sizes = [
+        span["size"]
+        for block in sheet.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if span["text"].strip()
+    ]
+    return min(sizes)
+
+
+def _whole_plan_life(client, coordinator, supervisor):
+    """A plan decided at a meeting, agreed, monitored and evaluated, and the next one by 確認."""
+    first = services.plan_make(
+        by=coordinator, client=client, made_on=TODAY - dt.timedelta(days=200), next_review_on=TODAY,
+        long_term_goal="自分のペースで社会とつながる",
+        goals=[{"text": "朝10時に起きる", "basis": "両方"}, {"text": "家族のつどいに来る", "basis": "家族の意向"}],
+    )  # fmt: skip
+    services.meeting_record(
+        by=coordinator, office=client.office, date=TODAY - dt.timedelta(days=195), kind="関係機関",
+        staff=[coordinator], clients=[client], decides_plans_of=[client], summary="案を決定した",
+        externals=[{"name": "保健 花子", "organisation": "保健所", "sharing_basis": "支援会議"}],
+        decisions=[{"content": "家族面談を設定する", "owner": coordinator, "due_on": TODAY}],
+    )  # fmt: skip
+    first.refresh_from_db()
+    services.plan_consent(
+        by=coordinator,
+        plan=first,
+        agreed_on=TODAY - dt.timedelta(days=190),
+        agreed_with="本人",
+        method="署名",
+    )
+    services.monitoring_record(
+        by=coordinator, plan=first, monitored_on=TODAY - dt.timedelta(days=150), comment="外出が増えた",
+        progress={g.pk: ("順調", "") for g in first.goals.all()},
+    )  # fmt: skip
+    services.plan_review(
+        by=coordinator, plan=first, reviewed_on=TODAY - dt.timedelta(days=100), comment="一つ達成",
+        outcomes={g.pk: ("達成", "") for g in first.goals.all()},
+    )  # fmt: skip
+    second = services.plan_make(
+        by=coordinator, client=client, made_on=TODAY - dt.timedelta(days=99), next_review_on=TODAY,
+        goals=[{"text": "週に1回フリースペースに来る", "basis": "本人の意向"}],
+    )  # fmt: skip
+    services.plan_confirm(by=supervisor, plan=second, on=TODAY - dt.timedelta(days=98))
+    return second
+
+
+def test_a_long_case_prints_on_numbered_a4_pages_without_buttons(page, coordinator, supervisor, center):
     client = make_client(center, municipality="春日市")
     services.assessment_record(
         by=coordinator,
@@ -27,6 +75,7 @@ def test_a_long_case_prints_on_numbered_a4_pages_without_buttons(page, coordinat
         method="訪問",
         person_wishes="少しずつ外に出たい",
     )
+    current = _whole_plan_life(client, coordinator, supervisor)
     for n in range(60):
         make_consultation(
             center, TODAY - dt.timedelta(days=5 * n + 1), "電話", client, staff=[coordinator],
@@ -47,8 +96,24 @@ def test_a_long_case_prints_on_numbered_a4_pages_without_buttons(page, coordinat
         for label in ("印刷\n", "期間を変える", "利用者のページに戻る"):
             assert label not in text, (number, label)
         assert not list(sheet.widgets())  # no form fields
+        assert _smallest(sheet) >= 9.0, (number, _smallest(sheet))
     everything = "".join(sheet.get_text() for sheet in pdf)
     assert "経過0：" in everything and "経過59：" in everything and "少しずつ外に出たい" in everything
+    # every plan with its decision, consent, monitoring and evaluation, and the meeting about the client
+    for text in ("ケース会議", "上長確認", "署名", "モニタリング", "朝10時に起きる: 順調", "評価: 達成",
+                 "家族面談を設定する", "（今の支援計画）", "支援会議"):  # fmt: skip
+        assert text in everything, text
+
+    # the plan alone (プラン), with a line for the person's signature, on one A4 page
+    page.goto(f"/casework/plans/{current.pk}/print/")
+    plan_pdf = pymupdf.open(stream=page.pdf(prefer_css_page_size=True), filetype="pdf")
+    assert plan_pdf.page_count == 1
+    text = plan_pdf[0].get_text()
+    for label in ("取扱注意", "プラン（支援計画）", "週に1回フリースペースに来る", "本人署名", "1 / 1"):
+        assert label in text, label
+    assert _smallest(plan_pdf[0]) >= 9.0
+    if SHOTS:
+        plan_pdf[0].get_pixmap(dpi=60).save(f"{SHOTS}/plan-print.png")
     if SHOTS:
         for number in range(2):
             pdf[number].get_pixmap(dpi=60).save(f"{SHOTS}/case-record-page{number + 1}.png")

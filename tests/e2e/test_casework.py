@@ -46,10 +46,25 @@ def test_from_assessment_to_review_and_the_next_plan(page, coordinator, center):
     page.get_by_label("次回見直し日").fill("2099/1/1")
     _shot(page, "casework-plan-form")
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("支援計画を作成しました。")).to_be_visible()
+    expect(page.get_by_text(re.compile("支援計画（案）を作成しました。"))).to_be_visible()
     _shot(page, "casework-client")
 
+    # the 案 is decided at a case meeting, then the person agrees to it
     page.locator("#casework").get_by_role("link", name=re.compile("作成$")).click()
+    expect(page.locator("#plan-state")).to_have_text("案")
+    page.get_by_role("link", name="ケース会議で決定する").click()
+    expect(page.get_by_label("この会議で支援計画（案）を決定した利用者（ケース番号）")).to_have_value(
+        "C-0001"
+    )
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("ケース会議を記録しました。")).to_be_visible()
+    page.locator("#meeting-plans").get_by_role("link").click()
+    expect(page.locator("#plan-state")).to_have_text("決定")
+    page.get_by_role("link", name="同意を記録").click()
+    page.get_by_label("同意した人").select_option("家族")
+    page.get_by_label("家族を通じて").check()
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#plan-consent")).to_contain_text("家族を通じて")
     page.get_by_role("link", name="見直しを記録").click()
     page.get_by_role("group", name=re.compile("家族が家族のつどいに参加する")).get_by_label(
         "達成", exact=True
@@ -65,8 +80,8 @@ def test_from_assessment_to_review_and_the_next_plan(page, coordinator, center):
     expect(page.get_by_label("短期目標（1）")).to_have_value("本人が自室から出て食事をとる")  # carried on
     page.get_by_label("次回見直し日").fill("2099/4/1")
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("支援計画を作成しました。")).to_be_visible()
-    assert SupportPlan.objects.count() == 2 and SupportPlan.objects.current().count() == 1
+    expect(page.get_by_text(re.compile("支援計画（案）を作成しました。"))).to_be_visible()
+    assert SupportPlan.objects.count() == 2 and SupportPlan.objects.drafts().count() == 1
 
 
 def test_a_case_meeting_from_the_client_page_puts_its_decision_on_home(page, phone, coordinator, center):
@@ -80,6 +95,7 @@ def test_a_case_meeting_from_the_client_page_puts_its_decision_on_home(page, pho
     page.get_by_label("種類").select_option("関係機関")
     page.get_by_label("外部の参加者の氏名（1）").fill("保健 花子")
     page.get_by_label("所属（1）").fill("保健所")
+    page.get_by_label("利用者の情報を共有する根拠（1）").select_option("支援会議")
     page.get_by_label("検討の内容").fill("家族支援から始める")
     page.get_by_label("決定事項（1）").fill("家族面談を設定する")
     page.get_by_label("担当（1）").select_option(label=coordinator.display_name)
