@@ -321,7 +321,7 @@ def meeting_record(
     clients, staff, deciding = list(clients), list(staff), list(decides_plans_of)
     # A command (an import) has no user and sees every office.
     allowed = set(visible_office_ids(by)) if by is not None else {office.pk, *(c.office_id for c in clients)}
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if office.pk not in allowed:
         errors["office"] = _("担当していない拠点の会議は記録できません。")
     outside = [c.case_number for c in clients if c.office_id not in allowed]
@@ -354,9 +354,9 @@ def meeting_record(
         errors["decides_plans_of"] = _("決定する支援計画（案）がありません（%(numbers)s）。") % {
             "numbers": "、".join(no_draft)
         }
-    externals = [dict(e) for e in externals]
+    participants: list[dict] = [dict(e) for e in externals]
     try:
-        for values in externals:
+        for values in participants:
             values["sharing_basis"] = sharing_basis_for(
                 clients, values.get("organisation", ""), date, values.get("sharing_basis", ""), values["name"]
             )
@@ -380,7 +380,7 @@ def meeting_record(
     meeting.save()
     meeting.staff.set(staff or ([by] if by is not None else []))
     meeting.clients.set(clients)
-    for values in externals:
+    for values in participants:
         create_record(ExternalParticipant(meeting=meeting, **values), by)
     for values in decisions:
         create_record(MeetingDecision(meeting=meeting, **values), by)

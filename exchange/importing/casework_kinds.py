@@ -742,6 +742,7 @@ def plan_sharing_consents(table: Table, by: User | None) -> Plan:
 
     def apply():
         for client, recorder, values, withdrawn_on in creates:
+            assert recorder is not None  # a row without one was refused
             consent = consents.consent_record(by=recorder, client=client, **values)
             if withdrawn_on:
                 consents.consent_withdraw(by=recorder, consent=consent, on=withdrawn_on)
