@@ -380,8 +380,8 @@ def meeting_record(
     meeting.save()
     meeting.staff.set(staff or ([by] if by is not None else []))
     meeting.clients.set(clients)
-    for values in participants:
-        create_record(ExternalParticipant(meeting=meeting, **values), by)
+    for participant in participants:
+        create_record(ExternalParticipant(meeting=meeting, **participant), by)
     for values in decisions:
         create_record(MeetingDecision(meeting=meeting, **values), by)
     for plan in drafts.values():
