@@ -382,8 +382,8 @@ def meeting_record(
     meeting.clients.set(clients)
     for participant in participants:
         create_record(ExternalParticipant(meeting=meeting, **participant), by)
-    for values in decisions:
-        create_record(MeetingDecision(meeting=meeting, **values), by)
+    for decision in decisions:
+        create_record(MeetingDecision(meeting=meeting, **decision), by)
     for plan in drafts.values():
         _decide_at_meeting(by=by, plan=plan, meeting=meeting)
     if municipal_day is not None and by is not None and not municipal_day.case_conference:
