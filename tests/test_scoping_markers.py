@@ -71,6 +71,7 @@ def marked(center, coordinator):
         by=coordinator, client=client, goals=[{"text": f"{MARKER}の目標", "basis": "両方"}],
         made_on=today - dt.timedelta(days=30), next_review_on=today,
     )  # fmt: skip
+    casework.plan_record_decision(by=coordinator, plan=plan, on=plan.made_on, via="ケース会議")
     meeting = casework.meeting_record(
         by=coordinator, office=center, date=today, kind="所内", staff=[coordinator], clients=[client],
         summary=f"{MARKER}の会議", decisions=[{"content": f"{MARKER}の決定", "owner": coordinator, "due_on": today}],
