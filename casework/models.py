@@ -4,8 +4,6 @@ client (scoped through `client__office`)."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import Client, ReferralDestination, WithdrawalPeriod
 from cases.validators import content_length, not_in_the_future
+from hikikomori.fiscal import normalize_text
 
 CLIENT_OFFICE = "client__office"  # the office field scoping goes through
 
@@ -398,8 +397,9 @@ class SharingConsentQuerySet(models.QuerySet):
         )
 
 
-def _normalised(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+def _agency_key(name: str) -> str:
+    """An agency's name as compared: NFKC, no spaces, any case (「保健所」 in 「春日 保健所」)."""
+    return normalize_text(name).casefold()
 
 
 class SharingConsent(models.Model):
@@ -456,12 +456,12 @@ class SharingConsent(models.Model):
     def covers(self, organisation: str, on) -> bool:
         """Whether a participant of `organisation` may receive the client's information on `on`:
         one of the named agencies (or kinds, e.g. 保健所) is part of the organisation's name."""
-        name = _normalised(organisation)
+        name = _agency_key(organisation)
         return (
             bool(name)
             and bool(self.items)
             and self.in_force_on(on)
-            and any(_normalised(agency) in name for agency in self.agency_list)
+            and any(_agency_key(agency) in name for agency in self.agency_list)
         )
 
 

@@ -150,9 +150,9 @@ def export_response(
     )
 
 
-def _display_width(text: str) -> int:
-    """Columns a line takes in a spreadsheet: East Asian wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def display_width(text: str) -> int:
+    """Columns a line takes in a spreadsheet: full-width (and ambiguous) characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "FWA" else 1 for ch in text)
 
 
 PRINT_WIDTH = 98  # column width units that print across A4 landscape at 9 pt or more
@@ -178,7 +178,7 @@ def write_printable_workbook(
         for r, row in enumerate(rows):
             for index, value in enumerate(row):
                 text = str(value if value is not None else "")
-                longest = max((_display_width(line) for line in text.splitlines()), default=0)
+                longest = max((display_width(line) for line in text.splitlines()), default=0)
                 if r == 0:  # a heading wraps rather than widen its column
                     widths[index] = max(widths[index], min(longest + 1, 10))
                     continue
@@ -206,7 +206,7 @@ def write_printable_workbook(
                 if r == 1:
                     cell.font = bold
                 wrapped = sum(
-                    max(1, -(-_display_width(line) // max(widths[c - 1] - 1, 1))) if widths[c - 1] else 1
+                    max(1, -(-display_width(line) // max(widths[c - 1] - 1, 1))) if widths[c - 1] else 1
                     for line in str(value if value is not None else "").splitlines() or [""]
                 )
                 lines = max(lines, wrapped)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 from copy import copy
 
 from openpyxl import Workbook
@@ -15,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from hikikomori.exports import sheet_title, write_cell
+from hikikomori.exports import display_width, sheet_title, write_cell
 
 from .tables import Ratio, Report, Table
 
@@ -30,7 +29,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def _width(value) -> float:
     """Display width: full-width characters count double."""
     text = f"{value:.1%}" if isinstance(value, Ratio) else str("" if value is None else value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "FWA" else 1 for ch in text)
+    return display_width(text)
 
 
 FONT_NAME = "游ゴシック"  # Japanese Office's default; every cell, header and footer uses it

@@ -33,6 +33,7 @@ from casework.models import (
     SharingConsent,
     SupportPlan,
 )
+from hikikomori.exports import csv_text
 from hikikomori.fiscal import DateParseError, parse_japanese_date
 from hikikomori.models import Municipality, Office, User
 
@@ -144,10 +145,6 @@ def _clients(table: Table, positions: dict[str, int], column: str) -> dict[str, 
                 normalize_case_number(n) for n in re.split(r"[、,\s]+", str(cells[positions[column]]))
             )
     return {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers - {""})}
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
 
 
 def _lines(text: str) -> list[list[str]]:
@@ -452,8 +449,8 @@ def _plans():
             outcome = getattr(g, "outcome", None)
             yield [
                 p.client.case_number, p.made_on.isoformat(), p.next_review_on.isoformat(), p.long_term_goal,
-                _iso(p.decided_on), p.decided_via, p.confirmed_by.username if p.confirmed_by else "",
-                _iso(p.withdrawn_on), p.agreed_with, _iso(p.agreed_on), p.consent_method, p.consent_note,
+                csv_text(p.decided_on), p.decided_via, p.confirmed_by.username if p.confirmed_by else "",
+                csv_text(p.withdrawn_on), p.agreed_with, csv_text(p.agreed_on), p.consent_method, p.consent_note,
                 p.made_by.username, g.text, g.basis,
                 outcome.outcome if outcome else "", outcome.comment if outcome else "",
                 review.reviewed_on.isoformat() if review else "", review.reviewed_by.username if review else "",
@@ -760,7 +757,7 @@ def _sharing_consents():
     for c in rows.iterator(chunk_size=1000):
         yield [
             c.client.case_number, c.agencies, "、".join(c.items), c.given_by, c.valid_from.isoformat(),
-            _iso(c.valid_until), _iso(c.withdrawn_on), c.recorded_by.username, c.note,
+            csv_text(c.valid_until), csv_text(c.withdrawn_on), c.recorded_by.username, c.note,
         ]  # fmt: skip
 
 
