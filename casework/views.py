@@ -30,8 +30,12 @@ def _assessment(request, pk) -> Assessment:
     return get_for_user(queryset, request.user, office_field=CLIENT_OFFICE, pk=pk)
 
 
-def _plan(request, pk) -> SupportPlan:
-    queryset = SupportPlan.objects.select_related("client", "made_by", "confirmed_by", "decided_at")
+def plan_for(request, pk) -> SupportPlan:
+    """A plan of a client the user's offices hold (404 otherwise), with who made, confirmed and
+    evaluated it."""
+    queryset = SupportPlan.objects.select_related(
+        "client__office", "made_by", "confirmed_by", "decided_at", "review__reviewed_by"
+    )
     return get_for_user(queryset, request.user, office_field=CLIENT_OFFICE, pk=pk)
 
 
@@ -147,7 +151,7 @@ def plan_create(request, pk):
 
 @require_case_access
 def plan_detail(request, pk):
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     audit(
         AuditEvent.Action.VIEW, user=request.user, target="support_plan", target_id=plan.pk, request=request
     )
@@ -169,7 +173,7 @@ def plan_detail(request, pk):
 @require_case_access
 def plan_review(request, pk):
     """評価 at 見直し, or at 終結 (`?closing=1`, from the client's 終結)."""
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     kind = "終結" if (request.POST or request.GET).get("closing") == "1" else "見直し"
     form = ReviewForm(
         request.POST or None, goals=plan.goals.all(), initial={"reviewed_on": timezone.localdate()}

@@ -1,6 +1,8 @@
 """Small helpers every app's views share."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -30,3 +32,33 @@ def add_form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def form_page(request, form, save, *, done: str, success_url: str, template: str, context: dict):
+    """A form's page: on a valid POST run `save(cleaned_data)` (a service), then say `done` and go
+    to `success_url`; a service's refusal shows on the form. A refused form answers 400 and keeps
+    everything the user typed."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect(success_url)
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+def run_and_tell(request, action, *, done: str) -> bool:
+    """A button's POST: run `action` (a service) and say how it went, in Japanese, on the page the
+    user is sent back to. False when a service refused it."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, done)
+    return True
