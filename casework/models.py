@@ -206,6 +206,26 @@ class SupportPlan(models.Model):
         return str(_("評価済み")) if hasattr(self, "review") else str(_("決定"))
 
     @property
+    def decision_text(self) -> str:
+        """決定 as pages, prints and files say it: 「2026/05/24 ケース会議」, 「… 上長確認（確認 福岡 一郎）」."""
+        if self.withdrawn_on:
+            return f"{_('取り下げ')} {self.withdrawn_on:%Y/%m/%d}"
+        if self.decided_on is None:
+            return str(_("未決定（案）"))
+        text = f"{self.decided_on:%Y/%m/%d} {self.decided_via}"
+        return f"{text}（{_('確認')} {self.confirmed_by.display_name}）" if self.confirmed_by_id else text
+
+    @property
+    def consent_text(self) -> str:
+        """同意 as pages, prints and files say it: 「署名：本人 2026/05/29」, 「同意なし（2026/05/29）理由」."""
+        if self.consent_method == ConsentMethod.NONE:
+            return f"{_('同意なし')}（{self.agreed_on:%Y/%m/%d}）{self.consent_note}"
+        if self.agreed_on is None:
+            return str(_("未記録")) if self.decided_on else "—"
+        how = f"{self.consent_method}：" if self.consent_method else ""
+        return f"{how}{self.agreed_with} {self.agreed_on:%Y/%m/%d} {self.consent_note}".strip()
+
+    @property
     def is_draft(self) -> bool:
         return self.decided_on is None and self.withdrawn_on is None
 

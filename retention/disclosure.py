@@ -263,22 +263,7 @@ def _plans(ids) -> list[list]:
 
 
 def _decision_and_consent(plan) -> str:
-    lines = [plan.state]
-    if plan.decided_on:
-        lines.append(
-            _("決定 %(date)s（%(via)s）") % {"date": _date(plan.decided_on), "via": plan.decided_via}
-        )
-    if plan.consent_method == "同意なし":
-        lines.append(
-            _("同意なし（%(date)s）%(note)s") % {"date": _date(plan.agreed_on), "note": plan.consent_note}
-        )
-    elif plan.agreed_on:
-        how = f"・{plan.consent_method}" if plan.consent_method else ""
-        lines.append(
-            _("同意 %(date)s（%(who)s%(how)s）")
-            % {"date": _date(plan.agreed_on), "who": plan.agreed_with, "how": how}
-        )
-    return "\n".join(lines)
+    return "\n".join([plan.state, plan.decision_text, plan.consent_text])
 
 
 def _consents(ids) -> list[list]:
