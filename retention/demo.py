@@ -7,6 +7,7 @@ of access waiting for a supervisor. Every screen is tested on it (tests/test_eve
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from cases import services as cases
@@ -50,9 +51,14 @@ def seed_life_states(*, stdout) -> None:
                 by=supervisor, survivor=survivor, duplicate=duplicate, reason="同一人物の二重登録"
             )
         # consultations entered by mistake: archived, one restored
-        consulted = next(
-            (c for c in active[4:] if Consultation.objects.filter(client=c).count() >= 3), active[4]
-        )
+        # the first of the rest with three consultations (case work may have closed some before)
+        consulted = (
+            Client.objects.filter(pk__in=[c.pk for c in active[4:]])
+            .annotate(n=Count("consultations"))
+            .filter(n__gte=3)
+            .order_by("pk")
+            .first()
+        ) or active[4]
         mistaken = list(Consultation.objects.filter(client=consulted).order_by("pk")[:3])
         for consultation in mistaken:
             cases.consultation_archive(

@@ -147,6 +147,18 @@ def _clients(table: Table, positions: dict[str, int], column: str) -> dict[str, 
     return {c.case_number: c for c in Client.objects.current().filter(case_number__in=numbers - {""})}
 
 
+def _client_of(row: Row, clients: dict[str, Client]) -> tuple[str, Client | None]:
+    """The row's ケース番号 and its client; a number not registered, or a client anonymised at the
+    end of its retention, is an error of the row."""
+    number = row.case_number("ケース番号", required=True)
+    client = clients.get(number)
+    if number and client is None:
+        row.error("ケース番号", number, "利用者が登録されていません（先に利用者を取り込んでください）")
+    elif client is not None and client.anonymised_at is not None:
+        row.error("ケース番号", number, ANONYMISED)
+    return number, client
+
+
 def _lines(text: str) -> list[list[str]]:
     return [[part.strip() for part in line.split(SEPARATOR)] for line in text.splitlines() if line.strip()]
 
@@ -176,10 +188,7 @@ def plan_assessments(table: Table, by: User | None) -> Plan:
     }
     counts, creates, updates = plan.count("アセスメント"), [], []
     for row in rows_of(table, positions, plan.errors):
-        number = row.case_number("ケース番号", required=True)
-        client = clients.get(number)
-        if number and client is None:
-            row.error("ケース番号", number, "利用者が登録されていません（先に利用者を取り込んでください）")
+        number, client = _client_of(row, clients)
         values = {
             "assessed_on": row.date("実施日", required=True, not_future=True),
             "method": row.choice(
@@ -198,8 +207,6 @@ def plan_assessments(table: Table, by: User | None) -> Plan:
         }
         found = existing.get((client.pk, values["assessed_on"], values["method"])) if client else None
         values["assessed_by"] = _user(row, "実施者", staff, fallback=found.assessed_by if found else by)
-        if client is not None and client.anonymised_at is not None:
-            row.error("ケース番号", number, ANONYMISED)
         if not row.ok or client is None:
             continue
         if found is None:
@@ -275,7 +282,7 @@ def plan_plans(table: Table, by: User | None) -> Plan:
     existing = {
         (p.client_id, p.made_on) for p in SupportPlan.objects.filter(client__in=list(clients.values()))
     }
-    current = set(
+    open_plans = set(  # a plan in force or a 案: the file's first plan would be a second one
         (SupportPlan.objects.current() | SupportPlan.objects.drafts())
         .filter(client__in=list(clients.values()))
         .values_list("client", flat=True)
@@ -283,10 +290,7 @@ def plan_plans(table: Table, by: User | None) -> Plan:
     groups: dict[tuple, dict] = {}
     counts = plan.count("支援計画")
     for row in rows_of(table, positions, plan.errors):
-        number = row.case_number("ケース番号", required=True)
-        client = clients.get(number)
-        if number and client is None:
-            row.error("ケース番号", number, "利用者が登録されていません（先に利用者を取り込んでください）")
+        number, client = _client_of(row, clients)
         made_on = row.date("作成日", required=True, not_future=True)
         goal = {
             "text": row.text("短期目標", required=True, max_length=500),
@@ -342,8 +346,6 @@ def plan_plans(table: Table, by: User | None) -> Plan:
             row.error("次回見直し日", row.raw("次回見直し日"), "次回見直し日は作成日より後にしてください。")
         if made_on and reviewed_on and reviewed_on < made_on:
             row.error("見直し日", row.raw("見直し日"), "見直し日は計画の作成日より後にしてください。")
-        if client is not None and client.anonymised_at is not None:
-            row.error("ケース番号", number, ANONYMISED)
         supports = _supports(row, row.text("予定する支援"), staff, agencies)
         if not row.ok or client is None:
             continue
@@ -382,7 +384,7 @@ def plan_plans(table: Table, by: User | None) -> Plan:
             for _, outcome, _, goal_row in group["goals"]:
                 if reviewed and not outcome:
                     goal_row.error("結果", "", "見直した計画は、すべての短期目標に結果が必要です")
-            if (index == 0 and client_id in current) or (
+            if (index == 0 and client_id in open_plans) or (
                 not last and not reviewed and not group["withdrawn_on"]
             ):
                 row.error(
@@ -608,17 +610,14 @@ def plan_monitoring(table: Table, by: User | None) -> Plan:
     counts = plan.count("モニタリング")
     progress_choices = Choices({p.value: p.value for p in Progress})
     for row in rows_of(table, positions, plan.errors):
-        number = row.case_number("ケース番号", required=True)
-        client = clients.get(number)
+        number, client = _client_of(row, clients)
         made_on = row.date("計画の作成日", required=True)
         monitored_on = row.date("実施日", required=True, not_future=True)
         goal_text = row.text("短期目標", required=True, max_length=500)
         state = row.choice("様子", progress_choices, required=True)
         comment = row.text("コメント", max_length=500)
         target = plans.get((client.pk, made_on)) if client else None
-        if number and client is None:
-            row.error("ケース番号", number, "利用者が登録されていません（先に利用者を取り込んでください）")
-        elif made_on and target is None:
+        if client is not None and made_on and target is None:
             row.error(
                 "計画の作成日",
                 row.raw("計画の作成日"),
@@ -627,8 +626,6 @@ def plan_monitoring(table: Table, by: User | None) -> Plan:
         goal = next((g for g in target.goals.all() if g.text == goal_text), None) if target else None
         if target is not None and goal_text and goal is None:
             row.error("短期目標", goal_text, "この支援計画にない短期目標です")
-        if client is not None and client.anonymised_at is not None:
-            row.error("ケース番号", number, ANONYMISED)
         if not row.ok or target is None or goal is None:
             continue
         key = (target.pk, monitored_on)
@@ -694,10 +691,7 @@ def plan_sharing_consents(table: Table, by: User | None) -> Plan:
     }
     counts, creates = plan.count("情報共有の同意"), []
     for row in rows_of(table, positions, plan.errors):
-        number = row.case_number("ケース番号", required=True)
-        client = clients.get(number)
-        if number and client is None:
-            row.error("ケース番号", number, "利用者が登録されていません（先に利用者を取り込んでください）")
+        number, client = _client_of(row, clients)
         agencies = "\n".join(
             line.strip() for line in row.text("共有先", required=True).splitlines() if line.strip()
         )
@@ -725,8 +719,6 @@ def plan_sharing_consents(table: Table, by: User | None) -> Plan:
             row.error("期限", row.raw("期限"), "期限は同意日より後にしてください")
         if values["valid_from"] and withdrawn_on and withdrawn_on < values["valid_from"]:
             row.error("撤回日", row.raw("撤回日"), "撤回日は同意日より後にしてください")
-        if client is not None and client.anonymised_at is not None:
-            row.error("ケース番号", number, ANONYMISED)
         if not row.ok or client is None:
             continue
         key = (client.pk, values["valid_from"], agencies)
