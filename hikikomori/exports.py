@@ -160,6 +160,28 @@ UNBREAKABLE = re.compile(r"[0-9/:.\-]{1,16}")
 COLUMN_MAX = 48
 
 
+def print_on_a4_landscape(
+    sheet, *, pages_high: int, header: Sequence[str], footer: Sequence[str], size: float, font: str = ""
+) -> None:
+    """A sheet's print setup: A4 landscape, every column on the page width, `pages_high` pages
+    down (0: as many as needed), header and footer as (left, center, right) texts."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = pages_high
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for parts, texts in (
+        ((sheet.oddHeader.left, sheet.oddHeader.center, sheet.oddHeader.right), header),
+        ((sheet.oddFooter.left, sheet.oddFooter.center, sheet.oddFooter.right), footer),
+    ):
+        for part, text in zip(parts, texts, strict=True):
+            if text:
+                part.text = text
+                part.size = size
+                if font:
+                    part.font = font
+
+
 def write_printable_workbook(
     sheets: Iterable[tuple[str, Iterable[Sequence]]], out, *, header: str, printed_on: dt.date
 ) -> None:
@@ -212,18 +234,11 @@ def write_printable_workbook(
                 lines = max(lines, wrapped)
             sheet.row_dimensions[r].height = 15 * lines + 2  # every wrapped line shows
         sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        for part, text in (
-            (sheet.oddHeader.left, header),
-            (sheet.oddHeader.center, "取扱注意"),
-            (sheet.oddHeader.right, sheet.title),
-            (sheet.oddFooter.center, "&P / &N"),
-            (sheet.oddFooter.right, f"作成日 {printed_on:%Y/%m/%d}"),
-        ):
-            part.text = text
-            part.size = 10
+        print_on_a4_landscape(
+            sheet,
+            pages_high=0,  # as many pages down as the rows need
+            header=(header, "取扱注意", sheet.title),
+            footer=("", "&P / &N", f"作成日 {printed_on:%Y/%m/%d}"),
+            size=10,
+        )
     workbook.save(out)

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from hikikomori.exports import display_width, sheet_title, write_cell
+from hikikomori.exports import display_width, print_on_a4_landscape, sheet_title, write_cell
 
 from .tables import Ratio, Report, Table
 
@@ -155,22 +155,16 @@ def _notes(sheet, table: Table, row: int, widths: list[float]) -> tuple[int, int
 def _page_setup(sheet, label: str, print_area: str) -> None:
     """One A4 landscape page per sheet, with the report's title, the year, page N/M and the date."""
     sheet.print_area = print_area
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_margins = PAGE_MARGINS
     sheet.print_options.horizontalCentered = True
-    for part, text in (
-        (sheet.oddHeader.left, f"年次報告　{label}"),
-        (sheet.oddHeader.right, sheet.title),
-        (sheet.oddFooter.center, "&P / &N ページ"),
-        (sheet.oddFooter.right, "印刷日 &D"),
-    ):
-        part.text = text
-        part.font = f"{FONT_NAME},標準"
-        part.size = BODY_SIZE
+    print_on_a4_landscape(
+        sheet,
+        pages_high=1,
+        header=(f"年次報告　{label}", "", sheet.title),
+        footer=("", "&P / &N ページ", "印刷日 &D"),
+        size=BODY_SIZE,
+        font=f"{FONT_NAME},標準",
+    )
 
 
 def _columns_spanning(widths: list[float], start_col: int, width_cm: float) -> int:
