@@ -161,3 +161,43 @@ def test_a_supervisors_home_shows_the_offices_figures_and_the_trend(
     phone.goto("/")
     _shot(phone, "supervisor-home-phone")
     assert fits_the_phone(phone)
+
+
+def test_the_plans_steps_fit_a_phone(page, phone, coordinator, supervisor, center):
+    """A plan's page in each state and every step's form at 390 px: nothing wider than the screen."""
+    from casework import consent, services
+
+    client = make_client(center, "C-0001", "山田 太郎", "ヤマダ タロウ")
+    draft = services.plan_make(
+        by=coordinator, client=client, made_on=timezone.localdate(), next_review_on=timezone.localdate(),
+        long_term_goal="自分のペースで社会とつながる",
+        goals=[{"text": "朝10時に起きる（週に3日以上、家族と朝食をとる）", "basis": "両方"}],
+        supports=[{"content": "月2回の訪問", "staff": coordinator, "frequency": "月2回"}],
+    )  # fmt: skip
+    consent.consent_record(
+        by=coordinator, client=client, agencies="保健福祉環境事務所\n市福祉課", items=["相談内容", "支援計画"],
+        given_by="本人", valid_from=timezone.localdate(),
+    )  # fmt: skip
+    log_in(page, "coord", PASSWORD)
+    phone.context.add_cookies(page.context.cookies())
+    pages = {
+        "plan-draft": f"/casework/plans/{draft.pk}/",
+        "plan-form": f"/casework/clients/{client.pk}/plans/new/",
+        "consent-form": f"/casework/clients/{client.pk}/sharing-consents/new/",
+        "meeting-form": f"/casework/meetings/new/?client={client.pk}&decide=1",
+        "client": f"/cases/clients/{client.pk}/",
+    }
+    for name, url in pages.items():
+        phone.goto(url)
+        _shot(phone, f"phone-{name}")
+        assert fits_the_phone(phone), name
+    services.plan_confirm(by=supervisor, plan=draft, on=timezone.localdate())
+    for name, url in {
+        "plan-decided": f"/casework/plans/{draft.pk}/",
+        "plan-consent": f"/casework/plans/{draft.pk}/consent/",
+        "plan-monitoring": f"/casework/plans/{draft.pk}/monitoring/",
+        "plan-print": f"/casework/plans/{draft.pk}/print/",
+    }.items():
+        phone.goto(url)
+        _shot(phone, f"phone-{name}")
+        assert fits_the_phone(phone), name
