@@ -46,6 +46,18 @@ PARAMETERS = [
     "overdue",
     "candidates",
     "reason",
+    # added with the plan's steps and consents to share
+    "decide",
+    "closing",
+    "on",
+    "decided_on",
+    "agreed_on",
+    "agreed_with",
+    "items",
+    "agencies",
+    "monitored_on",
+    "valid_from",
+    "valid_until",
 ]
 GARBAGE = [
     "abc",
