@@ -72,6 +72,13 @@ def _locked(plan: SupportPlan) -> SupportPlan:
     return SupportPlan.objects.select_for_update().select_related("client").get(pk=plan.pk)
 
 
+def _save_step(plan: SupportPlan, by: User | None, fields: list[str]) -> None:
+    """A step of a locked plan saved: a new version, its change history with who did it."""
+    plan.version += 1
+    history.record_by(plan, by)
+    plan.save(update_fields=[*fields, "version"])
+
+
 @transaction.atomic
 def plan_make(
     *,
@@ -133,8 +140,7 @@ def plan_confirm(*, by: User, plan: SupportPlan, on: dt.date) -> SupportPlan:
         )
     _refuse_undecidable(plan, on)
     plan.decided_on, plan.decided_via, plan.confirmed_by = on, DecidedVia.CONFIRMATION, by
-    history.record_by(plan, by)
-    plan.save(update_fields=["decided_on", "decided_via", "confirmed_by"])
+    _save_step(plan, by, ["decided_on", "decided_via", "confirmed_by"])
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="decided")
     return plan
 
@@ -152,8 +158,7 @@ def plan_record_decision(
     _refuse_undecidable(plan, on)
     plan.decided_on, plan.decided_via = on, via
     plan.confirmed_by = confirmed_by if via == DecidedVia.CONFIRMATION else None
-    history.record_by(plan, by)
-    plan.save(update_fields=["decided_on", "decided_via", "confirmed_by"])
+    _save_step(plan, by, ["decided_on", "decided_via", "confirmed_by"])
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="decided")
     return plan
 
@@ -162,13 +167,11 @@ def _decide_at_meeting(*, by: User | None, plan: SupportPlan, meeting: CaseMeeti
     plan = _locked(plan)
     if plan.decided_via == DecidedVia.MEETING and plan.decided_on == meeting.date and not plan.decided_at_id:
         plan.decided_at = meeting  # decided on this meeting's day, recorded before the meeting (an import)
-        history.record_by(plan, by)
-        plan.save(update_fields=["decided_at"])
+        _save_step(plan, by, ["decided_at"])
         return
     _refuse_undecidable(plan, meeting.date)
     plan.decided_on, plan.decided_via, plan.decided_at = meeting.date, DecidedVia.MEETING, meeting
-    history.record_by(plan, by)
-    plan.save(update_fields=["decided_on", "decided_via", "decided_at"])
+    _save_step(plan, by, ["decided_on", "decided_via", "decided_at"])
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="decided")
 
 
@@ -180,8 +183,7 @@ def plan_withdraw(*, by: User, plan: SupportPlan, on: dt.date) -> SupportPlan:
     if not plan.is_draft:
         raise ValidationError(_("取り下げられるのは案だけです。"))
     plan.withdrawn_on = on
-    history.record_by(plan, by)
-    plan.save(update_fields=["withdrawn_on"])
+    _save_step(plan, by, ["withdrawn_on"])
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="withdrawn")
     return plan
 
@@ -208,8 +210,7 @@ def plan_consent(
         note,
     )
     plan.full_clean()
-    history.record_by(plan, by)
-    plan.save(update_fields=["agreed_on", "agreed_with", "consent_method", "consent_note"])
+    _save_step(plan, by, ["agreed_on", "agreed_with", "consent_method", "consent_note"])
     audit(AuditEvent.Action.UPDATE, user=by, target="support_plan", target_id=plan.pk, step="consent")
     return plan
 

@@ -115,6 +115,7 @@ def test_a_supervisor_confirms_a_plan_someone_else_made(client_, coordinator, su
     assert http.post(url, {"decided_on": TODAY.strftime(D)}).status_code == 302
     plan.refresh_from_db()
     assert plan.decided_via == "上長確認" and plan.confirmed_by == supervisor
+    assert plan.version == 2 and plan.history.first().history_user == supervisor  # a new version, who did it
     home = http.get(reverse("home")).content.decode()
     assert "同意が未記録の支援計画" in home and 'id="plans-unagreed"' in home
     assert reverse("casework:plan_detail", args=[plan.pk]) in home.split('id="plans-unagreed"')[1]
