@@ -169,50 +169,52 @@ GoalFormSet = forms.formset_factory(GoalForm, formset=NumberedFormSet, extra=3)
 SupportFormSet = forms.formset_factory(SupportForm, formset=NumberedFormSet, extra=3)
 
 
-class ReviewForm(forms.Form):
+class GoalByGoalForm(forms.Form):
+    """A date, then one choice and a comment per short-term goal, then an overall comment: the
+    form of an evaluation (評価) and of a monitoring (モニタリング)."""
+
+    name = ""  # the per-goal field: 「name_<goal id>」
+    choice_label = ""
+    choices: list = []
+    missing = ""
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        comment = self.fields.pop("comment")
+        for goal in self.goals:
+            self.fields[f"{self.name}_{goal.pk}"] = forms.ChoiceField(
+                label=f"{self.choice_label}：{goal.text}",
+                choices=self.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": self.missing},
+            )
+            self.fields[f"comment_{goal.pk}"] = forms.CharField(
+                label=_("コメント：%(goal)s") % {"goal": goal.text}, required=False, max_length=500
+            )
+        self.fields["comment"] = comment  # the overall comment after the goals
+
+    def by_goal(self) -> dict[int, tuple[str, str]]:
+        """{goal id: (choice, comment)} for the service."""
+        data = self.cleaned_data
+        return {g.pk: (data[f"{self.name}_{g.pk}"], data.get(f"comment_{g.pk}", "")) for g in self.goals}
+
+
+class ReviewForm(GoalByGoalForm):
     reviewed_on = JapaneseDateField(label=_("見直し日"))
     comment = forms.CharField(label=_("全体の所見"), widget=TEXTAREA, required=False, max_length=CONTENT_MAX)
-
-    def __init__(self, *args, goals, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.goals = list(goals)
-        for goal in self.goals:
-            self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(
-                label=_("結果：%(goal)s") % {"goal": goal.text},
-                choices=Outcome.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("結果を選んでください。")},
-            )
-            self.fields[f"comment_{goal.pk}"] = forms.CharField(
-                label=_("コメント：%(goal)s") % {"goal": goal.text}, required=False, max_length=500
-            )
-
-    def outcomes(self) -> dict[int, tuple[str, str]]:
-        data = self.cleaned_data
-        return {g.pk: (data[f"outcome_{g.pk}"], data.get(f"comment_{g.pk}", "")) for g in self.goals}
+    name, choice_label, choices, missing = "outcome", _("結果"), Outcome.choices, _("結果を選んでください。")
 
 
-class MonitoringForm(forms.Form):
+class MonitoringForm(GoalByGoalForm):
     monitored_on = JapaneseDateField(label=_("実施日"))
     comment = forms.CharField(label=_("全体の様子"), widget=TEXTAREA, required=False, max_length=CONTENT_MAX)
-
-    def __init__(self, *args, goals, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.goals = list(goals)
-        for goal in self.goals:
-            self.fields[f"progress_{goal.pk}"] = forms.ChoiceField(
-                label=_("様子：%(goal)s") % {"goal": goal.text},
-                choices=Progress.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("様子を選んでください。")},
-            )
-            self.fields[f"comment_{goal.pk}"] = forms.CharField(
-                label=_("コメント：%(goal)s") % {"goal": goal.text}, required=False, max_length=500
-            )
-
-    def progress(self) -> dict[int, tuple[str, str]]:
-        data = self.cleaned_data
-        return {g.pk: (data[f"progress_{g.pk}"], data.get(f"comment_{g.pk}", "")) for g in self.goals}
+    name, choice_label, choices, missing = (
+        "progress",
+        _("様子"),
+        Progress.choices,
+        _("様子を選んでください。"),
+    )
 
 
 class CaseNumbersField(forms.CharField):

@@ -80,7 +80,7 @@ def plan_monitor(request, pk):
             plan=plan,
             monitored_on=data["monitored_on"],
             comment=data["comment"],
-            progress=form.progress(),
+            progress=form.by_goal(),
         )
 
     return form_page(

@@ -188,7 +188,7 @@ def plan_review(request, pk):
                     plan=plan,
                     reviewed_on=form.cleaned_data["reviewed_on"],
                     comment=form.cleaned_data["comment"],
-                    outcomes=form.outcomes(),
+                    outcomes=form.by_goal(),
                     kind=kind,
                 )
             except ValidationError as exc:
