@@ -356,13 +356,16 @@ def meeting_record(
             "numbers": "、".join(no_draft)
         }
     participants: list[dict] = [dict(e) for e in externals]
-    try:
-        for values in participants:
+    unshared: list[str] = []  # every participant without a basis, each named
+    for values in participants:
+        try:
             values["sharing_basis"] = sharing_basis_for(
                 clients, values.get("organisation", ""), date, values.get("sharing_basis", ""), values["name"]
             )
-    except ValidationError as exc:
-        errors["__all__"] = exc.messages
+        except ValidationError as exc:
+            unshared += exc.messages
+    if unshared:
+        errors["__all__"] = unshared
     if errors:
         raise ValidationError(errors)
     for client in clients:

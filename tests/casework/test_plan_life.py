@@ -221,6 +221,16 @@ def test_an_outside_participant_receives_information_only_on_consent_or_a_stated
     assert not client_.case_meetings.order_by("pk").last().externals.get().receives_information
 
 
+def test_every_outside_participant_without_a_basis_is_named(client_, coordinator):
+    post = _meeting_post(
+        office=client_.office_id, clients="C-0001", staff=[coordinator.pk],
+        **{"externals-TOTAL_FORMS": "2", "externals-0-name": "保健 花子", "externals-0-organisation": "春日保健所",
+           "externals-1-name": "福祉 一郎", "externals-1-organisation": "市福祉課"},
+    )  # fmt: skip
+    page = logged_in(coordinator).post(reverse("casework:meeting_create"), post).content.decode()
+    assert "保健 花子: C-0001 の情報共有の同意" in page and "福祉 一郎: C-0001 の情報共有の同意" in page
+
+
 def test_an_expired_consent_does_not_cover_a_meeting(client_, coordinator):
     consent.consent_record(
         by=coordinator, client=client_, agencies="保健所", items=["相談内容"], given_by="本人",
