@@ -108,6 +108,8 @@ def seed_cases(*, stdout, clients: int = 300, seed: int = 20241) -> None:
     rng = random.Random(seed)
     today = timezone.localdate()
     with transaction.atomic():
+        # the demo numbers every office's clients D-0001, D-0002, …; a new client continues them
+        Office.objects.filter(case_number_prefix="").update(case_number_prefix="D-")
         made_clients = _make_clients(rng, clients, today)
         families = _make_families(rng, made_clients)
         stdout.write(

@@ -372,14 +372,19 @@ def client_merge(*, by: User, survivor: Client, duplicate: Client, reason: str =
 
 def next_case_number(office: Office) -> str:
     """The ケース番号 that follows the office's latest one in its own pattern (K-0041 → K-0042,
-    2024-015 → 2024-016), skipping numbers already taken; "" when the office has none to follow."""
+    2024-015 → 2024-016), skipping numbers already taken. An office with a 接頭辞 and no number of
+    that pattern yet starts at 接頭辞 + 0001 (or after the highest number of that prefix); "" when
+    the office has neither."""
     import re
 
+    numbered = Client.objects.filter(case_number__regex=r"\d+$").order_by("-created_at", "-id")
+    prefix = office.case_number_prefix
+    if prefix:
+        numbered = numbered.filter(case_number__regex=rf"^{re.escape(prefix)}\d+$")
     latest = (
-        Client.objects.filter(office=office, case_number__regex=r"\d+$")
-        .order_by("-created_at", "-id")
-        .values_list("case_number", flat=True)
-        .first()
+        numbered.filter(office=office).values_list("case_number", flat=True).first()
+        or (numbered.values_list("case_number", flat=True).first() if prefix else None)
+        or (f"{prefix}0000" if prefix else None)
     )
     if latest is None:
         return ""

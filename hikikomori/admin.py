@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import access, twofactor
@@ -53,9 +54,27 @@ class RoleAdmin(admin.ModelAdmin):
         return False
 
 
+class OfficeForm(forms.ModelForm):
+    """An office always has its ケース番号の接頭辞: its staff's new clients are numbered from it."""
+
+    class Meta:
+        model = Office
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_number_prefix"].required = True
+        self.fields["case_number_prefix"].error_messages["required"] = _(
+            "ケース番号の接頭辞を入力してください（例: K-）。この拠点の新しい利用者の番号になります。"
+        )
+
+
 @admin.register(Office)
 class OfficeAdmin(RoleAdmin):
-    list_display = ["name", "kind", "location", "operator", "opened_on", "closed_on", "sort_order"]
+    form = OfficeForm
+    list_display = [
+        "name", "kind", "case_number_prefix", "location", "operator", "opened_on", "closed_on", "sort_order",
+    ]  # fmt: skip
     list_editable = ["sort_order"]
 
 
@@ -124,7 +143,9 @@ class StaffCreationForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "last_name", "first_name", "email"]
+        fields = ["username", "last_name", "first_name", "email", "groups"]
+        labels = {"groups": _("役割")}
+        help_texts = {"groups": _("相談記録を見られる役割は、センター担当者・管理職の承認後に有効になります。")}
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -159,7 +180,12 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
 
     inlines = [MembershipInline]
     add_form = StaffCreationForm
-    add_fieldsets = [(None, {"fields": ["username", "last_name", "first_name", "email"]})]
+    # a new staff member's name, roles and offices (the inline below) are set on the first screen
+    add_fieldsets = [
+        (None, {"fields": ["username"]}),
+        (_("氏名・連絡先"), {"fields": ["last_name", "first_name", "email"]}),
+        (_("役割"), {"fields": ["groups"]}),
+    ]
     fieldsets = [
         (None, {"fields": ["username"]}),
         (_("氏名・連絡先"), {"fields": ["last_name", "first_name", "email"]}),
@@ -175,7 +201,8 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
     actions = ["reset_two_factor", "issue_setup_link"]
-    list_display = ["username", "last_name", "first_name", "is_active", "role_names", "office_names"]
+    list_display = ["account_name", "last_name", "first_name", "is_active", "role_names", "office_names"]
+    list_display_links = ["account_name"]
     list_filter = ["is_active", RoleFilter, "offices"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -184,11 +211,24 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
             field.label_from_instance = role_label
         return field
 
+    def _is_own(self, request, obj) -> bool:
+        return obj is not None and obj.pk == request.user.pk
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.pk == request.user.pk:
-            fields += ["is_active", "groups"]  # another admin changes one's own rights
+        if self._is_own(request, obj):
+            fields += ["is_active", "role_names"]  # another admin changes one's own rights
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._is_own(request, obj):
+            return fieldsets
+        # one's own roles are shown by their Japanese names, not as the groups' codes
+        return [
+            (title, {**opts, "fields": ["role_names" if f == "groups" else f for f in opts["fields"]]})
+            for title, opts in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -283,6 +323,10 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
             _("%(count)d 人の認証アプリをリセットしました。") % {"count": len(queryset)},
             messages.SUCCESS,
         )
+
+    @admin.display(description=_("ユーザー名"), ordering="username")
+    def account_name(self, obj):
+        return format_html('<span translate="no">{}</span>', obj.username)
 
     @admin.display(description=_("役割"))
     def role_names(self, obj):

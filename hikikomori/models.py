@@ -1,6 +1,7 @@
 """The organisation core: offices, regions, municipalities and staff."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -65,6 +66,15 @@ class Office(models.Model):
     location = models.CharField(_("所在市町村"), max_length=50, blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
     operator = models.CharField(_("委託先"), max_length=100, blank=True)
+    case_number_prefix = models.CharField(
+        _("ケース番号の接頭辞"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(r"\d$", inverse_match=True, message=_("接頭辞は数字以外で終えてください（例: K-）。"))
+        ],
+        help_text=_("この拠点で登録する利用者のケース番号の先頭（例: K-）。続く番号（0001から）は自動で振られます。"),
+    )
     opened_on = models.DateField(_("開設日"), null=True, blank=True)
     closed_on = models.DateField(_("閉鎖日"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)

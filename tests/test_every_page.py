@@ -25,12 +25,14 @@ from reports.models import FinalizedReport
 from tests.conftest import logged_in
 from tests.test_permissions import MATRIX
 
+DEMO_PASSWORD = "demo-password-42"
 PER_KIND = 4  # pages of one URL pattern per role (a list links to hundreds of records)
 SKIP = {"logout", "password_setup"}
-# ASCII words a Japanese page may show: product and file names, codes, the demo accounts' user names.
+# ASCII words a Japanese page may show: product and file names, codes. What a user typed (a user
+# name, free text) is shown inside translate="no" and not read as the page's own words.
 ALLOWED = {
     "Excel", "CSV", "PDF", "XLSX", "QR", "TOTP", "ID", "IP", "Google", "Microsoft", "Authenticator",
-    "OK", "No", "center", "satellite", "supervisor", "admin", "ja",
+    "OK", "No", "ja",
 }  # fmt: skip
 WORD = re.compile(r"(?<![\w.@/-])[A-Za-z]{2,}(?![\w.@/-])")
 
@@ -41,10 +43,15 @@ class _Text(HTMLParser):
     def __init__(self):
         super().__init__()
         self.text, self.links, self._hidden = [], [], 0
+        self._typed: list = []  # [tag, depth] of the translate="no" element being read
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "template"):
             self._hidden += 1
+        if self._typed and tag == self._typed[0]:
+            self._typed[1] += 1
+        elif not self._typed and dict(attrs).get("translate") == "no":
+            self._typed = [tag, 1]
         href = dict(attrs).get("href")
         if tag == "a" and href and href.startswith("/") and not href.startswith("//"):
             self.links.append(href.split("#")[0])
@@ -52,9 +59,13 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
+        if self._typed and tag == self._typed[0]:
+            self._typed[1] -= 1
+            if not self._typed[1]:
+                self._typed = []
 
     def handle_data(self, data):
-        if not self._hidden:
+        if not self._hidden and not self._typed:
             self.text.append(data)
 
 
@@ -128,8 +139,9 @@ def _state_pages() -> list[str]:
     return pages
 
 
-def crawl(http, starts: list[str], limit: int = 400) -> tuple[dict, dict, int]:
-    """Breadth-first over the links a user is shown: {path: status} of 5xx and {path: words} of English."""
+def crawl(http, starts: list[str], limit: int = 400, pages: list | None = None) -> tuple[dict, dict, int]:
+    """Breadth-first over the links a user is shown: {path: status} of 5xx and {path: words} of English.
+    `pages` receives every HTML page that answered 200, in the order visited."""
     seen, per_kind, errors, english = set(), Counter(), {}, {}
     queue = deque(starts)
     visited = 0
@@ -149,6 +161,8 @@ def crawl(http, starts: list[str], limit: int = 400) -> tuple[dict, dict, int]:
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
+        if pages is not None:
+            pages.append(path)
         parser = _Text()
         parser.feed(response.content.decode())
         words = english_words(" ".join(parser.text))
@@ -158,13 +172,27 @@ def crawl(http, starts: list[str], limit: int = 400) -> tuple[dict, dict, int]:
     return errors, english, visited
 
 
-@pytest.fixture
-def demo(db, monkeypatch):
+def seed_small_demo(monkeypatch) -> None:
     import cases.demo
 
     monkeypatch.setattr(cases.demo, "YEARLY_VOLUME", [400, 400, 400, 400, 400])
     with override_settings(DEBUG=True):
-        call_command("seed_demo", "--password", "demo-password-42", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", "--password", DEMO_PASSWORD, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def pages_of(username: str) -> list[str]:
+    """Every page a demo account opens from its start pages and the links it is shown, and the pages
+    of records in each later state (the same walk as the test below)."""
+    http = logged_in(User.objects.get(username=username))
+    http.raise_request_exception = False
+    pages: list[str] = []
+    crawl(http, _start_pages() + (_state_pages() if username != "admin" else []), pages=pages)
+    return pages
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    seed_small_demo(monkeypatch)
 
 
 @pytest.mark.parametrize("username", ["center", "satellite", "supervisor", "admin"])
