@@ -59,7 +59,10 @@ class OfficeForm(forms.ModelForm):
 
     class Meta:
         model = Office
-        fields = "__all__"
+        fields = [
+            "name", "short_name", "kind", "case_number_prefix", "location", "address", "operator",
+            "opened_on", "closed_on", "sort_order",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +148,9 @@ class StaffCreationForm(forms.ModelForm):
         model = User
         fields = ["username", "last_name", "first_name", "email", "groups"]
         labels = {"groups": _("役割")}
-        help_texts = {"groups": _("相談記録を見られる役割は、センター担当者・管理職の承認後に有効になります。")}
+        help_texts = {
+            "groups": _("相談記録を見られる役割は、センター担当者・管理職の承認後に有効になります。")
+        }
 
     def save(self, commit=True):
         user = super().save(commit=False)

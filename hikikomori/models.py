@@ -71,9 +71,13 @@ class Office(models.Model):
         max_length=10,
         blank=True,
         validators=[
-            RegexValidator(r"\d$", inverse_match=True, message=_("接頭辞は数字以外で終えてください（例: K-）。"))
+            RegexValidator(
+                r"\d$", inverse_match=True, message=_("接頭辞は数字以外で終えてください（例: K-）。")
+            )
         ],
-        help_text=_("この拠点で登録する利用者のケース番号の先頭（例: K-）。続く番号（0001から）は自動で振られます。"),
+        help_text=_(
+            "この拠点で登録する利用者のケース番号の先頭（例: K-）。続く番号（0001から）は自動で振られます。"
+        ),
     )
     opened_on = models.DateField(_("開設日"), null=True, blank=True)
     closed_on = models.DateField(_("閉鎖日"), null=True, blank=True)

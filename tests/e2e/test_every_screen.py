@@ -67,7 +67,9 @@ def test_every_page_of_every_role_is_accessible_fits_a_phone_and_speaks_japanese
         context = browser.new_context(
             base_url=live_server.url, locale="ja-JP", timezone_id="Asia/Tokyo", viewport=viewport
         )
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
         page = context.new_page()
         for url in urls:
             if problems := look_at(page, url, phone=name == "phone"):

@@ -51,11 +51,17 @@ def test_a_new_staff_member_gets_name_roles_and_offices_on_the_first_screen(admi
     response = admin_client_.post(
         "/admin/hikikomori/user/add/",
         {
-            "username": "newcomer", "last_name": "新人", "first_name": "一郎", "email": "",
+            "username": "newcomer",
+            "last_name": "新人",
+            "first_name": "一郎",
+            "email": "",
             "groups": [Group.objects.get(name=Role.COORDINATOR).pk],
-            "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
-            "memberships-0-office": center.pk, "memberships-0-is_primary": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-office": center.pk,
+            "memberships-0-is_primary": "on",
         },  # fmt: skip
     )
     assert response.status_code == 302
@@ -65,7 +71,9 @@ def test_a_new_staff_member_gets_name_roles_and_offices_on_the_first_screen(admi
     assert {(a.role, a.office_id) for a in asked} == {(Role.COORDINATOR, None), ("", center.pk)}
 
 
-def test_roles_read_in_japanese_in_the_staff_list_and_on_ones_own_page(admin_client_, admin_user, coordinator):
+def test_roles_read_in_japanese_in_the_staff_list_and_on_ones_own_page(
+    admin_client_, admin_user, coordinator
+):
     listing = admin_client_.get("/admin/hikikomori/user/").content.decode()
     assert "ひきこもり支援コーディネーター" in listing and "システム管理者" in listing
     own = admin_client_.get(f"/admin/hikikomori/user/{admin_user.pk}/change/").content.decode()
