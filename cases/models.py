@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -38,6 +40,18 @@ def normalize_case_number(text) -> str:
     """ケース番号 the way it is stored and compared: full-width letters, digits and dashes folded,
     so Ｋ－０００１ (typed with the IME on, or from a Japanese Excel file) is K-0001."""
     return unicodedata.normalize("NFKC", str(text or "")).translate(_DASHES).strip()
+
+
+_SEPARATORS = re.compile(r"[-\s_/.]")
+# a stored ケース番号 (already folded by normalize_case_number) compared the same way
+_COMPACT = Replace(Replace(Upper("case_number"), Value("-"), Value("")), Value(" "), Value(""))
+
+
+def _compact_case_number(number: str) -> str:
+    """A typed ケース番号 without its separators, upper-cased (d0302 → D0302); "" unless it is letters
+    and digits a number can hold."""
+    compact = _SEPARATORS.sub("", number).upper()
+    return compact if compact.isascii() and compact.isalnum() and any(c.isdigit() for c in compact) else ""
 
 
 class AgeGroup(models.TextChoices):
@@ -168,10 +182,17 @@ class ClientQuerySet(models.QuerySet):
         number = normalize_case_number(text)
         # Text without letters (kana, digits) has no case: a plain LIKE, not UPPER() of every row.
         lookup = "case_number__contains" if number.upper() == number.lower() else "case_number__icontains"
+        by_number = Q(**{lookup: number})
+        compact = _compact_case_number(number)
+        if compact:
+            # d0302 finds D-0302: the number compared without its separators, in any case
+            by_number |= Q(case_number_compact__contains=compact)
         # A merged-away record's ケース番号 still finds the record it was merged into.
-        merged = Client.objects.filter(Q(merged_into__isnull=False) & Q(**{lookup: number}))
-        return self.filter(
-            Q(search_key__contains=key) | Q(**{lookup: number}) | Q(pk__in=merged.values("merged_into"))
+        merged = Client.objects.alias(case_number_compact=_COMPACT).filter(
+            Q(merged_into__isnull=False) & by_number
+        )
+        return self.alias(case_number_compact=_COMPACT).filter(
+            Q(search_key__contains=key) | by_number | Q(pk__in=merged.values("merged_into"))
         )
 
     def with_last_contact(self):

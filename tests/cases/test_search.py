@@ -24,6 +24,15 @@ def test_a_case_number_is_found_in_any_case_and_width(center, text):
     assert found == ([kana] if text == "ケ-42" else [lower])
 
 
+@pytest.mark.parametrize("text", ["d0302", "D0302", "ｄ０３０２", "d 0302", "D-0302"])
+def test_a_case_number_is_found_without_its_dash(coordinator_client, center, text):
+    client = make_client(center, case_number="D-0302", name="佐藤 花子", kana="サトウ ハナコ")
+    make_client(center, case_number="D-0303", name="鈴木 一郎", kana="スズキ イチロウ")
+    assert list(Client.objects.search(text)) == [client]
+    listing = coordinator_client.get(reverse("cases:client_list"), {"q": text}).content.decode()
+    assert "佐藤 花子" in listing and "鈴木 一郎" not in listing
+
+
 def test_normalisation_folds_kana_width_and_spaces():
     assert normalize_name("ﾔﾏﾀﾞ　ﾀﾛｳ") == normalize_name("やまだ たろう") == "やまだたろう"
 
