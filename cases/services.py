@@ -443,21 +443,40 @@ def merge_overview(clients: list[Client]) -> list[tuple[str, list]]:
 
 
 def duplicate_candidates(clients) -> list[list[Client]]:
-    """Groups of current clients sharing a normalised フリガナ and a birth date (two queries)."""
-    current = clients.current().exclude(kana_key="").exclude(birth_date__isnull=True)
+    """Groups of current clients who are probably one person (a few queries, whatever the size):
+    the same normalised フリガナ and birth date; or the same name (異体字 folded) where a record has
+    no birth date to tell them apart, as the intake warning finds them."""
+    current = clients.current()
+    dated = current.exclude(kana_key="").exclude(birth_date__isnull=True)
     keys = {
         (row["kana_key"], row["birth_date"])
-        for row in current.values("kana_key", "birth_date").annotate(n=Count("id")).filter(n__gt=1)
+        for row in dated.values("kana_key", "birth_date").annotate(n=Count("id")).filter(n__gt=1)
     }
-    if not keys:
+    by_key: dict[tuple, list[int]] = {}
+    if keys:
+        candidates = dated.filter(kana_key__in={k for k, _ in keys}, birth_date__in={d for _, d in keys})
+        for pk, kana_key, birth_date in candidates.values_list("pk", "kana_key", "birth_date"):
+            if (kana_key, birth_date) in keys:
+                by_key.setdefault(("kana", kana_key, str(birth_date)), []).append(pk)
+    by_name: dict[str, list[tuple[int, bool]]] = {}
+    for pk, search_key, birth_date in current.values_list("pk", "search_key", "birth_date").iterator():
+        name_key = search_key.rpartition("|")[2]
+        if name_key:
+            by_name.setdefault(name_key, []).append((pk, birth_date is None))
+    for name_key, members in by_name.items():
+        if len(members) > 1 and any(undated for _, undated in members):
+            pks = [pk for pk, _ in members]
+            if not any(set(pks) <= set(group) for group in by_key.values()):
+                by_key[("name", name_key, "")] = pks
+    if not by_key:
         return []
-    groups: dict[tuple, list[Client]] = {}
-    candidates = current.filter(kana_key__in={k for k, _ in keys}, birth_date__in={d for _, d in keys})
-    for client in candidates.select_related("office").order_by("registered_on", "pk"):
-        key = (client.kana_key, client.birth_date)
-        if key in keys:
-            groups.setdefault(key, []).append(client)
-    return [members for _, members in sorted(groups.items())]
+    wanted = {pk for pks in by_key.values() for pk in pks}
+    found = {c.pk: c for c in Client.objects.filter(pk__in=wanted).select_related("office")}
+    groups = [
+        sorted((found[pk] for pk in pks), key=lambda c: (c.registered_on or dt.date.min, c.pk))
+        for _, pks in sorted(by_key.items())
+    ]
+    return groups
 
 
 @transaction.atomic

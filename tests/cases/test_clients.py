@@ -219,6 +219,26 @@ def test_duplicate_candidates_share_normalised_kana_and_birth_date(center, chiku
     assert [[c.pk for c in g] for g in groups] == [[a.pk, b.pk]]
 
 
+def test_duplicate_candidates_include_the_same_name_without_a_birth_date(coordinator_client, center):
+    undated = make_client(center, case_number="C-0001", name="宮﨑 花子", kana="", birth_date=None)
+    dated = make_client(
+        center, case_number="C-0002", name="宮崎 花子", kana="ミヤザキ ハナコ", birth_date=dt.date(1990, 5, 1)
+    )
+    make_client(
+        center, case_number="C-0003", name="佐藤 一郎", kana="サトウ イチロウ", birth_date=dt.date(1980, 1, 1)
+    )
+    make_client(
+        center, case_number="C-0004", name="佐藤 一郎", kana="サトウ イチロウ", birth_date=dt.date(1985, 1, 1)
+    )
+    groups = services.duplicate_candidates(Client.objects.all())
+    assert [[c.pk for c in g] for g in groups] == [
+        [undated.pk, dated.pk]
+    ]  # two known, different dates: two people
+    page = coordinator_client.get(reverse("cases:client_duplicates")).content.decode()
+    assert "C-0002 と C-0001 の統合を確認" in page or "C-0001 と C-0002 の統合を確認" in page
+    assert "未入力" in page and "C-0003" not in page
+
+
 def test_merging_moves_consultations_and_family_and_is_traceable(coordinator_client, coordinator, center):
     survivor = make_client(center, case_number="C-0001", birth_date=dt.date(2000, 1, 1))
     duplicate = make_client(center, case_number="C-0002", birth_date=dt.date(2000, 1, 1))
