@@ -54,6 +54,14 @@ class SessionForm(ScopedOfficeMixin, forms.ModelForm):
         self.fields["program"].queryset = Program.objects.filter(is_active=True)
         self.fields["online_offices"].queryset = Office.objects.all()
 
+    def clean(self):
+        """An end before the start is the 終了時刻's error: the field is marked and focused."""
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("終了時刻は開始時刻より後にしてください。"))
+        return data
+
 
 class CancelForm(forms.Form):
     cancel_reason = forms.CharField(label=_("中止理由"), max_length=200)

@@ -2,13 +2,19 @@
 document.addEventListener("DOMContentLoaded", () => {
   // After a refused save the focus goes to the first wrong field; otherwise elements with
   // data-autofocus get it, so that a form can be used without a mouse.
+  // An error of the whole form (two fields that do not fit together) is announced and focused
+  // like a field's.
   const invalid = document.querySelectorAll(".is-invalid");
-  const first = invalid[0] || document.querySelector("[data-autofocus]");
+  const formError = document.querySelector("main form .alert-danger");
+  if (formError && !invalid.length) formError.setAttribute("tabindex", "-1");
+  const first = invalid[0] || formError || document.querySelector("[data-autofocus]");
   if (first) first.focus();
   // Screen readers hear that the save was refused, and how many fields to correct.
   const status = document.getElementById("form-status");
-  if (status && invalid.length) {
-    status.textContent = `保存できませんでした。入力内容を確認してください（${invalid.length}か所）。`;
+  if (status && (invalid.length || formError)) {
+    const where = invalid.length ? `（${invalid.length}か所）` : "";
+    const why = formError ? formError.textContent.trim().replace(/\s+/g, " ") : "";
+    status.textContent = `保存できませんでした。入力内容を確認してください${where}。${why}`;
   }
 
   // A counter under every text box with a length limit: 「123 / 4000文字」.

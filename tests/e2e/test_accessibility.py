@@ -124,3 +124,28 @@ def test_a_refused_save_is_announced_and_the_focus_is_on_the_first_wrong_field(p
     expect(page.locator("#form-status")).to_contain_text("保存できませんでした")
     expect(page.locator("#form-status")).to_have_attribute("aria-live", "assertive")
     expect(page.locator(".is-invalid").first).to_be_focused()
+
+
+def test_an_error_of_two_fields_together_is_announced_and_focused(page, coordinator, center):
+    """A session ending before it starts marks 終了時刻; a session already registered that day (an
+    error of the whole form) is announced and focused too."""
+    from tests.records import make_session
+
+    log_in(page, "coord", PASSWORD)
+    page.goto("/outreach/sessions/new/")
+    page.get_by_label("プログラム").select_option(label="フリースペース")
+    page.get_by_label("開催日").fill("2026/12/8")
+    page.get_by_label("開始時刻").fill("14:00")
+    page.get_by_label("終了時刻").fill("13:00")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_label("終了時刻")).to_be_focused()
+    expect(page.locator("#form-status")).to_contain_text("保存できませんでした")
+
+    make_session(center, "2026-12-09")
+    page.goto("/outreach/sessions/new/")
+    page.get_by_label("プログラム").select_option(label="フリースペース")
+    page.get_by_label("開催日").fill("2026/12/9")
+    page.get_by_role("button", name="保存").click()
+    error = page.locator("main form .alert-danger")
+    expect(error).to_be_focused()
+    expect(page.locator("#form-status")).to_contain_text("すでに登録されています")
