@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from copy import copy
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference, Series
 from openpyxl.chart.text import RichText
@@ -39,6 +41,9 @@ CM_PER_ROW = 0.53  # a default row (15 pt)
 CHART_HEIGHT_CM = 8.0
 CHART_WIDTH_CM = {"monthly": 16.0, "trend": 16.0, "regions": 22.5, "ages": 16.0}
 PAGE_WIDTH_CM = 27.0  # A4 landscape inside the margins, at the smallest scale that keeps 9 pt
+PAGE_HEIGHT_CM = 17.4  # A4 landscape's 21 cm less the margins
+DEFAULT_ROW_PT = 15.0  # a row of 11 pt text as printed (measured on the rendered PDF)
+SMALLEST_PRINTED_PT = 9.1  # a little above 9 pt: the estimate of heights is not exact
 SYMBOLS = {"〇", "●", "◎"}
 DEFAULT_WIDTH = 8.43  # Excel's default column width
 NOTE_MIN_WIDTH = 70  # notes of a narrow table spread over this many width units
@@ -49,13 +54,16 @@ def _font(size: float = BODY_SIZE, bold: bool = False) -> Font:
     return Font(name=FONT_NAME, size=size, bold=bold)
 
 
-def render_workbook(report: Report) -> bytes:
+def render_workbook(report: Report, *, made_on: dt.date | None = None) -> bytes:
+    """The yearly workbook; its footer carries the day it was made (2026/12/05, never a
+    spreadsheet's locale-dependent &D)."""
+    made_on = made_on or timezone.localdate()
     workbook = Workbook()
     workbook.remove(workbook.active)
     looks: dict = {}
     taken: set[str] = set()
     for table in report.tables:
-        _sheet(workbook, table, report.label, looks, sheet_title(table.sheet, taken))
+        _sheet(workbook, table, report.label, looks, sheet_title(table.sheet, taken), made_on)
     workbook.properties.title = f"{report.label} 年次報告"
     workbook.properties.creator = "hikikomori"
     buffer = io.BytesIO()
@@ -84,7 +92,7 @@ def _value_style(
     looks[key] = copy(cell._style)
 
 
-def _sheet(workbook: Workbook, table: Table, label: str, looks: dict, title: str) -> None:
+def _sheet(workbook: Workbook, table: Table, label: str, looks: dict, title: str, made_on: dt.date) -> None:
     sheet = workbook.create_sheet(title)
     columns = len(table.header)
     write_cell(sheet, TITLE_ROW, 1, table.title).font = _font(14, bold=True)
@@ -129,7 +137,19 @@ def _sheet(workbook: Workbook, table: Table, label: str, looks: dict, title: str
         last_col = max(columns, _chart(sheet, table, anchor_col, anchor_row, widths))
         last_row = max(last_row, anchor_row + chart_rows)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=table.labels + 1)
-    _page_setup(sheet, label, f"A1:{get_column_letter(last_col)}{last_row}")
+    one_page = _readable_on_one_page(sheet, widths, last_row)
+    _page_setup(sheet, label, f"A1:{get_column_letter(last_col)}{last_row}", made_on, one_page=one_page)
+
+
+def _readable_on_one_page(sheet, widths: list[float], last_row: int) -> bool:
+    """Whether the sheet shrunk to one page keeps its text at 9 pt or more. A long table (e.g. the
+    市町村相談会 of every municipality) runs over several pages instead, each headed by its title
+    and column headings."""
+    height_pt = sum(sheet.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, last_row + 1))
+    height_cm = height_pt / 72 * 2.54
+    width_cm = sum(widths) * CM_PER_WIDTH_UNIT
+    scale = min(1.0, PAGE_WIDTH_CM / width_cm, PAGE_HEIGHT_CM / height_cm)
+    return BODY_SIZE * scale >= SMALLEST_PRINTED_PT
 
 
 def _notes(sheet, table: Table, row: int, widths: list[float]) -> tuple[int, int]:
@@ -152,16 +172,19 @@ def _notes(sheet, table: Table, row: int, widths: list[float]) -> tuple[int, int
     return row, columns
 
 
-def _page_setup(sheet, label: str, print_area: str) -> None:
-    """One A4 landscape page per sheet, with the report's title, the year, page N/M and the date."""
+def _page_setup(sheet, label: str, print_area: str, made_on: dt.date, *, one_page: bool) -> None:
+    """A4 landscape, one page per sheet where that keeps 9 pt (else pages down, the title and
+    column headings repeated), with the report's title, the year, page N/M and the date made."""
     sheet.print_area = print_area
     sheet.page_margins = PAGE_MARGINS
     sheet.print_options.horizontalCentered = True
+    if not one_page:
+        sheet.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     print_on_a4_landscape(
         sheet,
-        pages_high=1,
+        pages_high=1 if one_page else 0,
         header=(f"年次報告　{label}", "", sheet.title),
-        footer=("", "&P / &N ページ", "印刷日 &D"),
+        footer=("", "&P / &N ページ", f"作成日 {made_on:%Y/%m/%d}"),
         size=BODY_SIZE,
         font=f"{FONT_NAME},標準",
     )

@@ -56,3 +56,41 @@ def test_every_sheet_prints_on_one_readable_a4_landscape_page(everything, tmp_pa
         smallest = min(span["size"] for span in spans(page))
         assert smallest >= 9.0, f"{table.sheet}: text at {smallest:.1f} pt"
     pdf[0].get_pixmap(dpi=80).save(tmp_path / "page1.png")
+
+
+def test_ten_years_of_days_in_every_municipality_print_at_9_pt_or_more(master_data, tmp_path):
+    """A long sheet (市町村相談会 with a row for every municipality) runs over several pages, each
+    headed by its title, rather than shrinking under 9 pt; the footer's date reads 2026/12/05."""
+    import datetime as dt
+
+    from hikikomori.models import Municipality, Office
+    from outreach.models import HostType, MunicipalDay
+
+    center = Office.objects.order_by("sort_order").first()
+    hosts = list(HostType)
+    MunicipalDay.objects.bulk_create(
+        MunicipalDay(
+            date=dt.date(fy, 4 + i % 9, 1 + i % 27), municipality=m, office=center,
+            host_type=hosts[(fy + i) % 3], reserved=1, consulted=1,
+        )
+        for fy in range(2016, 2026)
+        for i, m in enumerate(Municipality.objects.order_by("code"))
+    )  # fmt: skip
+    report = build_report(Scope(fiscal_year=2025))
+    pdf = to_pdf(render_workbook(report, made_on=dt.date(2026, 12, 5)), tmp_path)
+    titles = [table.title for table in report.tables]
+    municipal = next(t for t in report.tables if t.sheet == "市町村相談会")
+    assert len(municipal.rows) > 60
+    assert pdf.page_count > len(report.tables)  # the long sheet took more than one page
+    pages_of_municipal = 0
+    for number, page in enumerate(pdf, start=1):
+        assert (round(page.rect.width), round(page.rect.height)) == (842, 595)
+        text = page.get_text().replace("\n", "")
+        assert any(title in text for title in titles), f"page {number} has no title"
+        pages_of_municipal += municipal.title in text
+        assert "作成日 2026/12/05" in text, f"page {number}: {text[-60:]}"
+        smallest = min(span["size"] for span in spans(page))
+        assert smallest >= 9.0, f"page {number}: text at {smallest:.1f} pt"
+    assert pages_of_municipal > 1
+    for number in range(pdf.page_count):
+        pdf[number].get_pixmap(dpi=60).save(tmp_path / f"page{number + 1}.png")
