@@ -134,6 +134,12 @@ class Municipality(models.Model):
         related_name="municipalities",
     )
     sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+    consultation_day_times = models.JSONField(
+        _("市町村相談会の時間枠（既定）"),
+        default=list,
+        blank=True,
+        help_text=_("例: 10:00, 11:00, 13:30。空欄は 10:00, 11:00, 13:30。相談会ごとに変えられます。"),
+    )
 
     class Meta:
         ordering = ["sort_order", "code", "name"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import ClientLookupField, client_search_widget
 from cases.models import Relationship
+from hikikomori import slots
 from hikikomori.forms import JapaneseDateField
 from hikikomori.models import Municipality, Office
 from hikikomori.scoping import default_office, offices_for_recording, visible_offices
@@ -116,10 +117,15 @@ class AddFamilyAttendeeForm(forms.Form):
 
 class MunicipalDayForm(ScopedOfficeMixin, forms.ModelForm):
     date = JapaneseDateField(label=_("実施日"))
+    slot_times = slots.TimesField(
+        label=_("時間枠"),
+        required=False,
+        help_text=_("例: 10:00, 11:00, 13:30（1枠に1件の予約）。空欄は市町村の既定の時間枠です。"),
+    )
 
     class Meta:
         model = MunicipalDay
-        fields = ["date", "municipality", "host_type", "office", "slots", "notes"]
+        fields = ["date", "municipality", "host_type", "office", "slot_times", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
@@ -127,21 +133,24 @@ class MunicipalDayForm(ScopedOfficeMixin, forms.ModelForm):
         self.limit_offices(user)
         self.fields["municipality"].queryset = Municipality.objects.exclude(code=None)
 
-    def clean_slots(self):
-        slots = self.cleaned_data["slots"]
-        if self.instance.pk and slots < self.instance.reserved:
-            raise forms.ValidationError(
-                _("予約済みの件数（%(n)s件）より少なくはできません。") % {"n": self.instance.reserved}
-            )
-        return slots
-
 
 class ReservationForm(forms.Form):
-    time = forms.TimeField(label=_("時間"), widget=TIME)
+    """A reservation takes one free slot of the day."""
+
+    time = forms.TypedChoiceField(
+        label=_("時間枠"),
+        coerce=slots.as_time,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("空いている時間枠から選んでください。")},
+    )
     name = forms.CharField(label=_("予約者（匿名・未登録の場合）"), required=False, max_length=100)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, slot_times=(), free_times=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # any slot of the day is accepted (one taken meanwhile is refused by name by the service);
+        # only the free ones are offered
+        self.fields["time"].choices = [(t, t) for t in slot_times]
+        self.fields["time"].widget.choices = [(t, t) for t in free_times]
         self.fields["client"] = ClientLookupField(
             user=user, label=_("利用者（空欄は匿名・未登録）"), widget=client_search_widget()
         )

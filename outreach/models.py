@@ -204,6 +204,16 @@ HOST_SYMBOLS = {HostType.CENTER: "〇", HostType.MUNICIPAL_WITH_CENTER: "●", H
 HOST_PRECEDENCE = [HostType.CENTER, HostType.MUNICIPAL_WITH_CENTER, HostType.MUNICIPAL_OWN]
 
 
+class SlotState(models.TextChoices):
+    FREE = "空き", _("空き")
+    RESERVED = "予約済み", _("予約済み")
+    CONSULTED = "相談済み", _("相談済み")
+
+
+def _state(reservation) -> str:
+    return SlotState.CONSULTED if reservation.consultation_id else SlotState.RESERVED
+
+
 class MunicipalDay(models.Model):
     """市町村相談会: a day of consultations by reservation at a municipality."""
 
@@ -215,7 +225,8 @@ class MunicipalDay(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("拠点"), on_delete=models.PROTECT, related_name="municipal_days"
     )
-    slots = models.PositiveSmallIntegerField(_("予約枠"), default=3)
+    slots = models.PositiveSmallIntegerField(_("予約枠"), default=3)  # the number of slot_times
+    slot_times = models.JSONField(_("時間枠"), default=list, blank=True)
     reserved = models.PositiveSmallIntegerField(_("予約数"), default=0)
     consulted = models.PositiveSmallIntegerField(_("相談件数"), default=0)
     case_conference = models.BooleanField(_("ケース会議を実施"), default=False)
@@ -252,6 +263,29 @@ class MunicipalDay(models.Model):
     @property
     def free_slots(self) -> int:
         return max(0, self.slots - self.reserved)
+
+    def slot_states(self, reservations) -> list[dict]:
+        """Each slot with its state (空き / 予約済み / 相談済み) and its reservation; then any reservation
+        at a time that is not a slot (recorded before days had slots, or imported)."""
+        active = [r for r in reservations if r.cancelled_at is None]
+        by_time: dict[str, list] = {}
+        for reservation in active:
+            by_time.setdefault(f"{reservation.time:%H:%M}", []).append(reservation)
+        rows = []
+        for time in self.slot_times:
+            taken = by_time.pop(time, [])
+            rows += [{"time": time, "reservation": r, "state": _state(r)} for r in taken] or [
+                {"time": time, "reservation": None, "state": SlotState.FREE}
+            ]
+        for time, taken in sorted(by_time.items()):
+            rows += [{"time": time, "reservation": r, "state": _state(r)} for r in taken]
+        return rows
+
+    def free_times(self, reservations) -> list[str]:
+        """The slots still free; never more than the day's 予約枠 less its 予約数 (a day imported with
+        its figures only has fewer reservations recorded than booked)."""
+        taken = {f"{r.time:%H:%M}" for r in reservations if r.cancelled_at is None}
+        return [t for t in self.slot_times if t not in taken][: self.free_slots]
 
 
 class Reservation(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Consultation, Consulter, FamilyMember, Method
 from cases.services import IMPORT_REASON, consultation_record
-from hikikomori import bulk, history
+from hikikomori import bulk, history, slots
 from hikikomori.models import Office, User
 
 from .models import (
@@ -147,6 +147,13 @@ def reservation_book(
     day = MunicipalDay.objects.select_for_update().get(pk=day.pk)
     if day.reserved >= day.slots:
         raise ValidationError(_("予約枠（%(slots)s件）はすべて埋まっています。") % {"slots": day.slots})
+    if f"{time:%H:%M}" not in day.slot_times:
+        raise ValidationError(
+            {
+                "time": _("%(time)s はこの相談会の時間枠ではありません（%(times)s）。")
+                % {"time": f"{time:%H:%M}", "times": "、".join(day.slot_times)}
+            }
+        )
     if day.reservations.filter(time=time, cancelled_at__isnull=True).exists():
         raise ValidationError(
             {
@@ -245,9 +252,44 @@ def session_save(*, by: User, session: Session, online_offices=()) -> Session:
     return session
 
 
+def _booked_times(day: MunicipalDay) -> set[str]:
+    if day.pk is None:
+        return set()
+    return {
+        f"{t:%H:%M}"
+        for t in day.reservations.filter(cancelled_at__isnull=True).values_list("time", flat=True)
+    }
+
+
+def fit_slot_times(day: MunicipalDay, booked: set[str] = frozenset()) -> None:
+    """A day given only its number of slots (an import, a day from before slots) gets that many
+    times: the booked ones and those it has first, then its municipality's default and the usual ones."""
+    wanted = max(day.slots, len(booked))
+    times = sorted(booked)
+    for time in [*day.slot_times, *slots.times_for(slots.MOST, day.municipality.consultation_day_times)]:
+        if len(times) >= wanted:
+            break
+        if time not in times:
+            times.append(time)
+    day.slot_times = sorted(times)
+    day.slots = len(times)
+
+
 @transaction.atomic
 def day_save(*, by: User, day: MunicipalDay) -> MunicipalDay:
-    """A municipal day created or edited on its form."""
+    """A municipal day created or edited on its form: its time slots (the municipality's default
+    when none are given) decide its 予約枠; a booked slot cannot be taken away."""
+    if not day.slot_times:
+        day.slot_times = list(day.municipality.consultation_day_times or slots.DEFAULT_TIMES)
+    booked = _booked_times(day)
+    if missing := sorted(booked - set(day.slot_times)):
+        raise ValidationError(
+            {
+                "slot_times": _("%(times)s は予約済みのため外せません（先に予約を取り消してください）。")
+                % {"times": "、".join(missing)}
+            }
+        )
+    day.slots = len(day.slot_times)
     day.full_clean()
     history.record_by(day, by)
     day.save()
@@ -298,8 +340,13 @@ def attendance_import(*, by: User | None, members: list[FamilyMember], attendanc
 def municipal_days_import(
     *, by: User | None, creates: list[MunicipalDay], updates: list[MunicipalDay], fields: list[str]
 ) -> None:
+    """An import's days; each gets as many time slots as its 予約枠 (figures are kept as given)."""
+    for day in creates:
+        fit_slot_times(day)
+    for day in updates:
+        fit_slot_times(day, _booked_times(day))
     bulk.create_many(MunicipalDay, creates, by=by, reason=IMPORT_REASON)
-    bulk.update_many(MunicipalDay, updates, fields, by=by, reason=IMPORT_REASON)
+    bulk.update_many(MunicipalDay, updates, [*fields, "slot_times"], by=by, reason=IMPORT_REASON)
 
 
 def reservations_import(

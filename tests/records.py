@@ -96,10 +96,13 @@ def make_session(office, date, program="フリースペース", **fields):
 
 
 def make_day(office, date, municipality="春日市", host_type="センター主催", **fields):
+    from hikikomori.slots import times_for
     from outreach.models import MunicipalDay
 
     if isinstance(date, str):
         date = dt.date.fromisoformat(date)
+    fields.setdefault("slot_times", times_for(fields.get("slots", 3), None))
+    fields["slots"] = len(fields["slot_times"])
     return MunicipalDay.objects.create(
         office=office,
         date=date,

@@ -88,6 +88,7 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "形態": True,
         "拠点": True,
         "予約枠": False,
+        "時間枠": False,
         "予約数": False,
         "相談件数": False,
         "ケース検討会": False,

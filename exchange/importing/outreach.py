@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import (
@@ -15,6 +16,7 @@ from cases.models import (
     Relationship,
     normalize_case_number,
 )
+from hikikomori import slots
 from hikikomori.models import HealthArea, Municipality, Office, User
 from outreach.models import (
     AffiliationCategory,
@@ -250,6 +252,7 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
 DAY_COLUMNS = {
     "host_type": "形態",
     "slots": "予約枠",
+    "slot_times": "時間枠",
     "reserved": "予約数",
     "consulted": "相談件数",
     "case_conference": "ケース検討会",
@@ -290,6 +293,20 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
             and values["reserved"] > values["slots"]
         ):
             row.error("予約数", values["reserved"], f"予約枠（{values['slots']}）を超えています")
+        if values["slots"] is not None and values["slots"] > slots.MOST:
+            row.error("予約枠", values["slots"], f"1日{slots.MOST}件までです")
+        values["slot_times"] = []
+        if row.filled("時間枠"):
+            try:
+                values["slot_times"] = slots.parse_times(row.text("時間枠", max_length=200))
+            except ValidationError as exc:
+                row.error("時間枠", row.raw("時間枠"), " ".join(exc.messages))
+            else:
+                if row.filled("予約枠") and values["slots"] != len(values["slot_times"]):
+                    row.error(
+                        "時間枠", row.raw("時間枠"), f"予約枠（{values['slots']}）と時間枠の数が違います"
+                    )
+                values["slots"] = len(values["slot_times"])
         if not row.ok:
             continue
         key = (municipality.pk, date, office.pk)

@@ -58,10 +58,14 @@ def day_list(request):
 def day_create(request):
     form = MunicipalDayForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        day = services.day_save(by=request.user, day=form.instance)
-        messages.success(request, _("市町村相談会を登録しました。"))
-        return redirect("outreach:day_detail", pk=day.pk)
-    return render(request, "outreach/day_form.html", {"form": form})
+        try:
+            day = services.day_save(by=request.user, day=form.instance)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("市町村相談会を登録しました。"))
+            return redirect("outreach:day_detail", pk=day.pk)
+    return render(request, "outreach/day_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_case_access
@@ -69,26 +73,36 @@ def day_edit(request, pk):
     day = get_for_user(day_queryset(request.user), request.user, pk=pk)
     form = MunicipalDayForm(request.POST or None, instance=day, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.day_save(by=request.user, day=form.instance)
-        messages.success(request, _("市町村相談会を更新しました。"))
-        return redirect("outreach:day_detail", pk=pk)
-    return render(request, "outreach/day_form.html", {"form": form, "day": day})
+        try:
+            services.day_save(by=request.user, day=form.instance)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("市町村相談会を更新しました。"))
+            return redirect("outreach:day_detail", pk=pk)
+    status = 400 if form.errors else 200
+    return render(request, "outreach/day_form.html", {"form": form, "day": day}, status=status)
 
 
 def _day_page(request, day, status=200, **forms):
     """The day's page; a refused form comes back bound, its input kept and its errors beside it."""
-    reservations = day.reservations.filter(cancelled_at__isnull=True).select_related(
-        "client", "family_member", "consultation"
+    reservations = list(
+        day.reservations.filter(cancelled_at__isnull=True).select_related(
+            "client", "family_member", "consultation"
+        )
     )
+    free_times = day.free_times(reservations)
     context = {
         "day": day,
-        "reservations": reservations,
-        "form": forms.get("form") or ReservationForm(user=request.user),
+        "slots": day.slot_states(reservations),
+        "free_times": free_times,
+        "unlisted": max(0, day.reserved - len(reservations)),
+        "form": forms.get("form")
+        or ReservationForm(user=request.user, slot_times=day.slot_times, free_times=free_times),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "outcome_for": forms.get("outcome_for"),
         "conference_form": forms.get("conference_form") or CaseConferenceForm(),
         "held": day.date <= timezone.localdate(),
-        "taken_times": [r.time for r in reservations],
         "day_actions": day_actions(day),
     }
     return render(request, "outreach/day_detail.html", context, status=status)
@@ -108,7 +122,10 @@ def reservation_add(request, pk):
     day = get_for_user(
         day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
     )
-    form = ReservationForm(request.POST, user=request.user)
+    booked = day.reservations.filter(cancelled_at__isnull=True)
+    form = ReservationForm(
+        request.POST, user=request.user, slot_times=day.slot_times, free_times=day.free_times(booked)
+    )
     if form.is_valid():
         client = form.cleaned_data["client"]
         try:
@@ -125,6 +142,7 @@ def reservation_add(request, pk):
         else:
             messages.success(request, _("予約を登録しました。"))
             return redirect("outreach:day_detail", pk=pk)
+    form.fields["time"].widget.choices = [(t, t) for t in day.free_times(booked)]  # as it is now
     return _day_page(request, day, status=400, form=form)
 
 

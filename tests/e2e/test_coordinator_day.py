@@ -126,20 +126,32 @@ def test_the_change_history_reads_field_old_and_new(phone, coordinator, center):
     expect(phone.locator("#changes")).to_contain_text("春日 花子")
 
 
-def test_a_reservation_time_is_booked_once(phone, coordinator, center):
-    day = make_day(center, timezone.localdate() + dt.timedelta(days=7), slots=4)
+def test_a_reservation_takes_a_free_slot_which_is_booked_once(phone, coordinator, center):
+    from outreach import services
+
+    day = make_day(
+        center, timezone.localdate() + dt.timedelta(days=7), slot_times=["10:00", "11:00", "13:30"]
+    )
     log_in(phone, "coord", PASSWORD)
     phone.goto(f"/outreach/days/{day.pk}/")
-    phone.get_by_label("時間").fill("10:00")
+    slots = phone.locator("#slots tbody tr")
+    expect(slots).to_have_count(3)
+    expect(slots.nth(0)).to_contain_text("空き")
+    phone.get_by_role("radio", name="10:00").check()
     phone.get_by_label("予約者（匿名・未登録の場合）").fill("電話の方")
     phone.get_by_role("button", name="予約", exact=True).click()
-    expect(phone.get_by_text("予約済みの時間: 10:00")).to_be_visible()
-    phone.get_by_label("時間").fill("10:00")
+    expect(slots.nth(0)).to_contain_text("予約済み")
+    expect(slots.nth(0)).to_contain_text("電話の方")
+    expect(phone.get_by_role("radio", name="10:00")).to_have_count(0)  # a booked slot is not offered
+    # another coordinator books 11:00 by phone while this page is open
+    services.reservation_book(by=coordinator, day=day, time=dt.time(11), name="窓口の方")
+    phone.get_by_role("radio", name="11:00").check()
     phone.get_by_label("予約者（匿名・未登録の場合）").fill("別の方")
     phone.get_by_role("button", name="予約", exact=True).click()
-    expect(phone.locator(".invalid-feedback")).to_contain_text("10:00 の枠はすでに予約されています")
+    expect(phone.locator(".invalid-feedback")).to_contain_text("11:00 の枠はすでに予約されています")
     expect(phone.get_by_label("予約者（匿名・未登録の場合）")).to_have_value("別の方")
-    assert day.reservations.count() == 1
+    expect(slots.nth(1)).to_contain_text("予約済み")
+    assert day.reservations.count() == 2
     assert fits_the_phone(phone)
 
 

@@ -336,7 +336,7 @@ def everything(center, chikuho, chikugo, monkeypatch):
         by=staff, reservation=held, content="面談", duration_minutes=50, staff=[staff]
     )
     cancelled = outreach_services.reservation_book(
-        by=staff, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(13), name="匿名の方"
+        by=staff, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(13, 30), name="匿名の方"
     )
     outreach_services.reservation_cancel(by=staff, reservation=cancelled)
     categories = list(AffiliationCategory.objects.all()[:2])

@@ -62,17 +62,19 @@ def test_a_coordinator_creates_and_edits_a_municipal_day(coordinator_client, cen
         "municipality": kasuga.pk,
         "host_type": "センター主催",
         "office": center.pk,
-        "slots": "3",
+        "slot_times": "",
         "notes": "",
     }
     response = coordinator_client.post(reverse("outreach:day_create"), data)
     day = MunicipalDay.objects.get()
-    assert response.url == reverse("outreach:day_detail", args=[day.pk]) and day.slots == 3
+    assert response.url == reverse("outreach:day_detail", args=[day.pk])
+    assert (day.slots, day.slot_times) == (3, ["10:00", "11:00", "13:30"])  # the default slots
     coordinator_client.post(
-        reverse("outreach:day_edit", args=[day.pk]), data | {"slots": "4", "notes": "会場変更"}
+        reverse("outreach:day_edit", args=[day.pk]),
+        data | {"slot_times": "10:00、11:00, 13:30 14:30", "notes": "会場変更"},
     )
     day.refresh_from_db()
-    assert (day.slots, day.notes) == (4, "会場変更")
+    assert (day.slots, day.slot_times, day.notes) == (4, ["10:00", "11:00", "13:30", "14:30"], "会場変更")
 
 
 def test_an_event_saves_its_participants_per_category_and_edits_them(coordinator_client, center):
