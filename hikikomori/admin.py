@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import access, twofactor
+from . import access, slots, twofactor
 from .audit import target_label
 from .forms import JapaneseDateField
 from .models import AuditEvent, HealthArea, Membership, Municipality, Office, Region, Role, User
@@ -98,6 +98,11 @@ class MunicipalityAdmin(RoleAdmin):
     list_display = ["name", "code", "region", "official_region", "health_area", "jurisdiction"]
     list_filter = ["region", "health_area", "jurisdiction"]
     search_fields = ["name", "code"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "consultation_day_times":  # typed on one line: 10:00, 11:00, 13:30
+            return slots.TimesField(label=db_field.verbose_name, help_text=db_field.help_text, required=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def _label_fields(form, row: str) -> None:

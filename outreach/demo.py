@@ -10,13 +10,21 @@ from django.utils import timezone
 
 from cases.demo import YEARLY_VOLUME
 from cases.models import Client, FamilyMember
+from hikikomori import slots
 from hikikomori.demo import register_demo_step
 from hikikomori.fiscal import fiscal_year_of
 from hikikomori.models import Municipality, Office, User
 
-from .models import Attendance, HostType, MunicipalDay, Program, Session, SessionStatus
+from .models import Attendance, HostType, MunicipalDay, Program, Reservation, Session, SessionStatus
 from .rules import parse_rule
-from .services import sessions_generate
+from .services import (
+    day_record_case_conference,
+    day_save,
+    reservation_book,
+    reservation_cancel,
+    reservation_record_consultation,
+    sessions_generate,
+)
 
 THEMES = [
     "ひきこもりの基礎知識",
@@ -50,7 +58,7 @@ def seed_outreach(*, stdout, seed: int = 2025) -> None:
             _programs(rng, fy, center, satellites, by, clients, members, today)
             _days(rng, fy, today)
     stdout.write(
-        f"Demo sessions: {Session.objects.count()}, attendances: {Attendance.objects.count()}, municipal days: {MunicipalDay.objects.count()}"
+        f"Demo sessions: {Session.objects.count()}, attendances: {Attendance.objects.count()}, municipal days: {MunicipalDay.objects.count()}, reservations: {Reservation.objects.count()}"
     )
 
 
@@ -91,21 +99,50 @@ def _programs(rng, fy, center, satellites, by, clients, members, today):
 
 
 def _days(rng, fy, today):
+    """A dozen days a year, booked and held through the same services as the screens: each past day's
+    reservations became consultations (a few were cancelled); a day without any was used for a case
+    conference. The current year also has days coming up, partly booked."""
     municipalities = list(Municipality.objects.exclude(jurisdiction=None).select_related("jurisdiction"))
-    for municipality in rng.sample(municipalities, min(12, len(municipalities))):
-        date = dt.date(fy, rng.choice([5, 6, 7, 9, 10, 11]), rng.randint(1, 28))
-        if date > today:
+    dates = [dt.date(fy, rng.choice([5, 6, 7, 9, 10, 11]), rng.randint(1, 28)) for _ in range(12)]
+    if fy == fiscal_year_of(today):
+        dates[:3] = [today + dt.timedelta(days=days) for days in (9, 23, 37)]
+    for municipality, date in zip(
+        rng.sample(municipalities, min(12, len(municipalities))), dates, strict=False
+    ):
+        if date > today + dt.timedelta(days=60):
+            continue
+        office = municipality.jurisdiction
+        staff = User.objects.filter(memberships__office=office, is_active=True).order_by("pk").first()
+        if staff is None:
             continue
         host = rng.choices(list(HostType), weights=[6, 3, 1])[0]
-        reserved = rng.randint(0, 3)
-        MunicipalDay.objects.create(
-            date=date,
-            municipality=municipality,
-            host_type=host,
-            office=municipality.jurisdiction,
-            slots=3,
-            reserved=reserved,
-            consulted=reserved,
-            case_conference=reserved == 0,
-            notes="予約がなかったため市町村職員とケース会議を実施" if reserved == 0 else "",
+        day = day_save(
+            by=staff, day=MunicipalDay(date=date, municipality=municipality, host_type=host, office=office)
         )
+        clients = list(
+            Client.objects.filter(
+                office=office, case_number__startswith="D-", merged_into=None, anonymised_at=None
+            )[:40]
+        )
+        for time in sorted(rng.sample(day.slot_times, rng.randint(0, len(day.slot_times)))):
+            client = rng.choice(clients) if clients and rng.random() < 0.7 else None
+            reservation = reservation_book(
+                by=staff, day=day, time=slots.as_time(time), client=client,
+                by_family=bool(client) and rng.random() < 0.4, name="" if client else "匿名の方",
+            )  # fmt: skip
+            if date > today:
+                continue
+            if rng.random() < 0.1:
+                reservation_cancel(by=staff, reservation=reservation)
+            else:
+                reservation_record_consultation(
+                    by=staff,
+                    reservation=reservation,
+                    duration_minutes=rng.choice([40, 50, 60]),
+                    staff=[staff],
+                )
+        day.refresh_from_db()
+        if date <= today and not day.consulted:
+            day_record_case_conference(
+                by=staff, day=day, notes="予約がなかったため市町村職員とケース会議を実施"
+            )

@@ -79,3 +79,18 @@ def test_roles_read_in_japanese_in_the_staff_list_and_on_ones_own_page(
     own = admin_client_.get(f"/admin/hikikomori/user/{admin_user.pk}/change/").content.decode()
     assert "システム管理者" in own
     assert '<div class="readonly">admin</div>' not in own
+
+
+def test_a_municipality_keeps_its_default_consultation_day_times(admin_client_, master_data):
+    from hikikomori.models import Municipality
+
+    kasuga = Municipality.objects.get(name="春日市")
+    url = f"/admin/hikikomori/municipality/{kasuga.pk}/change/"
+    form = admin_client_.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    refused = admin_client_.post(url, data | {"consultation_day_times": "9:30, 23:50"})
+    assert refused.status_code == 200 and "23:50 は相談会の時間外です" in refused.content.decode()
+    assert admin_client_.post(url, data | {"consultation_day_times": "9:30、13:00"}).status_code == 302
+    kasuga.refresh_from_db()
+    assert kasuga.consultation_day_times == ["09:30", "13:00"]

@@ -59,3 +59,16 @@ def test_demo_data_fills_every_table_of_every_year_it_creates(master_data, monke
         assert any(row[2] for row in days if row[0] != "合計"), fy
         regions = {row[0]: row[1] for row in report.table("居住地域別割合").rows}
         assert regions["不明"] < regions["合計"] / 2, fy
+    # every day's 予約数 and 相談件数 are its reservations and the consultations they became, slot by slot
+    from django.db.models import Count, Q
+
+    from outreach.models import MunicipalDay
+
+    days = MunicipalDay.objects.annotate(
+        booked=Count("reservations", filter=Q(reservations__cancelled_at=None)),
+        held=Count("reservations", filter=Q(reservations__consultation__isnull=False)),
+    )
+    assert days.filter(booked__gt=0).exists() and days.filter(date__gt=timezone.localdate()).exists()
+    for day in days:
+        assert (day.reserved, day.consulted) == (day.booked, day.held), day
+        assert day.slots == len(day.slot_times) >= day.reserved, day
