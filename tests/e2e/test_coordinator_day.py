@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from cases.models import Client, Consultation
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import fits_the_phone, log_in, log_in_verified
+from tests.e2e.test_accessibility import violations
 from tests.records import make_client, make_consultation, make_day, make_session
 
 NAME = re.compile(r"^氏名")  # the label, followed by the required mark
@@ -51,6 +52,7 @@ def test_a_likely_duplicate_with_a_variant_kanji_is_shown_before_saving(phone, c
     expect(warning.get_by_role("link", name="C-0001 宮﨑 翔太")).to_have_attribute(
         "href", f"/cases/clients/{existing.pk}/"
     )
+    assert violations(phone) == []  # the warning's link is readable on its yellow
     assert Client.objects.count() == 1
     phone.get_by_label("上の候補とは別の人として登録する").check()
     phone.get_by_role("button", name="保存").click()
