@@ -105,7 +105,7 @@ def _days(rng, fy, today):
     municipalities = list(Municipality.objects.exclude(jurisdiction=None).select_related("jurisdiction"))
     dates = [dt.date(fy, rng.choice([5, 6, 7, 9, 10, 11]), rng.randint(1, 28)) for _ in range(12)]
     if fy == fiscal_year_of(today):
-        dates[:3] = [today + dt.timedelta(days=days) for days in (9, 23, 37)]
+        dates[:3] = [today + dt.timedelta(days=days) for days in (9, 16, 40)]
     for municipality, date in zip(
         rng.sample(municipalities, min(12, len(municipalities))), dates, strict=False
     ):
