@@ -190,6 +190,7 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
 
     inlines = [MembershipInline]
     add_form = StaffCreationForm
+    add_form_template = "admin/change_form.html"  # not Django's "details after saving" page: all is here
     # a new staff member's name, roles and offices (the inline below) are set on the first screen
     add_fieldsets = [
         (None, {"fields": ["username"]}),

@@ -48,6 +48,7 @@ def test_a_new_staff_member_gets_name_roles_and_offices_on_the_first_screen(admi
     add = admin_client_.get("/admin/hikikomori/user/add/").content.decode()
     for label in ("姓", "名", "ひきこもり支援コーディネーター", "センター担当者・管理職", "主たる所属"):
         assert label in add
+    assert "ユーザーを作成後に" not in add  # nothing is left for a second screen
     response = admin_client_.post(
         "/admin/hikikomori/user/add/",
         {
