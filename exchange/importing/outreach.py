@@ -271,7 +271,7 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
     creates, updates = [], []
     counts = plan.count("市町村相談会")
     for row in rows_of(table, positions, plan.errors):
-        date = row.date("実施日", required=True, not_future=True)
+        date = row.date("実施日", required=True)  # a day still to come is on the schedule
         municipality = row.choice("市町村", municipalities, required=True, hint="市町村の一覧にありません")
         office = row.choice("拠点", offices, required=True, hint="拠点の一覧にありません")
         values = {
@@ -295,6 +295,8 @@ def plan_municipal_days(table: Table, by: User | None) -> Plan:
             row.error("予約数", values["reserved"], f"予約枠（{values['slots']}）を超えています")
         if values["slots"] is not None and values["slots"] > slots.MOST:
             row.error("予約枠", values["slots"], f"1日{slots.MOST}件までです")
+        if date and date > timezone.localdate() and values["consulted"]:
+            row.error("相談件数", values["consulted"], "まだ開かれていない相談会の相談件数は記録できません")
         values["slot_times"] = []
         if row.filled("時間枠"):
             try:

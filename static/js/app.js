@@ -9,12 +9,13 @@ document.addEventListener("DOMContentLoaded", () => {
   if (formError && !invalid.length) formError.setAttribute("tabindex", "-1");
   const first = invalid[0] || formError || document.querySelector("[data-autofocus]");
   if (first) first.focus();
-  // Screen readers hear that the save was refused, and how many fields to correct.
+  // Screen readers hear that the save was refused, and how many fields to correct; an error of
+  // the whole form is read out where the focus lands on it (its text is not repeated here).
   const status = document.getElementById("form-status");
   if (status && (invalid.length || formError)) {
-    const where = invalid.length ? `（${invalid.length}か所）` : "";
-    const why = formError ? formError.textContent.trim().replace(/\s+/g, " ") : "";
-    status.textContent = `保存できませんでした。入力内容を確認してください${where}。${why}`;
+    status.textContent = invalid.length
+      ? `保存できませんでした。入力内容を確認してください（${invalid.length}か所）。`
+      : "入力内容を確認してください。";
   }
 
   // A counter under every text box with a length limit: 「123 / 4000文字」.

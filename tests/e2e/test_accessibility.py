@@ -147,5 +147,6 @@ def test_an_error_of_two_fields_together_is_announced_and_focused(page, coordina
     page.get_by_label("開催日").fill("2026/12/9")
     page.get_by_role("button", name="保存").click()
     error = page.locator("main form .alert-danger")
-    expect(error).to_be_focused()
-    expect(page.locator("#form-status")).to_contain_text("すでに登録されています")
+    expect(error).to_be_focused()  # read out where the focus lands
+    expect(error).to_contain_text("すでに登録されています")
+    expect(page.locator("#form-status")).to_contain_text("入力内容を確認してください")

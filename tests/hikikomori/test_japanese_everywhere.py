@@ -38,7 +38,7 @@ def test_管理_takes_japanese_dates_and_explains_a_broken_rule_in_japanese(admi
     office = Office.objects.get(name=CENTER)
     url = f"/admin/hikikomori/office/{office.pk}/change/"
     form = admin_client_.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = {name: form[name].value() or "" for name in form.fields} | {"case_number_prefix": "C-"}
     response = admin_client_.post(url, data | {"opened_on": "令和6年4月1日", "closed_on": "2024/3/1"})
     assert "閉鎖日は開設日以降にしてください。" in response.content.decode()
     response = admin_client_.post(url, data | {"opened_on": "令和6年4月1日", "closed_on": ""})
