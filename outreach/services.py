@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -261,7 +261,7 @@ def _booked_times(day: MunicipalDay) -> set[str]:
     }
 
 
-def fit_slot_times(day: MunicipalDay, booked: set[str] = frozenset()) -> None:
+def fit_slot_times(day: MunicipalDay, booked: Set[str] = frozenset()) -> None:
     """A day given only its number of slots (an import, a day from before slots) gets that many
     times: the booked ones and those it has first, then its municipality's default and the usual ones."""
     wanted = max(day.slots, len(booked))
