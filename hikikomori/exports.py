@@ -14,11 +14,13 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from urllib.parse import quote
 
+import xlsxwriter
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -98,31 +100,61 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def write_xlsx(rows: Iterable[Sequence], out, title: str = "Sheet1") -> int:
-    """Rows into a write-only workbook saved to `out` (a path or a binary file): openpyxl keeps
-    written rows in a temporary file, so memory stays flat however many rows come; the header
-    row is bold. Returns the number of rows written."""
+    """Rows into a workbook saved to `out` (a path or a binary file), streamed row by row to a
+    temporary file so memory stays flat however many rows come; the header row is bold. Returns
+    the number of rows written."""
     return write_workbook([(title, rows)], out)
 
 
 def write_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]], out) -> int:
-    """Several sheets, each (title, rows with the header first), into one write-only workbook."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """Several sheets, each (title, rows with the header first), into one workbook. Text always
+    stays text (a value starting with = is never a formula); dates are Excel dates."""
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    looks = {
+        "header": workbook.add_format({"bold": True}),
+        dt.datetime: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        dt.date: workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        dt.time: workbook.add_format({"num_format": "hh:mm"}),
+    }
     count = 0
     taken: set[str] = set()
     for title, rows in sheets:
-        sheet = workbook.create_sheet(sheet_title(title, taken))
+        sheet = workbook.add_worksheet(sheet_title(title, taken))
         for index, row in enumerate(rows):
-            cells = []
-            for value in row:
-                cell = text_safe(WriteOnlyCell(sheet), value)
-                if index == 0:
-                    cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
+            header = looks["header"] if index == 0 else None
+            for column, value in enumerate(row):
+                _write_value(sheet, index, column, value, header, looks)
             count += 1
-    workbook.save(out)
+    workbook.close()
     return count
+
+
+def _write_value(sheet, row: int, column: int, value, header, looks: dict) -> None:
+    if value is None or value == "":
+        if header is not None:
+            sheet.write_blank(row, column, None, header)
+    elif isinstance(value, str):
+        sheet.write_string(row, column, value, header)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, header)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, value, header)
+    elif isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        sheet.write_datetime(row, column, value, header or looks[dt.datetime])
+    elif isinstance(value, dt.date | dt.time):
+        sheet.write_datetime(row, column, value, header or looks[type(value)])
+    else:
+        sheet.write_string(row, column, str(value), header)
 
 
 def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:

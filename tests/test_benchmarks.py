@@ -71,3 +71,12 @@ def test_every_benchmark_runs_as_committed_on_a_tiny_data_set():
     load = _bench("load.py", "--users", "1", "--seconds", "10", BENCH_LOAD_DB="hikikomori_bench_load_ci")
     saved = re.search(r"confirmed saves: (\d+), consultations in the database: (\d+)", load)
     assert saved and saved.group(1) == saved.group(2), load  # however slow the machine: no lost write
+
+
+def test_the_export_speed_benchmark_runs_as_committed():
+    result = subprocess.run(
+        [sys.executable, "bench/export_speed.py", "--rows", "200"], cwd=ROOT, capture_output=True, text=True,
+        timeout=120, env={k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "xlsx: 200 rows in" in result.stdout and "csv: 200 rows in" in result.stdout, result.stdout
