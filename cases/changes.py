@@ -5,7 +5,9 @@ report's) listen; cases never imports them, so the dependency runs one way."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from django.dispatch import Signal
 
@@ -23,6 +25,36 @@ def announce_clients(client_ids: Iterable[int | None]) -> None:
 
 def announce_consultations(keys: Iterable[tuple[int | None, int, dt.date]]) -> None:
     consultations_changed.send(sender=None, keys=list(keys))
+
+
+_together = threading.local()
+
+
+@contextmanager
+def announced_together() -> Iterator[None]:
+    """One write made of several saves (a consultation, then its staff): listeners of the single
+    saves keep their keys (`kept_for_later`) and the consultations are announced once, at the end.
+    Nested blocks join the outermost."""
+    if getattr(_together, "keys", None) is not None:
+        yield
+        return
+    _together.keys = []
+    try:
+        yield
+        keys = _together.keys
+    finally:
+        _together.keys = None
+    if keys:
+        announce_consultations(keys)
+
+
+def kept_for_later(keys: Iterable[tuple[int | None, int, dt.date]]) -> bool:
+    """Inside `announced_together`, keep these keys for its announcement (True); else False."""
+    kept = getattr(_together, "keys", None)
+    if kept is None:
+        return False
+    kept.extend(keys)
+    return True
 
 
 def consultation_keys(ids: Iterable[int]) -> list[tuple[int | None, int, dt.date]]:

@@ -121,6 +121,10 @@ class ConsultationForm(forms.ModelForm):
 
     follow_up_on = JapaneseDateField(label=_("次回予定"), required=False)
 
+    def validate_constraints(self):
+        """The model's constraints are checked once, by the service that saves (consultation_record,
+        consultation_update), whose refusal comes back to this form: not twice per save."""
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

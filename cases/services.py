@@ -77,6 +77,15 @@ def check_consultation_rules(
         raise ValidationError(errors)
 
 
+def _loaded_relations(instance) -> list[str]:
+    """Relations given as records read from the database: their existence needs no query again."""
+    return [
+        name
+        for name, value in instance._state.fields_cache.items()
+        if value is not None and value.pk is not None
+    ]
+
+
 @transaction.atomic
 def consultation_record(
     *,
@@ -108,10 +117,11 @@ def consultation_record(
         created_by=by,
         **fields,
     )
-    consultation.full_clean(exclude=["staff"])
+    consultation.full_clean(exclude=["staff", *_loaded_relations(consultation)])
     history.record_by(consultation, by)
-    consultation.save()
-    consultation.staff.set(staff)
+    with changes.announced_together():  # the report's data refreshed once, with the staff set
+        consultation.save()
+        consultation.staff.set(staff)
     return consultation
 
 
@@ -130,8 +140,9 @@ def consultation_update(
     )
     consultation.full_clean(exclude=["staff"])
     history.record_by(consultation, by)
-    save_with_version(consultation, version, fields)
-    consultation.staff.set(staff)
+    with changes.announced_together():
+        save_with_version(consultation, version, fields)
+        consultation.staff.set(staff)
     return consultation
 
 

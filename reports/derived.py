@@ -329,6 +329,14 @@ def _before_save(sender, instance, raw=False, **kwargs):
     )
 
 
+def _refresh(keys: list) -> None:
+    """Now, or once at the end of the write they are part of (cases.changes.announced_together)."""
+    from cases.changes import kept_for_later
+
+    if not kept_for_later(keys):
+        refresh_consultations(keys)
+
+
 def _after_save(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -336,20 +344,21 @@ def _after_save(sender, instance, raw=False, **kwargs):
     before = getattr(instance, "_derived_before", None)
     if before:
         keys.append(before)
-    refresh_consultations(keys)
+    _refresh(keys)
 
 
 def _after_delete(sender, instance, **kwargs):
-    refresh_consultations([(instance.client_id, instance.office_id, instance.date)])
+    _refresh([(instance.client_id, instance.office_id, instance.date)])
 
 
 def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Consultations' staff changed: the counts of their months (no client's rows change)."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
-        refresh_months([(instance.office_id, instance.date)])
+        _refresh([(None, instance.office_id, instance.date)])
     elif pk_set:
-        refresh_months((office, date) for _, office, date in consultation_keys(pk_set))
+        _refresh([(None, office, date) for _, office, date in consultation_keys(pk_set)])
 
 
 # What the client-year rows copy of a client (field names and attribute names).
