@@ -88,9 +88,9 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "形態": True,
         "拠点": True,
         "予約枠": False,
-        "時間枠": False,
         "予約数": False,
         "相談件数": False,
+        "時間枠": False,  # beyond SPEC §6: after its columns, which keep their order
         "ケース検討会": False,
         "備考": False,
     },

@@ -162,8 +162,8 @@ def _municipal_days():
     rows = MunicipalDay.objects.filter(archived_at__isnull=True).select_related("municipality", "office")
     for d in rows.order_by("date", "id").iterator(chunk_size=CHUNK):
         yield [
-            _d(d.date), d.municipality.name, d.host_type, d.office.name, d.slots, " ".join(d.slot_times),
-            d.reserved, d.consulted,
+            _d(d.date), d.municipality.name, d.host_type, d.office.name, d.slots, d.reserved, d.consulted,
+            " ".join(d.slot_times),
             _yes(d.case_conference), d.notes,
         ]  # fmt: skip
 

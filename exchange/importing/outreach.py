@@ -252,9 +252,9 @@ def plan_attendance(table: Table, by: User | None) -> Plan:
 DAY_COLUMNS = {
     "host_type": "形態",
     "slots": "予約枠",
-    "slot_times": "時間枠",
     "reserved": "予約数",
     "consulted": "相談件数",
+    "slot_times": "時間枠",
     "case_conference": "ケース検討会",
     "notes": "備考",
 }

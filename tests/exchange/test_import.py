@@ -362,3 +362,14 @@ def test_staff_without_an_account_are_kept_by_name_and_aliases_are_understood(tm
     assert (consultation.method, consultation.consulter) == ("メール・その他", "家族")
     assert list(consultation.staff.all()) == [staff]
     assert consultation.staff_names == "山本（退職）"
+
+
+def test_the_municipal_days_columns_begin_with_the_specs_in_its_order(master_data):
+    """Programs that read the SPEC's columns by position still find them: 時間枠 and the other
+    optional columns come after 実施日, 市町村, 形態, 拠点, 予約枠, 予約数, 相談件数."""
+    from exchange.importing.columns import COLUMNS
+    from exchange.importing.exporting import export_rows
+
+    spec = ["実施日", "市町村", "形態", "拠点", "予約枠", "予約数", "相談件数"]
+    assert list(COLUMNS["municipal_days"])[: len(spec)] == spec
+    assert list(next(iter(export_rows("municipal_days"))))[: len(spec)] == spec
