@@ -43,10 +43,10 @@ MEASURE = """(narrowest) => {
 }"""
 
 
-def look_at(page, url: str, *, phone: bool, axe: bool = True) -> list[str]:
+def look_at(page, url: str, *, phone: bool) -> list[str]:
     """What is wrong with one page as its user sees it."""
     page.goto(url)
-    problems = [f"axe {v}" for v in violations(page)] if axe else []
+    problems = [f"axe {v}" for v in violations(page)]
     seen = page.evaluate(MEASURE, NARROWEST_CELL)
     if seen["overflow"] > 0:
         problems.append(f"wider than the screen by {seen['overflow']} px")
