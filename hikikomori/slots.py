@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,8 +21,6 @@ _TIME = re.compile(r"^(\d{1,2})[:：時](\d{2})分?$")
 
 def parse_times(text: str) -> list[str]:
     """「10:00, 11:00 13:30」 → ["10:00", "11:00", "13:30"]; a Japanese error for anything else."""
-    import unicodedata
-
     parts = [p for p in re.split(r"[\s,、，・/]+", unicodedata.normalize("NFKC", text or "").strip()) if p]
     times = set()
     for part in parts:

@@ -281,6 +281,8 @@ def day_save(*, by: User, day: MunicipalDay) -> MunicipalDay:
     when none are given) decide its 予約枠; a booked slot cannot be taken away."""
     if not day.slot_times:
         day.slot_times = list(day.municipality.consultation_day_times or slots.DEFAULT_TIMES)
+    if day.pk is not None:  # a booking at the same moment waits (it locks the day too)
+        MunicipalDay.objects.select_for_update().filter(pk=day.pk).exists()
     booked = _booked_times(day)
     if missing := sorted(booked - set(day.slot_times)):
         raise ValidationError(

@@ -92,6 +92,8 @@ def _day_page(request, day, status=200, **forms):
         )
     )
     free_times = day.free_times(reservations)
+    if form := forms.get("form"):  # a refused booking offers the slots free now
+        form.fields["time"].widget.choices = [(t, t) for t in free_times]
     context = {
         "day": day,
         "slots": day.slot_states(reservations),
@@ -122,10 +124,8 @@ def reservation_add(request, pk):
     day = get_for_user(
         day_queryset(request.user).select_related("municipality", "office"), request.user, pk=pk
     )
-    booked = day.reservations.filter(cancelled_at__isnull=True)
-    form = ReservationForm(
-        request.POST, user=request.user, slot_times=day.slot_times, free_times=day.free_times(booked)
-    )
+    free_times = day.free_times(day.reservations.filter(cancelled_at__isnull=True))
+    form = ReservationForm(request.POST, user=request.user, slot_times=day.slot_times, free_times=free_times)
     if form.is_valid():
         client = form.cleaned_data["client"]
         try:
@@ -142,7 +142,6 @@ def reservation_add(request, pk):
         else:
             messages.success(request, _("予約を登録しました。"))
             return redirect("outreach:day_detail", pk=pk)
-    form.fields["time"].widget.choices = [(t, t) for t in day.free_times(booked)]  # as it is now
     return _day_page(request, day, status=400, form=form)
 
 

@@ -105,7 +105,8 @@ def test_reservations_never_exceed_the_slots(coordinator, center):
 def test_two_people_booking_the_last_slot_at_once_get_one_booking(coordinator, center):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are tested on PostgreSQL (CI runs it)")
-    day = make_day(center, "2024-07-10", slots=1)
+    # three slots, two already taken by the day's recorded figures: one left, two free times offered
+    day = make_day(center, "2024-07-10", slot_times=["10:00", "11:00", "13:30"], reserved=2)
     barrier = threading.Barrier(2)
     results = []
 
@@ -130,7 +131,7 @@ def test_two_people_booking_the_last_slot_at_once_get_one_booking(coordinator, c
         t.join()
     assert sorted(results) == ["booked", "full"]
     day.refresh_from_db()
-    assert day.reserved == 1 == Reservation.objects.count()
+    assert day.reserved == 3 and Reservation.objects.count() == 1
 
 
 def test_a_held_reservation_becomes_a_visit_consultation_counted_once(
@@ -268,3 +269,57 @@ def test_a_double_submitted_cancel_counts_once(coordinator, center):
     _twice_at_once(lambda stale: services.reservation_cancel(by=coordinator, reservation=stale), kept)
     day.refresh_from_db()
     assert day.reserved == 1 == Reservation.objects.filter(cancelled_at__isnull=True).count()
+
+
+def _edit_and_book_at_once(coordinator, day) -> dict:
+    """One coordinator takes 11:00 away from the day while another books it."""
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def edit():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            stale = MunicipalDay.objects.get(pk=day.pk)
+            stale.slot_times = ["10:00", "13:30"]
+            services.day_save(by=coordinator, day=stale)
+            results["edit"] = "saved"
+        except ValidationError:
+            results["edit"] = "refused"
+        finally:
+            thread_connection.close()
+
+    def book():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            services.reservation_book(
+                by=coordinator, day=MunicipalDay.objects.get(pk=day.pk), time=dt.time(11)
+            )
+            results["book"] = "booked"
+        except ValidationError:
+            results["book"] = "refused"
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=edit), threading.Thread(target=book)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_taking_a_slot_away_while_it_is_booked_never_leaves_a_booking_outside_the_slots(coordinator, center):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL (CI runs it)")
+    for round_ in range(5):
+        day = make_day(center, f"2024-07-{10 + round_}", slot_times=["10:00", "11:00", "13:30"])
+        results = _edit_and_book_at_once(coordinator, day)
+        day.refresh_from_db()
+        booked = {f"{r.time:%H:%M}" for r in day.reservations.filter(cancelled_at__isnull=True)}
+        assert booked <= set(day.slot_times), (round_, results, day.slot_times)
+        assert sorted(results.values()) in (["booked", "refused"], ["refused", "saved"]), results
