@@ -5,7 +5,11 @@ real center's: mostly phone calls, a tenth anonymous, three offices. Two shapes 
 
 - `realistic` (default): 60,000 clients, each active in 1 to 4 consecutive fiscal years;
 - `worst`: 50,000 clients, each seen in any year from registration on (every client in most
-  years, so each year's tables touch nearly every client of the history).
+  years, so each year's tables touch nearly every client of the history);
+- `tail`: 150,000 clients, each active in 1 to 4 consecutive fiscal years (about 25,000 seen in
+  a year), with heavy-tailed contact frequency (a few clients are called every week, most once
+  or twice), 7% of registered consultations carrying a つなぎ先 and 7% of clients 終結 in
+  their last active year (with where they went).
 
 Used by every benchmark in this folder; `--years`, `--per-year` and `--clients` make the tiny
 data set CI runs the benchmarks on.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import itertools
 import os
 import random
 import sys
@@ -36,7 +41,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from cases.models import Client, Consultation  # noqa: E402
+from cases.models import Client, Consultation, ExitRoute, ReferralDestination  # noqa: E402
 from cases.text import normalize_name  # noqa: E402
 from hikikomori.fiscal import fiscal_year_range  # noqa: E402
 from hikikomori.models import Membership, Municipality, Office, User  # noqa: E402
@@ -47,6 +52,9 @@ YEARS = 10
 PER_YEAR = 100_000
 CLIENTS = 50_000
 CLIENTS_REALISTIC = 60_000
+CLIENTS_TAIL = 150_000
+REFERRED = 0.07  # share of registered consultations with a つなぎ先 (tail shape)
+CLOSED = 0.07  # share of clients closed in their last active year (tail shape)
 METHODS = [("電話", 70), ("来所", 16), ("訪問", 6), ("同行", 3), ("オンライン", 1), ("メール・その他", 4)]
 CONSULTERS = ["本人", "家族", "関係機関", "その他"]
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
@@ -92,6 +100,32 @@ def staff() -> dict[int, list[int]]:
     return by_office
 
 
+def history(first_day: dt.date) -> None:
+    """The clients' change history as the write door keeps it: a row at registration and, for a
+    closed client, one at closing (read by the report's 担当ケース数 as it stood at the year end)."""
+    shared = (
+        "id, case_number, name, kana, sex, birth_date, withdrawal_period, {status}, {closed_on}, "
+        "registered_on, notes, archived_at, version, created_at, closure_reason_id, merged_into_id, "
+        "municipality_id, office_id, referral_route_id, anonymised_at, {exit_destination}, {exit_route}, "
+        "primary_worker_id, secondary_worker_id"
+    )
+    columns = shared.format(
+        status="status", closed_on="closed_on", exit_destination="exit_destination_id", exit_route="exit_route"
+    )
+    opened = shared.format(status="'支援中'", closed_on="null", exit_destination="null", exit_route="''")
+    with connection.cursor() as cur:
+        cur.execute(
+            f"insert into cases_historicalclient ({columns}, history_date, history_type) "
+            f"select {opened}, registered_on::timestamptz + interval '10 hours', '+' "
+            f"from cases_client where case_number like 'B-%%' order by registered_on"
+        )
+        cur.execute(
+            f"insert into cases_historicalclient ({columns}, history_date, history_type) "
+            f"select {columns}, closed_on::timestamptz + interval '17 hours', '~' "
+            f"from cases_client where case_number like 'B-%%' and closed_on is not null order by closed_on"
+        )
+
+
 def load(
     *,
     shape: str = "realistic",
@@ -101,7 +135,9 @@ def load(
     seed: int = 7,
 ) -> None:
     rng = random.Random(seed)
-    clients_n = clients_n or (CLIENTS_REALISTIC if shape == "realistic" else CLIENTS)
+    clients_n = clients_n or {"realistic": CLIENTS_REALISTIC, "tail": CLIENTS_TAIL}.get(shape, CLIENTS)
+    destinations = list(ReferralDestination.objects.values_list("pk", flat=True))
+    exits = [route for route, _ in ExitRoute.choices]
     started = time.perf_counter()
     municipalities = list(
         Municipality.objects.exclude(jurisdiction=None).values_list("pk", "jurisdiction_id")
@@ -111,6 +147,7 @@ def load(
     first_day = fiscal_year_range(first_fy)[0]
     span = (fiscal_year_range(LAST_FY)[1] - first_day).days
     active: dict[str, tuple[int, int]] = {}  # case number -> first and last fiscal year seen
+    contact: dict[str, float] = {}  # case number -> how often the client is in contact
 
     def clients():
         for n in range(clients_n):
@@ -119,15 +156,26 @@ def load(
             birth = (
                 None if rng.random() < 0.1 else dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 16000))
             )
-            if shape == "realistic":
+            closed_on, exit_route, exit_destination, weight = None, "", None, 1.0
+            if shape in ("realistic", "tail"):
                 begin = rng.randint(first_fy, LAST_FY)
                 active[f"B-{n:06d}"] = (begin, min(LAST_FY, begin + rng.randint(0, 3)))
                 fy_start, fy_end = fiscal_year_range(begin)
                 registered = fy_start + dt.timedelta(days=rng.randint(0, (fy_end - fy_start).days))
+                if shape == "tail":
+                    weight = min(rng.paretovariate(1.3), 60.0)  # heavy tail: most seldom, a few weekly
+                    if rng.random() < CLOSED:
+                        last_start, last_end = fiscal_year_range(active[f"B-{n:06d}"][1])
+                        closed_on = max(registered, last_start) + dt.timedelta(days=rng.randint(0, 200))
+                        closed_on = min(closed_on, last_end)
+                        exit_route = rng.choice(exits)
+                        if exit_route == ExitRoute.REFERRAL:
+                            exit_destination = rng.choice(destinations)
             else:
                 registered = first_day + dt.timedelta(days=rng.randint(0, span))
                 active[f"B-{n:06d}"] = (first_fy, LAST_FY)
             key = normalize_name(kana)
+            contact[f"B-{n:06d}"] = weight
             yield (
                 f"B-{n:06d}",
                 f"利用者{n}",
@@ -139,10 +187,13 @@ def load(
                 municipality,
                 office,
                 "不明",
-                "支援中",
+                "終結" if closed_on else "支援中",
+                closed_on,
                 registered,
                 "",
-                "",
+                exit_route,
+                exit_destination,
+                rng.choice(staff_by_office[office]),
                 1,
                 "now()",
                 "now()",
@@ -162,15 +213,19 @@ def load(
             "office_id",
             "withdrawal_period",
             "status",
+            "closed_on",
             "registered_on",
             "notes",
             "exit_route",
+            "exit_destination_id",
+            "primary_worker_id",
             "version",
             "created_at",
             "updated_at",
         ],
         clients(),
     )
+    history(first_day)
     client_rows = list(
         Client.objects.filter(case_number__startswith="B-").values_list(
             "pk", "office_id", "municipality_id", "registered_on", "case_number"
@@ -183,14 +238,20 @@ def load(
         next_id = cur.fetchone()[0] + 1
     for fy in range(first_fy, LAST_FY + 1):
         start, end = fiscal_year_range(fy)
-        eligible = [c[:4] for c in client_rows if c[3] <= end and active[c[4]][0] <= fy <= active[c[4]][1]]
+        in_year = [c for c in client_rows if c[3] <= end and active[c[4]][0] <= fy <= active[c[4]][1]]
+        eligible = [c[:4] for c in in_year]
+        cumulative = list(itertools.accumulate(contact[c[4]] for c in in_year))
+        picks = iter(rng.choices(eligible, cum_weights=cumulative, k=per_year) if eligible else [])
         rows, links = [], []
         for _ in range(per_year):
             date = start + dt.timedelta(days=rng.randint(0, (end - start).days))
+            referral = None
             if rng.random() < 0.1 or not eligible:
                 client_id, office, municipality = None, rng.choice(list(staff_by_office)), None
             else:
-                client_id, office, municipality, _ = rng.choice(eligible)
+                client_id, office, municipality, _ = next(picks)
+                if shape == "tail" and rng.random() < REFERRED:
+                    referral = rng.choice(destinations)
             rows.append(
                 (
                     next_id,
@@ -206,6 +267,7 @@ def load(
                     "",
                     "",
                     False,
+                    referral,
                     1,
                     "now()",
                     "now()",
@@ -229,6 +291,7 @@ def load(
                 "staff_names",
                 "archive_reason",
                 "follow_up_done",
+                "referral_destination_id",
                 "version",
                 "created_at",
                 "updated_at",
@@ -250,7 +313,7 @@ def load(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fresh", action="store_true", help="drop every table first")
-    parser.add_argument("--shape", choices=["realistic", "worst"], default="realistic")
+    parser.add_argument("--shape", choices=["realistic", "worst", "tail"], default="realistic")
     parser.add_argument("--years", type=int, default=YEARS, help="fiscal years of history (ending FY2025)")
     parser.add_argument("--per-year", type=int, default=PER_YEAR, help="consultations a year")
     parser.add_argument("--clients", type=int, default=None, help="clients (default by shape)")

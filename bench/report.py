@@ -232,6 +232,7 @@ QUERIES = {
         "monthly_counts", "unique_counts", "region_counts", "new_interviewees", "support_spans",
         "program_sessions", "program_participants", "municipal_days", "consulter_counts",
         "destination_counts", "staff_counts", "unassigned_counts", "ice_age_counts", "event_counts",
+        "closure_counts", "caseload_counts",
     ]
 }  # fmt: skip
 

@@ -17,6 +17,9 @@ clients_changed = Signal()
 consultations_changed = Signal()
 # everything may have changed (a demo load): derived data is computed again
 records_loaded = Signal()
+# consultation, staff_ids: a consultation was just recorded, with these members of staff (its
+# own save's signal is passed over: the staff are set after it)
+consultation_created = Signal()
 
 
 def announce_clients(client_ids: Iterable[int | None]) -> None:
@@ -25,6 +28,15 @@ def announce_clients(client_ids: Iterable[int | None]) -> None:
 
 def announce_consultations(keys: Iterable[tuple[int | None, int, dt.date]]) -> None:
     consultations_changed.send(sender=None, keys=list(keys))
+
+
+def announce_created(consultation, staff_ids: list[int]) -> None:
+    consultation_created.send(sender=None, consultation=consultation, staff_ids=list(staff_ids))
+
+
+def announced_later(instance) -> bool:
+    """A save whose record is announced by its service once complete (`announce_created`)."""
+    return getattr(instance, "_announced_later", False)
 
 
 _together = threading.local()

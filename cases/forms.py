@@ -1,13 +1,15 @@
 from django import forms
-from django.db.models import BLANK_CHOICE_DASH
+from django.db.models import BLANK_CHOICE_DASH, CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hikikomori.forms import JapaneseDateField, StaffChoiceField, StaffSingleChoiceField
-from hikikomori.models import Municipality, Office, User
+from hikikomori.models import Membership, Municipality, Office, User
 from hikikomori.scoping import (
     default_office,
+    office_for_recording,
     offices_for_recording,
     scope,
     visible_offices,
@@ -33,7 +35,20 @@ from .validators import CONTENT_MAX, NOTES_MAX
 
 
 def staff_for(user):
-    return User.objects.filter(is_active=True, memberships__office__in=visible_offices(user)).distinct()
+    """Who may be named as staff, each with the offices they belong to (read with them, for the
+    check that they belong to the record's office)."""
+    offices = (
+        Membership.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(ids=StringAgg(Cast("office_id", CharField()), delimiter=Value(",")))
+        .values("ids")
+    )
+    return (
+        User.objects.filter(is_active=True, memberships__office__in=visible_offices(user))
+        .annotate(member_offices=Subquery(offices))
+        .distinct()
+    )
 
 
 def family_choices(client: Client | None):
@@ -57,6 +72,18 @@ def client_search_widget() -> forms.TextInput:
     )
 
 
+class OneChoiceSelect(forms.Select):
+    """A list with a single choice is shown (the SPEC's label) but is not a stop when tabbing
+    through the form; decided when the list is drawn, from the choices it draws."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [option for _, group, _ in context["widget"]["optgroups"] for option in group]
+        if len(options) == 1:
+            context["widget"]["attrs"]["tabindex"] = "-1"
+        return context
+
+
 class ClientLookupField(forms.CharField):
     """利用者: a case number (as suggested: "C-0001 山田 太郎"); blank means anonymous."""
 
@@ -76,6 +103,14 @@ class ClientLookupField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return None
+        found = getattr(self, "_found", None)  # the form reads the chosen client before validating
+        if found is not None and found[0] == text:
+            return found[1]
+        client = self._find(text)
+        self._found = (text, client)
+        return client
+
+    def _find(self, text: str) -> Client:
         case_number = normalize_case_number(text.split()[0])
         client = scope(Client.objects.current(), self.user).filter(case_number=case_number).first()
         if client is None:
@@ -121,6 +156,17 @@ class ConsultationForm(forms.ModelForm):
 
     follow_up_on = JapaneseDateField(label=_("次回予定"), required=False)
 
+    def _get_validation_exclusions(self):
+        """Relations chosen from a list the form itself read (with the user's scoping) exist: the
+        model does not look each one up again."""
+        exclude = super()._get_validation_exclusions()
+        exclude.update(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelChoiceField | ClientLookupField) and name in self.cleaned_data
+        )
+        return exclude
+
     def validate_constraints(self):
         """The model's constraints are checked once, by the service that saves (consultation_record,
         consultation_update), whose refusal comes back to this form: not twice per save."""
@@ -138,9 +184,9 @@ class ConsultationForm(forms.ModelForm):
             user, self.instance.office if self.instance.pk else None
         )
         self.fields["office"].empty_label = None
-        if self.fields["office"].queryset.count() == 1:
-            # one office: shown (the SPEC's label) but not a stop when tabbing through the form
-            self.fields["office"].widget.attrs["tabindex"] = "-1"
+        self.fields["office"].widget = OneChoiceSelect(choices=self.fields["office"].choices)
+        current = self.instance.office if self.instance.pk else None
+        self.fields["office"].to_python = lambda value: self._office(value, current)
         self.fields["staff"].queryset = staff_for(user)
         # No preselected method or consulter: they define the statistics, so they are chosen.
         self.fields["method"].choices = BLANK_CHOICE_DASH + Method.choices
@@ -153,6 +199,17 @@ class ConsultationForm(forms.ModelForm):
             if self.instance.client_id:
                 self.initial["client"] = self.instance.client
         self.limit_family_to(self.chosen_client())
+
+    def _office(self, value, current: Office | None) -> Office | None:
+        """The chosen office, from the offices already read for the user (no query)."""
+        if value in self.fields["office"].empty_values:
+            return None
+        office = office_for_recording(self.user, value, current)
+        if office is None:
+            raise forms.ValidationError(
+                self.fields["office"].error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return office
 
     def chosen_client(self) -> Client | None:
         """The client the form is about: as typed (a bound form) or as opened (initial)."""

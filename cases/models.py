@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hikikomori.constraints import ChecksInPython
 from hikikomori.fiscal import age_on, fiscal_year_range
 from hikikomori.models import Municipality, Office, User
 
@@ -221,7 +222,7 @@ class ClientQuerySet(models.QuerySet):
         return qs.filter(birth_date__gte=earliest) if earliest else qs
 
 
-class Client(models.Model):
+class Client(ChecksInPython):
     """A person in a state of hikikomori (本人・当事者)."""
 
     case_number = models.CharField(_("ケース番号"), max_length=30, unique=True)
@@ -501,7 +502,7 @@ class ConsultationQuerySet(models.QuerySet):
         )
 
 
-class Consultation(models.Model):
+class Consultation(ChecksInPython):
     """One contact (相談)."""
 
     date = models.DateField(_("相談日"))

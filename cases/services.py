@@ -67,14 +67,27 @@ def check_consultation_rules(
     def belongs(user) -> bool:
         if memberships is not None:
             return (user.pk, office.pk) in memberships
-        return user.memberships.filter(office=office).exists()
+        return office.pk in member_office_ids(user)
 
-    outsiders = [u for u in staff if not u.is_supervisor and not belongs(u)]
+    outsiders = [u for u in staff if not belongs(u) and not u.is_supervisor]
     if outsiders:
         names = "、".join(u.display_name for u in outsiders)
         errors["office"] = _("%(names)s はこの拠点に所属していません。") % {"names": names}
     if errors:
         raise ValidationError(errors)
+
+
+def member_office_ids(user: User) -> set[int]:
+    """The offices `user` belongs to, read once per user object (the form's check and the
+    service's check of the same save ask twice)."""
+    cached = getattr(user, "_member_office_ids", None)
+    if cached is None and hasattr(user, "member_offices"):  # read with the user (forms.staff_for)
+        cached = {int(pk) for pk in (user.member_offices or "").split(",") if pk}
+        user._member_office_ids = cached
+    if cached is None:
+        cached = set(user.memberships.values_list("office_id", flat=True))
+        user._member_office_ids = cached
+    return cached
 
 
 def _loaded_relations(instance) -> list[str]:
@@ -86,7 +99,6 @@ def _loaded_relations(instance) -> list[str]:
     ]
 
 
-@transaction.atomic
 def consultation_record(
     *,
     by: User,
@@ -105,8 +117,11 @@ def consultation_record(
     )
     if family_member is not None and (client is None or family_member.client_id != client.pk):
         raise ValidationError({"family_member": _("この利用者の家族を選んでください。")})
+    from_client = []  # fields taken from a client read from the database: they exist
     if fields.get("municipality") is None and client is not None:
-        fields["municipality"] = client.municipality
+        fields.pop("municipality", None)
+        fields["municipality_id"] = client.municipality_id
+        from_client.append("municipality")
     consultation = Consultation(
         office=office,
         date=date,
@@ -117,11 +132,14 @@ def consultation_record(
         created_by=by,
         **fields,
     )
-    consultation.full_clean(exclude=["staff", *_loaded_relations(consultation)])
-    history.record_by(consultation, by)
-    with changes.announced_together():  # the report's data refreshed once, with the staff set
-        consultation.save()
-        consultation.staff.set(staff)
+    consultation.full_clean(exclude=["staff", *_loaded_relations(consultation), *from_client])
+    # Every check above only read: the writes below are part of the caller's transaction (a
+    # request's, an import's) or their own, without a savepoint between them.
+    with transaction.atomic(savepoint=False):
+        consultation._announced_later = True  # the report's data follows once, with the staff set
+        history.create_with_many(consultation, by, staff=staff)
+        del consultation._announced_later
+        changes.announce_created(consultation, [user.pk for user in staff])
     return consultation
 
 

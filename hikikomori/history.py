@@ -182,3 +182,44 @@ def record_by(instance, user) -> None:
     """The next save of `instance` writes `user` into its history row (a request's user is found by
     the middleware; a command's or a service's is set here)."""
     setattr(instance, "_history_user", user)  # noqa: B010 - simple-history's documented attribute
+
+
+def create_with_many(instance, by, **many) -> None:
+    """Insert a new record, its many-to-many rows (`staff=[...]`) and one history row that holds
+    them all. Saving and then setting the relation would write a second history row for the
+    relation and read the record and its rows back to fill it."""
+    from django.utils import timezone
+    from simple_history.utils import get_change_reason_from_object
+
+    model = type(instance)
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+    finally:
+        del instance.skip_history_when_saving
+    history_model = model.history.model
+    row = history_model(
+        history_date=getattr(instance, "_history_date", timezone.now()),
+        history_type="+",
+        history_user=by,
+        history_change_reason=get_change_reason_from_object(instance),
+        **{field.attname: getattr(instance, field.attname) for field in history_model.tracked_fields},
+    )
+    row.save()
+    for name, related in many.items():
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = through.objects.bulk_create(
+            [through(**{f"{source}_id": instance.pk, f"{target}_id": other.pk}) for other in related]
+        )
+        getattr(history_model, name).model.objects.bulk_create(
+            [
+                getattr(history_model, name).model(
+                    id=link.pk,
+                    history=row,
+                    **{f"{source}_id": instance.pk, f"{target}_id": getattr(link, f"{target}_id")},
+                )
+                for link in links
+            ]
+        )

@@ -76,6 +76,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
     really deleted meanwhile (a logout elsewhere) still answers 400."""
 
     def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.modified and _idle_timeout_moved(session):
+            session.modified = True  # written again: the idle timeout starts over
         try:
             return super().process_response(request, response)
         except (SessionInterrupted, DatabaseError) as error:
@@ -84,6 +87,16 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 raise
             logger.warning("session not saved (database fault) for %s %s", request.method, request.path)
             return response
+
+
+REFRESH_AFTER = 60  # seconds: an unchanged session's idle timeout moves at most this late
+
+
+def _idle_timeout_moved(session) -> bool:
+    stored = getattr(session, "stored_expiry", None)
+    if stored is None or session.is_empty():
+        return not session.is_empty()
+    return (session.get_expiry_date() - stored).total_seconds() >= REFRESH_AFTER
 
 
 def _database_fault(error: BaseException | None) -> bool:

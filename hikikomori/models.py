@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import ChecksInPython
+
 
 class Role(models.TextChoices):
     """Roles are auth groups of these names, created by migration."""
@@ -53,7 +55,7 @@ class OfficeQuerySet(models.QuerySet):
         )
 
 
-class Office(models.Model):
+class Office(ChecksInPython):
     """The center (センター) or a satellite office (サテライトオフィス)."""
 
     class Kind(models.TextChoices):
@@ -98,6 +100,12 @@ class Office(models.Model):
                 violation_error_message=_("閉鎖日は開設日以降にしてください。"),
             )
         ]
+
+    def is_open_on(self, day) -> bool:
+        """OfficeQuerySet.open_on, for one office already read."""
+        return (self.opened_on is None or self.opened_on <= day) and (
+            self.closed_on is None or self.closed_on > day
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -302,7 +310,7 @@ class AuditEvent(models.Model):
 
 class Submission(models.Model):
     """A form's submission, claimed once (hikikomori.submissions): a copy sent again is sent
-    where the first went. A user's rows older than a day go at their next submission."""
+    where the first went. A user's rows older than a day go at their next login."""
 
     token = models.CharField(max_length=32, primary_key=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -318,7 +326,7 @@ class Submission(models.Model):
         return f"{self.path} {self.token}"
 
 
-class AccessRequest(models.Model):
+class AccessRequest(ChecksInPython):
     """A grant of access to case data (a coordinator or supervisor role, an office) asked for in
     管理. It takes effect only when a supervisor other than the one who asked approves it
     (hikikomori.access): no single person both grants case access and knows the credentials."""

@@ -88,12 +88,35 @@ def default_office(user: User) -> Office | None:
     return offices.first()
 
 
-def visible_office_ids(user: User) -> list[int]:
-    cache = getattr(user, "_visible_office_ids", None)
+def visible_office_list(user: User) -> list[Office]:
+    """The offices the user may see, read once per request's user (a center has a handful)."""
+    cache = getattr(user, "_visible_office_list", None)
     if cache is None:
-        cache = list(visible_offices(user).values_list("pk", flat=True))
-        user._visible_office_ids = cache
+        cache = list(visible_offices(user))
+        user._visible_office_list = cache
     return cache
+
+
+def visible_office_ids(user: User) -> list[int]:
+    return [office.pk for office in visible_office_list(user)]
+
+
+def office_for_recording(user: User, pk, current: Office | None = None) -> Office | None:
+    """The office with this pk if a new record may be filed under it (as offices_for_recording
+    decides), from the offices already read for the user; None otherwise."""
+    from django.utils import timezone
+
+    if current is not None and str(current.pk) == str(pk):
+        return current
+    today = timezone.localdate()
+    return next(
+        (
+            office
+            for office in visible_office_list(user)
+            if str(office.pk) == str(pk) and office.is_open_on(today)
+        ),
+        None,
+    )
 
 
 def scope(queryset: QuerySet, user: User, office_field: str = "office") -> QuerySet:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from .audit import audit
 from .middleware import AUTH_STARTED
 from .models import AuditEvent, Membership, User
+from .submissions import forget_old
 from .twofactor import pending_step
 
 WATCHED_FIELDS = ("is_superuser", "is_staff", "is_active", "two_factor_required")
@@ -22,6 +23,7 @@ def on_login(sender, request, user, **kwargs):
     """The password step passed; the login is complete only when no second factor is due."""
     if request is not None and hasattr(request, "session"):
         request.session[AUTH_STARTED] = timezone.now().timestamp()
+    forget_old(user)
     if pending_step(user) is None:
         audit(AuditEvent.Action.LOGIN, user=user, request=request)
     else:

@@ -15,7 +15,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,18 +54,32 @@ class OncePerSubmissionMiddleware:
         if token is None or not getattr(request, "user", None) or not request.user.is_authenticated:
             return None
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    Submission.objects.create(token=token, user=request.user, path=request.path[:200])
-            except IntegrityError:
+            if not _claim(token, request.user, request.path[:200]):
                 return _already_saved(request, token)
             response = view_func(request, *view_args, **view_kwargs)
             if 300 <= response.status_code < 400 and response.has_header("Location"):
                 Submission.objects.filter(token=token).update(redirected_to=response["Location"][:500])
-                Submission.objects.filter(user=request.user, at__lt=timezone.now() - KEPT).delete()
             else:  # nothing was saved (a refused form) or nothing to go back to: the token is free
                 Submission.objects.filter(token=token).delete()
             return response
+
+
+def _claim(token: str, user, path: str) -> bool:
+    """Claim the token (True), or find it claimed (False): a second request with the same token
+    waits here until the first one's transaction has ended. One statement, no savepoint."""
+    table = Submission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (token, user_id, path, redirected_to, at) VALUES (%s, %s, %s, '', %s)"
+            " ON CONFLICT (token) DO NOTHING RETURNING token",
+            [token, user.pk, path, timezone.now()],
+        )
+        return cursor.fetchone() is not None
+
+
+def forget_old(user) -> None:
+    """A user's submissions older than any retry or back button (at each login)."""
+    Submission.objects.filter(user=user, at__lt=timezone.now() - KEPT).delete()
 
 
 def _already_saved(request, token: str):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client, Consultation, FamilyMember
+from hikikomori.constraints import ChecksInPython
 from hikikomori.fiscal import fiscal_year_range
 from hikikomori.models import HealthArea, Municipality, Office
 
@@ -42,7 +43,7 @@ class Program(models.Model):
         return self.participants == self.Participants.FAMILY
 
 
-class ClosurePeriod(models.Model):
+class ClosurePeriod(ChecksInPython):
     """Days the center is closed (e.g. 年末年始 12/29–1/3), skipped when generating sessions."""
 
     name = models.CharField(_("名称"), max_length=50)
@@ -89,7 +90,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(date__gte=start, date__lte=end)
 
 
-class Session(models.Model):
+class Session(ChecksInPython):
     program = models.ForeignKey(
         Program, verbose_name=_("プログラム"), on_delete=models.PROTECT, related_name="sessions"
     )
@@ -214,7 +215,7 @@ def _state(reservation) -> str:
     return SlotState.CONSULTED if reservation.consultation_id else SlotState.RESERVED
 
 
-class MunicipalDay(models.Model):
+class MunicipalDay(ChecksInPython):
     """市町村相談会: a day of consultations by reservation at a municipality."""
 
     date = models.DateField(_("実施日"))

@@ -25,7 +25,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from hikikomori.fiscal import fiscal_year_of, months_between
@@ -55,19 +55,24 @@ def _lock(model, ids: Iterable[int]) -> None:
 
 def client_year_rows(client_ids: Iterable[int]) -> list:
     """The `ClientYear` rows of these clients, computed from their consultations."""
-    from cases.models import INTERVIEW_METHODS, Client, Consultation, age_group
+    from cases.models import INTERVIEW_METHODS, Consultation, age_group
 
     from .models import ALL_METHODS, INTERVIEWS, ClientYear
 
     rows = (
         Consultation.objects.filter(client_id__in=list(client_ids), archived_at__isnull=True)
         .order_by("client_id", "date", "id")
-        .values_list("client_id", "date", "id", "office_id", "method", "municipality_id")
-    )
+        .values_list(
+            "client_id", "date", "id", "office_id", "method", "municipality_id",
+            "client__sex", "client__birth_date", "client__municipality_id",
+        )
+    )  # fmt: skip
     first_ever: dict[int, dt.date] = {}
     first_ever_office: dict[tuple[int, int], dt.date] = {}
     found: dict[tuple, ClientYear] = {}
-    for client, date, pk, office, method, municipality in rows:
+    details: dict[int, tuple] = {}
+    for client, date, pk, office, method, municipality, *client_details in rows:
+        details[client] = client_details
         first_ever.setdefault(client, date)
         first_ever_office.setdefault((client, office), date)
         fiscal_year = fiscal_year_of(date)
@@ -91,12 +96,6 @@ def client_year_rows(client_ids: Iterable[int]) -> list:
             else:
                 row.last_date, row.last_id, row.last_municipality_id = date, pk, municipality
                 row.count += 1
-    details = {
-        pk: (sex, birth_date, municipality)
-        for pk, sex, birth_date, municipality in Client.objects.filter(pk__in=first_ever).values_list(
-            "pk", "sex", "birth_date", "municipality_id"
-        )
-    }
     for row in found.values():
         row.consulted_year_before = (row.client_id, row.fiscal_year - 1, row.office_id, ALL_METHODS) in found
         row.sex, row.birth_date, row.home_municipality_id = details[row.client_id]
@@ -134,7 +133,7 @@ def refresh_clients(client_ids: Iterable[int | None]) -> None:
     ids = sorted({pk for pk in client_ids if pk})
     if not ids:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the write that asked: no savepoint of its own
         _lock(Client, ids)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
@@ -207,7 +206,7 @@ def refresh_months(keys: Iterable[tuple[int, dt.date]]) -> None:
     months = sorted({(office, *_month_of(day)) for office, day in keys if office and day})
     if not months:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _lock(Office, [office for office, _, _ in months])
         for office, fiscal_year, month in months:
             where = {"office_id": office, "fiscal_year": fiscal_year, "month": month}
@@ -222,9 +221,65 @@ def refresh_consultations(rows: Iterable[tuple[int | None, int, dt.date]]) -> No
     """After writes that bypass the signals: (client, office, date) of every consultation written,
     before and after the change."""
     rows = list(rows)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         refresh_clients(client for client, _, _ in rows)
         refresh_months((office, date) for _, office, date in rows)
+
+
+def add_consultation(consultation, staff_ids: list[int]) -> None:
+    """A consultation just recorded (not archived), with its staff: its client's rows computed
+    again, and its month's counts incremented in place: no recount of the month."""
+    from django.db.models import Case, F, Q, Value, When
+
+    from cases.models import Client
+    from hikikomori.models import Office
+
+    from .models import ClientYear, MonthlyCount, StaffMonthlyCount
+
+    if consultation.archived_at is not None or not staff_ids:
+        refresh_consultations([(consultation.client_id, consultation.office_id, consultation.date)])
+        return
+    with transaction.atomic(savepoint=False):
+        if consultation.client_id:
+            # This UPDATE locks the client's row, as _lock does for a recount.
+            Client.objects.filter(pk=consultation.client_id).update(
+                last_consulted_on=Case(
+                    When(
+                        Q(last_consulted_on__isnull=True) | Q(last_consulted_on__lt=consultation.date),
+                        then=Value(consultation.date),
+                    ),
+                    default=F("last_consulted_on"),
+                )
+            )
+            ClientYear.objects.filter(client_id=consultation.client_id).delete()
+            ClientYear.objects.bulk_create(client_year_rows([consultation.client_id]), batch_size=2000)
+        # The office's lock orders this against a recount of the month (refresh_months).
+        _lock(Office, [consultation.office_id])
+        fiscal_year, month = _month_of(consultation.date)
+        monthly, staff = MonthlyCount._meta.db_table, StaffMonthlyCount._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {monthly} (fiscal_year, month, office_id, method, consulter, anonymous, count,"
+                " minutes) VALUES (%s, %s, %s, %s, %s, %s, 1, %s)"
+                " ON CONFLICT (fiscal_year, month, office_id, method, consulter, anonymous) DO UPDATE"
+                f" SET count = {monthly}.count + 1, minutes = CASE WHEN excluded.minutes IS NULL"
+                f" THEN {monthly}.minutes ELSE COALESCE({monthly}.minutes, 0) + excluded.minutes END",
+                [
+                    fiscal_year, month, consultation.office_id, consultation.method,
+                    consultation.consulter, consultation.client_id is None, consultation.duration_minutes,
+                ],
+            )  # fmt: skip
+            values = ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(staff_ids))
+            cursor.execute(
+                f"INSERT INTO {staff} (fiscal_year, month, office_id, staff_id, method, count) VALUES {values}"
+                " ON CONFLICT (fiscal_year, month, office_id, staff_id, method) DO UPDATE"
+                f" SET count = {staff}.count + 1",
+                [
+                    value
+                    for user in sorted(set(staff_ids))
+                    for value in (fiscal_year, month, consultation.office_id, user, consultation.method)
+                ],
+            )
 
 
 def consultation_keys(ids: Iterable[int]) -> list[tuple[int | None, int, dt.date]]:
@@ -338,7 +393,9 @@ def _refresh(keys: list) -> None:
 
 
 def _after_save(sender, instance, raw=False, **kwargs):
-    if raw:
+    from cases.changes import announced_later
+
+    if raw or announced_later(instance):
         return
     keys = [(instance.client_id, instance.office_id, instance.date)]
     before = getattr(instance, "_derived_before", None)
@@ -380,6 +437,10 @@ def _consultations_announced(sender, keys, **kwargs):
     refresh_consultations(keys)
 
 
+def _consultation_created(sender, consultation, staff_ids, **kwargs):
+    add_consultation(consultation, staff_ids)
+
+
 def _records_loaded(sender, **kwargs):
     recompute()
 
@@ -393,6 +454,7 @@ def connect() -> None:
         _consultations_announced, dispatch_uid="derived_consultations_announced"
     )
     changes.records_loaded.connect(_records_loaded, dispatch_uid="derived_records_loaded")
+    changes.consultation_created.connect(_consultation_created, dispatch_uid="derived_consultation_created")
 
     post_save.connect(_client_saved, sender=Client, dispatch_uid="derived_client_saved")
     pre_save.connect(_before_save, sender=Consultation, dispatch_uid="derived_before_save")

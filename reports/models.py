@@ -141,7 +141,14 @@ class MonthlyCount(models.Model):
     minutes = models.PositiveIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["fiscal_year", "month", "office"], name="monthly_count_by_month")]
+        # One row per key (a new consultation adds to its row in place); it also serves the
+        # month's lookups, as the plain index before it did.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "month", "office", "method", "consulter", "anonymous"],
+                name="monthly_count_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return (
@@ -161,7 +168,12 @@ class StaffMonthlyCount(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["fiscal_year", "month", "office"], name="staff_count_by_month")]
+        # One row per key (rows without staff are only ever written by a recount).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "month", "office", "staff", "method"], name="staff_count_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return (

@@ -52,8 +52,10 @@ def consultation_queryset(user):
 def consultation_create(request):
     """相談を記録: defaults today, my office, me; blank client = anonymous."""
     user = request.user
-    initial = {"date": timezone.localdate(), "office": default_office(user), "staff": [user]}
-    if client_id := request.GET.get("client"):
+    initial = {}
+    if request.method != "POST":  # a sent form shows what was sent: its defaults are not read
+        initial = {"date": timezone.localdate(), "office": default_office(user), "staff": [user]}
+    if request.method != "POST" and (client_id := request.GET.get("client")):
         client = get_for_user(Client.objects.current(), user, pk=client_id)
         initial.update(
             client=client,
