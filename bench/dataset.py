@@ -110,7 +110,10 @@ def history(first_day: dt.date) -> None:
         "primary_worker_id, secondary_worker_id"
     )
     columns = shared.format(
-        status="status", closed_on="closed_on", exit_destination="exit_destination_id", exit_route="exit_route"
+        status="status",
+        closed_on="closed_on",
+        exit_destination="exit_destination_id",
+        exit_route="exit_route",
     )
     opened = shared.format(status="'支援中'", closed_on="null", exit_destination="null", exit_route="''")
     with connection.cursor() as cur:

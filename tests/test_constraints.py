@@ -76,7 +76,10 @@ def test_the_python_verdict_is_the_databases_on_every_combination(model, constra
             database = True
         except ValidationError:
             database = False
-        assert verdict in (None, database), (constraint.name, dict(zip([f.name for f in fields], values)))
+        assert verdict in (None, database), (
+            constraint.name,
+            dict(zip([f.name for f in fields], values, strict=True)),
+        )
         decided += verdict is not None
     assert decided == len(combinations)  # every one of ours is plain enough to need no query
 

@@ -5,7 +5,6 @@ the session's write (its message). Counted as production runs: the request's own
 the outermost (this test is not wrapped in one), so no savepoint appears."""
 
 import pytest
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
