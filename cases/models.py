@@ -320,6 +320,20 @@ class Client(ChecksInPython):
                 condition=Q(archived_at__isnull=True, merged_into__isnull=True),
                 name="client_last_consulted",
             ),
+            # Who carries the clients 支援中 (担当者別の担当件数): an index-only scan of those.
+            models.Index(
+                fields=["registered_on"],
+                include=["office", "primary_worker", "secondary_worker"],
+                condition=Q(status="支援中", archived_at__isnull=True, merged_into__isnull=True),
+                name="client_active_workers",
+            ),
+            # The year's closed clients (終結の状況): a range of closing dates, read from the index.
+            models.Index(
+                fields=["closed_on"],
+                include=["office", "exit_route", "exit_destination"],
+                condition=Q(status="終結", archived_at__isnull=True, merged_into__isnull=True),
+                name="client_closed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -606,6 +620,14 @@ class Consultation(ChecksInPython):
                 include=["id", "method", "municipality", "office"],
                 condition=Q(archived_at__isnull=True, client__isnull=True),
                 name="consultation_anonymous",
+            ),
+            # The year's consultations with a つなぎ先 (a few in a hundred), which the yearly
+            # report counts per destination: an index-only scan of those alone.
+            models.Index(
+                fields=["date"],
+                include=["office", "referral_destination"],
+                condition=Q(archived_at__isnull=True, referral_destination__isnull=False),
+                name="consultation_referred",
             ),
         ]
         constraints = [

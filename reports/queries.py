@@ -374,7 +374,7 @@ def closure_counts(scope: Scope) -> dict[tuple[str, str | None], int]:
 def caseload_counts(scope: Scope) -> tuple[list[dict], int]:
     """D14: per member of staff, the registered clients 支援中 at the end of the year (or the as-of
     date, or today) they carried as 主担当 and as 副担当, read from each client's change history as
-    it stood then; and how many had no 主担当. One aggregate query, and one for the names."""
+    it stood then; and how many had no 主担当. Two aggregate queries, and one for the names."""
     from django.utils import timezone
 
     from cases.models import Client, ClientStatus
@@ -384,29 +384,33 @@ def caseload_counts(scope: Scope) -> tuple[list[dict], int]:
         day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
     history = Client.history.model.objects
+    # Clients changed since the cutoff stood as their last change before it says; every other
+    # client still stands as then, so its current row is read: the cost follows the clients
+    # changed since the year end, not the whole history.
+    changed = history.filter(history_date__gte=cutoff).values("id")
     latest = (
-        history.filter(history_date__lt=cutoff).values("id").annotate(last=Max("history_id")).values("last")
+        history.filter(id__in=changed, history_date__lt=cutoff)
+        .values("id")
+        .annotate(last=Max("history_id"))
+        .values("last")
     )
-    then = (
-        history.filter(history_id__in=latest)
-        .exclude(history_type="-")
-        .filter(
-            status=ClientStatus.ACTIVE,
-            merged_into__isnull=True,
-            archived_at__isnull=True,
-            registered_on__lte=day,
-        )
-    )
-    if scope.office:
-        then = then.filter(office=scope.office)
+    standing = {
+        "status": ClientStatus.ACTIVE,
+        "merged_into__isnull": True,
+        "archived_at__isnull": True,
+        "registered_on__lte": day,
+    } | ({"office": scope.office} if scope.office else {})
+    then = history.filter(history_id__in=latest).exclude(history_type="-").filter(**standing)
+    unchanged = Client.objects.filter(**standing).exclude(pk__in=changed)
     primary: Counter = Counter()
     secondary: Counter = Counter()
-    for first, second, n in (
-        then.values_list("primary_worker", "secondary_worker").annotate(n=Count("history_id")).order_by()
-    ):
-        primary[first] += n
-        if second is not None:
-            secondary[second] += n
+    for rows in (then, unchanged):
+        for first, second, n in (
+            rows.values_list("primary_worker", "secondary_worker").annotate(n=Count("pk")).order_by()
+        ):
+            primary[first] += n
+            if second is not None:
+                secondary[second] += n
     unassigned = primary.pop(None, 0)
     staff = User.objects.filter(pk__in=set(primary) | set(secondary)).order_by(
         "last_name", "first_name", "username"
