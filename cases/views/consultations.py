@@ -1,5 +1,7 @@
 """相談を記録, 相談記録 list and export, one consultation's page."""
 
+import itertools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from hikikomori import history
 from hikikomori.audit import audit, filters_used
 from hikikomori.exports import export_response
 from hikikomori.forms import search_text
-from hikikomori.models import AuditEvent, Role
+from hikikomori.models import AuditEvent, Role, User
 from hikikomori.scoping import (
     default_office,
     get_for_user,
@@ -258,6 +260,13 @@ def consultation_totals(filterset: ConsultationFilter, user) -> dict:
     )
 
 
+def staff_people() -> dict[int, tuple[tuple, str]]:
+    return {
+        pk: ((last, first, username), f"{last} {first}".strip() or username)
+        for pk, last, first, username in User.objects.values_list("pk", "last_name", "first_name", "username")
+    }
+
+
 @require_case_access
 def consultation_list(request):
     filterset = filtered_consultations(request)
@@ -299,30 +308,33 @@ def consultation_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     filterset = filtered_consultations(request)
-    rows = (
-        filterset.qs.select_related("client", "office", "referral_destination")
-        .prefetch_related("staff")
-        .order_by("date", "id")
-    )
+    chosen = filterset.qs
+    if filterset.form.cleaned_data.get("staff"):
+        # Chosen by id: the staff column then lists every member, not only the one filtered by.
+        chosen = Consultation.objects.filter(pk__in=filterset.qs.values("pk"))
+    rows = chosen.order_by("date", "id").values_list(
+        "pk", "record_number", "date", "start_time", "duration_minutes", "office__name", "method",
+        "consulter", "client__case_number", "client__name", "referral_destination__label",
+        "follow_up_on", "content", "staff",
+    )  # fmt: skip
 
     def generate():
+        # Plain values, no record objects; a consultation with two members of staff comes as two
+        # rows next to each other (one per member), joined here.
         yield EXPORT_HEADER
-        for c in rows.iterator(chunk_size=2000):
+        people = staff_people()
+        for pk, rows_of_one in itertools.groupby(rows.iterator(chunk_size=2000), key=lambda row: row[0]):
+            first, *others = rows_of_one
+            _, number, date, start, minutes, office, method, consulter, case, name, *rest = first
+            destination, follow_up, content, member = rest
+            staff = sorted(
+                people[user] for user in [member, *(row[-1] for row in others)] if user is not None
+            )
             yield [
-                c.record_number or f"ID{c.pk}",
-                c.date,
-                c.start_time.strftime("%H:%M") if c.start_time else "",
-                c.duration_minutes,
-                c.office.name,
-                c.method,
-                c.consulter,
-                c.client.case_number if c.client else "",
-                c.client.name if c.client else "",
-                "、".join(s.display_name for s in c.staff.all()),
-                str(c.referral_destination or ""),
-                c.follow_up_on,
-                c.content,
-            ]
+                number or f"ID{pk}", date, start.isoformat(timespec="minutes") if start else "", minutes,
+                office, method, consulter, case or "", name or "", "、".join(n for _, n in staff),
+                destination or "", follow_up, content,
+            ]  # fmt: skip
 
     count = filterset.qs.count()
     audit(

@@ -1,5 +1,6 @@
 """相談記録 list: filters, totals, export of the filtered rows (logged), constant queries."""
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -253,3 +254,25 @@ def test_a_supervisor_lists_archived_consultations_and_restores_one(
     assert coordinator_client.get(LIST, {"fiscal_year": "all"}).context["totals"]["count"] == 1
     restored = AuditEvent.objects.get(action="restore", target_id=str(consultation.pk))
     assert restored.user == supervisor and "誤ってアーカイブした" not in str(restored.detail)
+
+
+def test_the_export_names_every_member_of_staff_even_when_filtered_by_one(
+    coordinator_client, coordinator, center
+):
+    from tests.conftest import make_user
+
+    colleague = make_user(
+        "colleague", roles=["coordinator"], offices=[center], last_name="青木", first_name="一郎"
+    )
+    shared = make_consultation(center, "2024-05-01", staff=[coordinator, colleague], content=" 二人で訪問 ")
+    shared.start_time = dt.time(14, 5)
+    shared.save()
+    make_consultation(center, "2024-05-02", staff=[colleague], content="一人で")
+    url = reverse("cases:consultation_export", args=["xlsx"])
+    for query in ({"fiscal_year": "all"}, {"fiscal_year": "all", "staff": coordinator.pk}):
+        sheet = openpyxl.load_workbook(io.BytesIO(coordinator_client.get(url, query).content)).active
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        shared_row = next(row for row in rows if row[12] == " 二人で訪問 ")  # spaces kept
+        assert shared_row[9] == "春日 花子、青木 一郎"  # both, by name as the staff list sorts them
+        assert shared_row[1] == dt.datetime(2024, 5, 1) and shared_row[2] == "14:05"
+        assert len(rows) == (2 if "staff" not in query else 1)
