@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import html
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -145,12 +146,39 @@ def _column_letters(index: int) -> str:
     return letters
 
 
+_WIDTHS = {dt.datetime: 17, dt.date: 11, dt.time: 6}  # what Excel needs to show them, not ###
+SAMPLED_ROWS = 200  # rows whose contents set the column widths
+
+
+def _column_widths(rows: list[Sequence]) -> list[float]:
+    """Widths that fit the header and the first rows (a date never shows as ###)."""
+    widths: list[float] = []
+    for row in rows:
+        for index, value in enumerate(row):
+            if index == len(widths):
+                widths.append(6)
+            if value is None:
+                continue
+            width = _WIDTHS.get(type(value)) or min(display_width(str(value)) + 2, COLUMN_MAX)
+            widths[index] = max(widths[index], width)
+    return widths
+
+
 def _write_sheet(sheet, rows: Iterable[Sequence]) -> int:
+    rows = iter(rows)
+    first = list(itertools.islice(rows, SAMPLED_ROWS))
     columns: list[str] = []
+    widths = "".join(
+        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+        for n, width in enumerate(_column_widths(first), start=1)
+    )
     chunk: list[str] = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + (f"<cols>{widths}</cols>" if widths else "")
+        + "<sheetData>"
     ]
+    rows = itertools.chain(first, rows)
     count = 0
     not_xml = _NOT_XML.search
     for count, row in enumerate(rows, start=1):
