@@ -46,8 +46,9 @@ def _bench(script: str, *args: str, **env: str) -> str:
 
 
 def test_every_benchmark_runs_as_committed_on_a_tiny_data_set():
-    """The data set, the report (app, plain SQL, workbook, page), the lists, the import and the
-    load benchmarks all run end to end on a few hundred rows, so none of them can rot."""
+    """The data sets (every shape), the report (app, plain SQL, workbook, page), the download,
+    the lists, the import and the load benchmarks all run end to end on a few hundred rows, so
+    none of them can rot."""
     if connection.vendor != "postgresql":
         pytest.skip("the benchmarks measure PostgreSQL (CI runs it)")
     loaded = _bench("dataset.py", "--fresh", "--years", "2", "--per-year", "300", "--clients", "60")
@@ -59,6 +60,14 @@ def test_every_benchmark_runs_as_committed_on_a_tiny_data_set():
         "dataset.py", "--fresh", "--shape", "worst", "--years", "2", "--per-year", "200", "--clients", "40"
     )
     assert "consultations now 400" in worst
+    tail = _bench(
+        "dataset.py", "--fresh", "--shape", "tail", "--years", "2", "--per-year", "300", "--clients", "80"
+    )
+    assert "consultations now 600" in tail
+    report = _bench("report.py", "--queries")
+    assert "destination_counts" in report and "caseload_counts" in report
+    download = _bench("download.py")
+    assert "相談記録 .xlsx, every year: 600 rows" in download and "相談記録 .csv" in download
     lists = _bench("lists.py")
     assert "利用者 list, page 1" in lists and "相談記録, supervisor, FY2025, page 1000" in lists
     imported = _bench(
@@ -69,8 +78,9 @@ def test_every_benchmark_runs_as_committed_on_a_tiny_data_set():
     )
     assert "consultations: 150 rows" in imported
     load = _bench("load.py", "--users", "1", "--seconds", "10", BENCH_LOAD_DB="hikikomori_bench_load_ci")
-    saved = re.search(r"confirmed saves: (\d+), consultations in the database: (\d+)", load)
+    saved = re.search(r"confirmed saves: (\d+) \(.*/s\), consultations in the database: (\d+)", load)
     assert saved and saved.group(1) == saved.group(2), load  # however slow the machine: no lost write
+    assert "recompute_report_data --check (exit 0)" in load, load  # and the report's data still exact
 
 
 def test_the_export_speed_benchmark_runs_as_committed():
