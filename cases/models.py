@@ -323,7 +323,7 @@ class Client(ChecksInPython):
             # Who carries the clients 支援中 (担当者別の担当件数): an index-only scan of those.
             models.Index(
                 fields=["registered_on"],
-                include=["office", "primary_worker", "secondary_worker"],
+                include=["id", "office", "primary_worker", "secondary_worker"],
                 condition=Q(status="支援中", archived_at__isnull=True, merged_into__isnull=True),
                 name="client_active_workers",
             ),

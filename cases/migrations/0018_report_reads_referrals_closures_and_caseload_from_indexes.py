@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='client',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('merged_into__isnull', True), ('status', '支援中')), fields=['registered_on'], include=('office', 'primary_worker', 'secondary_worker'), name='client_active_workers'),
+            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('merged_into__isnull', True), ('status', '支援中')), fields=['registered_on'], include=('id', 'office', 'primary_worker', 'secondary_worker'), name='client_active_workers'),
         ),
         migrations.AddIndex(
             model_name='client',
