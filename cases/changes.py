@@ -34,9 +34,19 @@ def announce_created(consultation, staff_ids: list[int]) -> None:
     consultation_created.send(sender=None, consultation=consultation, staff_ids=list(staff_ids))
 
 
+@contextmanager
+def announcing_later(instance) -> Iterator[None]:
+    """Saves of `instance` inside this block are announced by its service once the record is
+    complete (`announce_created`): listeners of the single saves pass over them."""
+    instance.__dict__["_announced_later"] = True
+    try:
+        yield
+    finally:
+        instance.__dict__.pop("_announced_later", None)
+
+
 def announced_later(instance) -> bool:
-    """A save whose record is announced by its service once complete (`announce_created`)."""
-    return getattr(instance, "_announced_later", False)
+    return instance.__dict__.get("_announced_later", False)
 
 
 _together = threading.local()

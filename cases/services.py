@@ -80,13 +80,12 @@ def check_consultation_rules(
 def member_office_ids(user: User) -> set[int]:
     """The offices `user` belongs to, read once per user object (the form's check and the
     service's check of the same save ask twice)."""
-    cached = getattr(user, "_member_office_ids", None)
-    if cached is None and hasattr(user, "member_offices"):  # read with the user (forms.staff_for)
-        cached = {int(pk) for pk in (user.member_offices or "").split(",") if pk}
-        user._member_office_ids = cached
+    cached = user.__dict__.get("_member_office_ids")
+    if cached is None and "member_offices" in user.__dict__:  # read with the user (forms.staff_for)
+        cached = {int(pk) for pk in (user.__dict__["member_offices"] or "").split(",") if pk}
     if cached is None:
         cached = set(user.memberships.values_list("office_id", flat=True))
-        user._member_office_ids = cached
+    user.__dict__["_member_office_ids"] = cached
     return cached
 
 
@@ -136,9 +135,8 @@ def consultation_record(
     # Every check above only read: the writes below are part of the caller's transaction (a
     # request's, an import's) or their own, without a savepoint between them.
     with transaction.atomic(savepoint=False):
-        consultation._announced_later = True  # the report's data follows once, with the staff set
-        history.create_with_many(consultation, by, staff=staff)
-        del consultation._announced_later
+        with changes.announcing_later(consultation):  # the report's data follows once, with the staff
+            history.create_with_many(consultation, by, staff=staff)
         changes.announce_created(consultation, [user.pk for user in staff])
     return consultation
 

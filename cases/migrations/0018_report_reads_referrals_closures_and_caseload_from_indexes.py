@@ -5,24 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0017_intake'),
-        ('hikikomori', '0017_consultation_day_slots'),
+        ("cases", "0017_intake"),
+        ("hikikomori", "0017_consultation_day_slots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('merged_into__isnull', True), ('status', '支援中')), fields=['registered_on'], include=('id', 'office', 'primary_worker', 'secondary_worker'), name='client_active_workers'),
+            model_name="client",
+            index=models.Index(
+                condition=models.Q(
+                    ("archived_at__isnull", True), ("merged_into__isnull", True), ("status", "支援中")
+                ),
+                fields=["registered_on"],
+                include=("id", "office", "primary_worker", "secondary_worker"),
+                name="client_active_workers",
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('merged_into__isnull', True), ('status', '終結')), fields=['closed_on'], include=('office', 'exit_route', 'exit_destination'), name='client_closed'),
+            model_name="client",
+            index=models.Index(
+                condition=models.Q(
+                    ("archived_at__isnull", True), ("merged_into__isnull", True), ("status", "終結")
+                ),
+                fields=["closed_on"],
+                include=("office", "exit_route", "exit_destination"),
+                name="client_closed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='consultation',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('referral_destination__isnull', False)), fields=['date'], include=('office', 'referral_destination'), name='consultation_referred'),
+            model_name="consultation",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True), ("referral_destination__isnull", False)),
+                fields=["date"],
+                include=("office", "referral_destination"),
+                name="consultation_referred",
+            ),
         ),
     ]
