@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "exchange",
     "casework",
     "retention",
+    "webconsult",
 ]
 
 MIDDLEWARE = [

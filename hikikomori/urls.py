@@ -28,6 +28,7 @@ urlpatterns = [
     path("data/", include("exchange.urls")),
     path("casework/", include("casework.urls")),
     path("retention/", include("retention.urls")),
+    path("", include("webconsult.urls")),
     path("admin/", admin.site.urls),
     path("health/ready", views.ready, name="ready"),
     path("account/access/<int:pk>/decide/", views.access_decide, name="access_decide"),
