@@ -41,7 +41,7 @@ class PublicRequestForm(forms.ModelForm):
             "email": _("メールアドレス"),
         }
         help_texts = {
-            "trouble": _("書ける範囲で大丈夫です。"),
+            "trouble": _("書ける範囲で大丈夫です（2000文字まで）。"),
             "name": _("書かなくても送れます。"),
         }
         widgets = {
@@ -61,6 +61,7 @@ class PublicRequestForm(forms.ModelForm):
         self.fields["writer"].choices = [
             ("本人", _("わたし（本人）")), ("家族", _("家族")), ("関係機関", _("支援機関・学校など")), ("その他", _("その他")),
         ]  # fmt: skip
+        self.fields["contact"].choices = ContactWish.choices  # a choice to make, no empty one
         self.fields["writer"].error_messages["required"] = _("だれが書いているか選んでください。")
         self.fields["age_band"].error_messages["required"] = _(
             "年代を選んでください（わからないときは「わからない」）。"

@@ -113,14 +113,3 @@ document.addEventListener("click", (event) => {
   const added = rows.lastElementChild && rows.lastElementChild.querySelector("input, select, textarea");
   if (added) added.focus();
 });
-
-// Web相談: characters left in 「いま困っていること」 (the page says the limit without JavaScript).
-document.addEventListener("DOMContentLoaded", () => {
-  const area = document.querySelector("textarea[data-counter]");
-  const counter = document.getElementById("trouble-count");
-  if (!area || !counter) return;
-  const max = Number(area.getAttribute("maxlength"));
-  const show = () => { counter.textContent = `あと ${max - area.value.length} 文字書けます（${max}文字まで）。`; };
-  area.addEventListener("input", show);
-  show();
-});
