@@ -101,6 +101,7 @@ class RecordForm(forms.Form):
     content = forms.CharField(label=_("相談内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
     new_client_name = forms.CharField(label=_("新しく登録する本人の氏名"), required=False, max_length=100)
     new_client_kana = forms.CharField(label=_("フリガナ"), required=False, max_length=100)
+    not_duplicate = forms.BooleanField(label=_("上の候補とは別の人として登録する"), required=False)
 
     def __init__(self, *args, user, request: WebRequest, **kwargs):
         kwargs.setdefault(
@@ -121,7 +122,9 @@ class RecordForm(forms.Form):
             ),
             widget=client_search_widget(),
         )
-        self.order_fields(["date", "method", "consulter", "client", "new_client_name", "new_client_kana"])
+        self.order_fields(
+            ["date", "method", "consulter", "client", "new_client_name", "new_client_kana", "not_duplicate"]
+        )
 
     def clean(self):
         data = super().clean()

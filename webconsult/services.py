@@ -127,3 +127,25 @@ def request_close(*, by: User, request: WebRequest, status: str, reason: str) ->
     request.save()
     audit(AuditEvent.Action.UPDATE, user=by, target="web_request", target_id=request.pk)
     return request
+
+
+KEPT = dt.timedelta(days=365)  # the privacy notice's promise: a year
+
+
+@transaction.atomic
+def forget_old_requests(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """A year after they came: requests that never became a consultation (new, 対応不要, 迷惑) are
+    deleted; recorded ones lose what the sender wrote and how to reach them (the 受付 and the
+    consultation keep what the case needs, under the case's own retention). Returns (deleted,
+    emptied)."""
+    cutoff = (now or timezone.now()) - KEPT
+    old = WebRequest.objects.filter(received_at__lt=cutoff)
+    deleted, _ = old.exclude(status=RequestStatus.RECORDED).delete()
+    emptied = (
+        old.filter(status=RequestStatus.RECORDED)
+        .exclude(trouble="", name="", phone="", email="")
+        .update(trouble="", name="", phone="", email="", closed_reason="")
+    )
+    if deleted or emptied:
+        audit(AuditEvent.Action.ANONYMISE, target="web_request", rows=deleted + emptied)
+    return deleted, emptied

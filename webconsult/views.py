@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.models import Client
+from cases.services import likely_duplicates
 from hikikomori.audit import audit, client_ip
 from hikikomori.models import AuditEvent
 from hikikomori.scoping import default_office, get_for_user, require_case_access, scope
@@ -83,8 +85,9 @@ def detail(request, pk):
     return _detail(request, web, record_form, close_form)
 
 
-def _detail(request, web, record_form, close_form, status=200):
+def _detail(request, web, record_form, close_form, status=200, candidates=()):
     context = {
+        "candidates": candidates,
         "web": web,
         "record_form": record_form,
         "close_form": close_form,
@@ -98,6 +101,19 @@ def _detail(request, web, record_form, close_form, status=200):
 def record(request, pk):
     web = get_for_user(_requests(request.user), request.user, pk=pk)
     form = RecordForm(request.POST, user=request.user, request=web)
+    candidates = []
+    if form.is_valid() and form.cleaned_data["new_client_name"] and not form.cleaned_data["not_duplicate"]:
+        # Before registering: the person may be registered already (as on 相談を記録).
+        candidates = likely_duplicates(
+            scope(Client.objects.all(), request.user),
+            name=form.cleaned_data["new_client_name"],
+            kana=form.cleaned_data["new_client_kana"],
+        )
+    if candidates:
+        form.add_error(
+            "not_duplicate",
+            _("同じ人が登録されているかもしれません。候補を確かめ、別の人なら下をチェックしてください。"),
+        )
     if form.is_valid():
         data = form.cleaned_data
         consultation = {
@@ -125,7 +141,7 @@ def record(request, pk):
                 request, _("Web相談 %(n)s を相談として記録しました。") % {"n": web.receipt_number}
             )
             return redirect("webconsult:inbox")
-    return _detail(request, web, form, CloseForm(), status=400)
+    return _detail(request, web, form, CloseForm(), status=400, candidates=candidates)
 
 
 def _handled_meanwhile(request, web: WebRequest, exc: ValidationError):

@@ -110,3 +110,45 @@ def test_closing_needs_a_reason_and_keeps_it(coordinator_client, coordinator, ce
     web.refresh_from_db()
     assert (web.status, web.closed_reason, web.handled_by) == ("迷惑", "広告の送信", coordinator)
     assert not Consultation.objects.exists()
+
+
+def test_a_year_on_requests_are_forgotten_as_the_privacy_notice_says(coordinator_client, center):
+    from django.core.management import call_command
+
+    recorded, spam, untouched, recent = _request(), _request(), _request(), _request()
+    coordinator_client.post(reverse("webconsult:record", args=[recorded.pk]), _record_fields())
+    services.request_close(by=_user(), request=spam, status="迷惑", reason="広告")
+    WebRequest.objects.exclude(pk=recent.pk).update(received_at=timezone.now() - dt.timedelta(days=366))
+    call_command("forget_web_requests")
+    assert set(WebRequest.objects.values_list("pk", flat=True)) == {recorded.pk, recent.pk}
+    recorded.refresh_from_db()
+    assert (recorded.trouble, recorded.name, recorded.phone) == ("", "", "")
+    assert recorded.consultation is not None and Intake.objects.get().complaint == "息子が家から出ません。"
+    assert WebRequest.objects.get(pk=recent.pk).trouble  # younger than a year: kept whole
+    assert untouched.pk not in set(WebRequest.objects.values_list("pk", flat=True))
+
+
+def _user():
+    from hikikomori.models import User
+
+    return User.objects.get(username="coord")
+
+
+def test_registering_a_new_client_from_a_request_warns_of_a_likely_duplicate_first(
+    coordinator_client, center
+):
+    known = make_client(center, name="佐藤 一郎", kana="サトウ イチロウ")
+    web = _request()
+    url = reverse("webconsult:record", args=[web.pk])
+    warned = coordinator_client.post(
+        url, _record_fields(new_client_name="佐藤　一郎", new_client_kana="サトウ イチロウ")
+    )
+    assert warned.status_code == 400
+    page = warned.content.decode()
+    assert "重複の候補" in page and known.case_number in page and "別の人なら下をチェック" in page
+    assert not Consultation.objects.exists()
+    fields = _record_fields(
+        new_client_name="佐藤 一郎", new_client_kana="サトウ イチロウ", not_duplicate="on"
+    )
+    assert coordinator_client.post(url, fields).status_code == 302
+    assert Consultation.objects.get().client != known
