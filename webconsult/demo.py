@@ -10,6 +10,7 @@ from hikikomori.models import Municipality, Role, User
 from hikikomori.scoping import default_office
 
 from . import services
+from .forms import free_slots
 from .models import WebRequest
 
 REQUESTS = [
@@ -50,6 +51,12 @@ def seed_web_requests(*, stdout) -> None:
             )
             web.refresh_from_db()
             made.append(web)
+        # the first one wishes a slot of an upcoming municipal consultation day, as the public sees them
+        if made and (free := free_slots()):
+            day, times = free[0]
+            WebRequest.objects.filter(pk=made[0].pk).update(
+                wished_day=day, wished_time=dt.time.fromisoformat(times[0])
+            )
         if coordinator is not None and len(made) == len(REQUESTS):
             office = default_office(coordinator)
             recorded = made[3]

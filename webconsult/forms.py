@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
@@ -23,6 +24,12 @@ class PublicRequestForm(forms.ModelForm):
     agree = forms.BooleanField(
         label=_("「個人情報の取り扱い」を読んで、同意します"),
         error_messages={"required": _("送るには「個人情報の取り扱い」への同意が必要です。")},
+    )
+    slot = forms.ChoiceField(
+        label=_("市町村相談会の予約（希望するときだけ）"),
+        required=False,
+        help_text=_("空いている時間だけが出ています。予約は、相談員が確かめてから決まります。"),
+        error_messages={"invalid_choice": _("その時間はもう空いていません。別の時間を選んでください。")},
     )
     # Left empty by people (it is hidden from sight and from screen readers); bots fill it in.
     website = forms.CharField(label=_("ホームページ（空欄のまま）"), required=False, max_length=200)
@@ -69,6 +76,14 @@ class PublicRequestForm(forms.ModelForm):
         self.fields["trouble"].error_messages["required"] = _("困っていることを書いてください。")
         self.fields["contact"].error_messages["required"] = _("連絡の希望を選んでください。")
         self.fields[HONEYPOT].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.free = free_slots()
+        self.fields["slot"].choices = [("", _("予約しない"))] + [
+            (
+                day_label(day),
+                [(f"{day.pk}|{time}", _("%(time)s から（空きあり）") % {"time": time}) for time in times],
+            )
+            for day, times in self.free
+        ]
 
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
@@ -79,6 +94,17 @@ class PublicRequestForm(forms.ModelForm):
             raise forms.ValidationError(_("電話番号は数字とハイフンで書いてください（例：092-000-0000）。"))
         return phone
 
+    def clean_slot(self):
+        """(day, time) of a slot still free, or None."""
+        value = self.cleaned_data.get("slot") or ""
+        for day, times in self.free:
+            for time in times:
+                if value == f"{day.pk}|{time}":
+                    return day, dt.time.fromisoformat(time)
+        if value:
+            raise forms.ValidationError(_("その時間はもう空いていません。別の時間を選んでください。"))
+        return None
+
     def clean(self):
         data = super().clean()
         contact = data.get("contact")
@@ -87,6 +113,29 @@ class PublicRequestForm(forms.ModelForm):
         if contact == ContactWish.EMAIL and not data.get("email"):
             self.add_error("email", _("メールでの連絡を希望するときは、メールアドレスを書いてください。"))
         return data
+
+
+def free_slots(days_ahead: int = 60) -> list:
+    """Upcoming municipal consultation days with their free times (nothing else of them)."""
+    from outreach.models import MunicipalDay
+
+    today = timezone.localdate()
+    days = (
+        MunicipalDay.objects.filter(
+            archived_at__isnull=True, date__gt=today, date__lte=today + dt.timedelta(days=days_ahead)
+        )
+        .select_related("municipality")
+        .prefetch_related("reservations")
+        .order_by("date", "pk")
+    )
+    return [(day, times) for day in days if (times := day.free_times(day.reservations.all()))]
+
+
+def day_label(day) -> str:
+    weekday = "月火水木金土日"[day.date.weekday()]
+    return _("%(month)s月%(day)s日（%(weekday)s）%(place)sの相談会") % {
+        "month": day.date.month, "day": day.date.day, "weekday": weekday, "place": day.municipality.name,
+    }  # fmt: skip
 
 
 class RecordForm(forms.Form):
@@ -102,6 +151,7 @@ class RecordForm(forms.Form):
     new_client_name = forms.CharField(label=_("新しく登録する本人の氏名"), required=False, max_length=100)
     new_client_kana = forms.CharField(label=_("フリガナ"), required=False, max_length=100)
     not_duplicate = forms.BooleanField(label=_("上の候補とは別の人として登録する"), required=False)
+    book = forms.BooleanField(label=_("希望の相談会を予約する"), required=False)
 
     def __init__(self, *args, user, request: WebRequest, **kwargs):
         kwargs.setdefault(
@@ -122,6 +172,13 @@ class RecordForm(forms.Form):
             ),
             widget=client_search_widget(),
         )
+        if request.wished_day_id:
+            self.fields["book"].label = _("希望の相談会を予約する（%(day)s %(time)s）") % {
+                "day": day_label(request.wished_day), "time": f"{request.wished_time:%H:%M}",
+            }  # fmt: skip
+            self.fields["book"].initial = True
+        else:
+            del self.fields["book"]
         self.order_fields(
             ["date", "method", "consulter", "client", "new_client_name", "new_client_kana", "not_duplicate"]
         )

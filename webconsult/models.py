@@ -67,6 +67,25 @@ class WebRequest(models.Model):
     name = models.CharField(_("お名前"), max_length=50, blank=True)
     phone = models.CharField(_("電話番号"), max_length=20, blank=True)
     email = models.EmailField(_("メールアドレス"), max_length=100, blank=True)
+    # A wish to book a slot of a municipal consultation day (booked by the coordinator who
+    # handles the request, through the same service as a phone booking).
+    wished_day = models.ForeignKey(
+        "outreach.MunicipalDay",
+        verbose_name=_("希望の市町村相談会"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    wished_time = models.TimeField(_("希望の時間"), null=True, blank=True)
+    reservation = models.OneToOneField(
+        "outreach.Reservation",
+        verbose_name=_("予約"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="web_request",
+    )
     status = models.CharField(
         _("状態"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW
     )

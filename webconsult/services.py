@@ -18,6 +18,7 @@ from cases.first_contact import first_call_record
 from cases.models import Consultation
 from hikikomori.audit import audit
 from hikikomori.models import AuditEvent, Municipality, Office, User
+from outreach.services import reservation_book
 
 from .models import PublicHit, RequestStatus, WebRequest
 
@@ -96,7 +97,7 @@ def _locked(request: WebRequest) -> WebRequest:
 
 @transaction.atomic
 def request_record(
-    *, by: User, request: WebRequest, consultation: dict, new_client: dict | None = None
+    *, by: User, request: WebRequest, consultation: dict, new_client: dict | None = None, book: bool = False
 ) -> Consultation:
     """The request becomes the 受付 and a consultation of the coordinator's choosing (about an
     existing client, a new one, or anonymous): counted in the yearly report once, like any other."""
@@ -104,6 +105,18 @@ def request_record(
     recorded = first_call_record(
         by=by, consultation=consultation, new_client=new_client, intake={"complaint": request.trouble}
     )
+    if book and request.wished_day_id:
+        # The same door as a phone booking: the day's lock, its 予約枠 and its time slots.
+        request.reservation = reservation_book(
+            by=by,
+            day=request.wished_day,
+            time=request.wished_time,
+            client=recorded.client,
+            by_family=request.writer == "家族",
+            name=""
+            if recorded.client
+            else (request.name or _("Web相談 %(n)s") % {"n": request.receipt_number}),
+        )
     request.status = RequestStatus.RECORDED
     request.consultation = recorded
     request.handled_by, request.handled_at = by, timezone.now()

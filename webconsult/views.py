@@ -39,7 +39,9 @@ def public_form(request):
         if form.is_bot():  # the same answer as a real request; nothing is kept
             return _sent(new_receipt_number())
         if form.is_valid():
-            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", HONEYPOT)}
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", HONEYPOT, "slot")}
+            if form.cleaned_data["slot"]:
+                fields["wished_day"], fields["wished_time"] = form.cleaned_data["slot"]
             return _sent(services.request_receive(**fields).receipt_number)
     return render(request, "webconsult/public_form.html", {"form": form})
 
@@ -130,8 +132,9 @@ def record(request, pk):
         )
         try:
             services.request_record(
-                by=request.user, request=web, consultation=consultation, new_client=new_client
-            )
+                by=request.user, request=web, consultation=consultation, new_client=new_client,
+                book=data.get("book", False),
+            )  # fmt: skip
         except ValidationError as exc:
             if already_handled := _handled_meanwhile(request, web, exc):
                 return already_handled

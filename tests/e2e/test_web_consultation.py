@@ -22,7 +22,10 @@ def _shot(page, name):
 
 
 def test_a_mother_sends_a_request_on_her_phone_and_a_coordinator_records_it(phone, page, coordinator, center):
-    phone.goto("/public/")
+    phone.goto("/public/privacy/")
+    expect(phone.get_by_role("heading", name="個人情報の取り扱い")).to_be_visible()
+    assert violations(phone) == [] and fits_the_phone(phone)
+    phone.get_by_role("link", name="相談の画面にもどる").click()
     expect(phone.get_by_role("heading", name=re.compile("Web相談"))).to_be_visible()
     assert violations(phone) == [] and fits_the_phone(phone)
     phone.get_by_label("家族").check()

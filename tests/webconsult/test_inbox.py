@@ -152,3 +152,26 @@ def test_registering_a_new_client_from_a_request_warns_of_a_likely_duplicate_fir
     )
     assert coordinator_client.post(url, fields).status_code == 302
     assert Consultation.objects.get().client != known
+
+
+def test_a_booking_wish_becomes_a_reservation_through_the_booking_door(coordinator_client, center):
+    from outreach.models import MunicipalDay, Reservation
+    from tests.records import make_day
+
+    day = make_day(center, timezone.localdate() + dt.timedelta(days=7), slot_times=["10:00", "11:00"])
+    wished = _request(wished_day=day, wished_time=dt.time(10))
+    taken = _request(wished_day=day, wished_time=dt.time(11))
+    Reservation.objects.create(day=day, time=dt.time(11), name="電話で予約")
+    MunicipalDay.objects.filter(pk=day.pk).update(reserved=1)
+    url = reverse("webconsult:record", args=[wished.pk])
+    assert coordinator_client.post(url, _record_fields(book="on")).status_code == 302
+    wished.refresh_from_db()
+    assert wished.reservation.time == dt.time(10) and wished.reservation.day == day
+    day.refresh_from_db()
+    assert day.reserved == 2
+    refused = coordinator_client.post(
+        reverse("webconsult:record", args=[taken.pk]), _record_fields(book="on")
+    )
+    assert refused.status_code == 400 and "予約枠（2件）はすべて埋まっています" in refused.content.decode()
+    taken.refresh_from_db()
+    assert taken.status == RequestStatus.NEW and Consultation.objects.count() == 1  # all or nothing

@@ -152,3 +152,43 @@ def test_the_public_pages_are_the_only_ones_open_without_login(client):
 def test_the_answer_is_due_the_next_working_day(received, due):
     at = timezone.make_aware(dt.datetime.fromisoformat(received))
     assert services.due_date(at) == dt.date.fromisoformat(due)
+
+
+def _upcoming_day(center, days=7, **fields):
+    from tests.records import make_day
+
+    return make_day(
+        center,
+        timezone.localdate() + dt.timedelta(days=days),
+        slot_times=["10:00", "11:00", "13:30"],
+        **fields,
+    )
+
+
+def test_the_public_sees_only_free_slots_of_upcoming_days_and_no_names(client, center):
+    from outreach.models import Reservation
+
+    day = _upcoming_day(center)
+    Reservation.objects.create(day=day, time=dt.time(11), name="予約 済子")
+    day.reserved = 1
+    day.save()
+    full = _upcoming_day(center, days=8, municipality="田川市")
+    for time in ("10:00", "11:00", "13:30"):
+        Reservation.objects.create(day=full, time=dt.time.fromisoformat(time), name="満席 太郎")
+    full.reserved = 3
+    full.save()
+    page = client.get(FORM).content.decode()
+    assert f'value="{day.pk}|10:00"' in page and f'value="{day.pk}|13:30"' in page
+    assert f'value="{day.pk}|11:00"' not in page  # taken
+    assert "田川市の相談会" not in page  # full: not offered
+    assert "予約 済子" not in page and "満席 太郎" not in page
+    _receipt(client.post(FORM, _fields(slot=f"{day.pk}|13:30")))
+    sent = WebRequest.objects.get()
+    assert (sent.wished_day, sent.wished_time) == (day, dt.time(13, 30))
+
+
+def test_a_slot_taken_meanwhile_is_refused_in_japanese(client, center):
+    day = _upcoming_day(center)
+    response = client.post(FORM, _fields(slot=f"{day.pk}|12:00"))
+    assert "その時間はもう空いていません" in response.content.decode()
+    assert not WebRequest.objects.exists()
