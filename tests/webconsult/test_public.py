@@ -192,3 +192,17 @@ def test_a_slot_taken_meanwhile_is_refused_in_japanese(client, center):
     response = client.post(FORM, _fields(slot=f"{day.pk}|12:00"))
     assert "その時間はもう空いていません" in response.content.decode()
     assert not WebRequest.objects.exists()
+
+
+def test_binary_and_oversized_bodies_get_an_answer_never_a_server_error(client, center):
+    binary = client.post(FORM, data=bytes(range(256)) * 40, content_type="application/x-www-form-urlencoded")
+    assert binary.status_code in (200, 400)
+    huge = client.post(FORM, _fields(trouble="あ" * 200_000))
+    assert huge.status_code in (200, 413) and huge.status_code != 500
+    assert not WebRequest.objects.exists()
+
+
+def test_the_public_pages_carry_the_strict_content_security_policy(client):
+    policy = client.get(FORM)["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
