@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -88,6 +89,8 @@ def detail(request, pk):
 
 
 def _detail(request, web, record_form, close_form, status=200, candidates=()):
+    if not candidates:  # 「別の人として登録する」 only answers a warning of likely duplicates
+        record_form.fields["not_duplicate"].widget = forms.HiddenInput()
     context = {
         "candidates": candidates,
         "web": web,
