@@ -313,7 +313,8 @@ class Submission(models.Model):
     where the first went. A user's rows older than a day go at their next login."""
 
     token = models.CharField(max_length=32, primary_key=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # None: sent without logging in (the public Web相談 form)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, related_name="+")
     path = models.CharField(max_length=200)
     redirected_to = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(default=timezone.now)

@@ -16,6 +16,7 @@ import uuid
 
 from django.contrib import messages
 from django.db import connection, transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,10 +52,10 @@ class OncePerSubmissionMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         token = _token_of(request)
-        if token is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        if token is None or not hasattr(request, "user"):
             return None
         with transaction.atomic():
-            if not _claim(token, request.user, request.path[:200]):
+            if not _claim(token, _sender(request), request.path[:200]):
                 return _already_saved(request, token)
             response = view_func(request, *view_args, **view_kwargs)
             if 300 <= response.status_code < 400 and response.has_header("Location"):
@@ -62,6 +63,11 @@ class OncePerSubmissionMiddleware:
             else:  # nothing was saved (a refused form) or nothing to go back to: the token is free
                 Submission.objects.filter(token=token).delete()
             return response
+
+
+def _sender(request):
+    """Who claims: the user, or nobody for a form sent without logging in (Web相談)."""
+    return request.user if request.user.is_authenticated else None
 
 
 def _claim(token: str, user, path: str) -> bool:
@@ -72,22 +78,24 @@ def _claim(token: str, user, path: str) -> bool:
         cursor.execute(
             f"INSERT INTO {table} (token, user_id, path, redirected_to, at) VALUES (%s, %s, %s, '', %s)"
             " ON CONFLICT (token) DO NOTHING RETURNING token",
-            [token, user.pk, path, timezone.now()],
+            [token, user.pk if user is not None else None, path, timezone.now()],
         )
         return cursor.fetchone() is not None
 
 
 def forget_old(user) -> None:
-    """A user's submissions older than any retry or back button (at each login)."""
-    Submission.objects.filter(user=user, at__lt=timezone.now() - KEPT).delete()
+    """A user's submissions older than any retry or back button, and those sent without logging
+    in (at each login)."""
+    Submission.objects.filter(Q(user=user) | Q(user=None), at__lt=timezone.now() - KEPT).delete()
 
 
 def _already_saved(request, token: str):
-    claim = Submission.objects.filter(token=token, user=request.user).first()
+    claim = Submission.objects.filter(token=token, user=_sender(request)).first()
     if claim is None or not claim.redirected_to:
         messages.warning(
             request, _("同じ内容がすでに送信されています。保存されたかどうか、一覧で確かめてください。")
         )
-        return redirect(request.path if request.method == "GET" else "home")
+        sent_without_login = _sender(request) is None
+        return redirect(request.path if request.method == "GET" or sent_without_login else "home")
     messages.info(request, _("この入力はすでに保存されています（二重に送信された分は保存していません）。"))
     return redirect(claim.redirected_to)

@@ -206,3 +206,13 @@ def test_the_public_pages_carry_the_strict_content_security_policy(client):
     policy = client.get(FORM)["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_a_double_click_on_send_stores_one_request_and_both_see_the_same_number(client, center):
+    page = client.get(FORM).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    first = client.post(FORM, _fields(submission=token))
+    second = client.post(FORM, _fields(submission=token))  # the browser's retry, the second click
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert WebRequest.objects.count() == 1
