@@ -54,6 +54,8 @@ class OncePerSubmissionMiddleware:
         token = _token_of(request)
         if token is None or not hasattr(request, "user"):
             return None
+        if not request.user.is_authenticated and not getattr(view_func, "once_without_login", False):
+            return None  # the login page and the like: nothing is stored, nothing to claim
         with transaction.atomic():
             if not _claim(token, _sender(request), request.path[:200]):
                 return _already_saved(request, token)
@@ -63,6 +65,13 @@ class OncePerSubmissionMiddleware:
             else:  # nothing was saved (a refused form) or nothing to go back to: the token is free
                 Submission.objects.filter(token=token).delete()
             return response
+
+
+def once_without_login(view):
+    """Mark a view open without login whose saves are claimed once too (the public Web相談 form):
+    a double click or a retry stores one record and both answers go to the same place."""
+    view.once_without_login = True
+    return view
 
 
 def _sender(request):

@@ -19,6 +19,7 @@ from cases.services import likely_duplicates
 from hikikomori.audit import audit, client_ip
 from hikikomori.models import AuditEvent
 from hikikomori.scoping import default_office, get_for_user, require_case_access, scope
+from hikikomori.submissions import once_without_login
 from hikikomori.web import add_form_errors
 
 from . import services
@@ -29,6 +30,7 @@ RECEIPT_SALT = "webconsult.receipt"
 
 
 @login_not_required
+@once_without_login
 @require_http_methods(["GET", "POST"])
 def public_form(request):
     form = PublicRequestForm(request.POST or None)

@@ -3,6 +3,7 @@ idle timeout has moved by a minute; the roles of a request's user are read with 
 login forgets the user's old form submissions."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -57,3 +58,15 @@ def test_a_login_forgets_the_users_submissions_older_than_a_day(client, coordina
     client.post(reverse("login"), {"username": coordinator.username, "password": PASSWORD})
     assert not Submission.objects.filter(pk=old.pk).exists()
     assert Submission.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_login_form_sent_again_with_its_token_logs_in_and_claims_nothing(client, coordinator):
+    page = client.get(reverse("login")).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    fields = {"username": coordinator.username, "password": PASSWORD, "submission": token}
+    for _ in range(2):  # a double click, or the back button after logging out
+        client.logout()
+        response = client.post(reverse("login"), fields, follow=True)
+        assert response.wsgi_request.user.is_authenticated
+        assert "すでに保存されています" not in response.content.decode()
+    assert not Submission.objects.filter(user=None).exists()
