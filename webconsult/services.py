@@ -36,16 +36,14 @@ def address_key(ip: str | None) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), (ip or "").encode(), hashlib.sha256).hexdigest()
 
 
-def is_working_day(day: dt.date) -> bool:
-    year_end = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-    return day.weekday() < 5 and not jpholiday.is_holiday(day) and not year_end
-
-
 def due_date(received: dt.datetime) -> dt.date:
-    """対応期限: the next working day after the day it came (weekends, public holidays and the
-    year-end holidays skipped)."""
+    """対応期限: the next working day after the day it came — not a weekend, a public holiday or
+    a day of the center's 休業期間 (年末年始 and what 管理 adds)."""
+    from outreach.models import ClosurePeriod
+
+    closures = list(ClosurePeriod.objects.all())
     day = timezone.localtime(received).date() + dt.timedelta(days=1)
-    while not is_working_day(day):
+    while day.weekday() >= 5 or jpholiday.is_holiday(day) or any(c.covers(day) for c in closures):
         day += dt.timedelta(days=1)
     return day
 

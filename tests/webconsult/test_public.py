@@ -145,13 +145,21 @@ def test_the_public_pages_are_the_only_ones_open_without_login(client):
     [
         ("2026-12-04 10:00", "2026-12-07"),  # Friday: Monday
         ("2026-12-07 23:30", "2026-12-08"),  # Monday night (Tokyo): Tuesday
-        ("2026-12-28 09:00", "2027-01-04"),  # the year-end holidays
+        ("2026-12-28 09:00", "2027-01-04"),  # 年末年始 (the 休業期間 of the master data)
         ("2027-01-08 09:00", "2027-01-12"),  # Friday before 成人の日
     ],
 )
-def test_the_answer_is_due_the_next_working_day(received, due):
+def test_the_answer_is_due_the_next_working_day(received, due, master_data):
     at = timezone.make_aware(dt.datetime.fromisoformat(received))
     assert services.due_date(at) == dt.date.fromisoformat(due)
+
+
+def test_a_closure_added_in_admin_moves_the_day_it_is_due(master_data):
+    from outreach.models import ClosurePeriod
+
+    ClosurePeriod.objects.create(name="研修日", start=dt.date(2026, 12, 7), end=dt.date(2026, 12, 7))
+    friday = timezone.make_aware(dt.datetime(2026, 12, 4, 10))
+    assert services.due_date(friday) == dt.date(2026, 12, 8)
 
 
 def _upcoming_day(center, days=7, **fields):
