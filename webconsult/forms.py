@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import ClientLookupField, client_search_widget
-from cases.models import Consulter, Method
+from cases.models import AgeGroup, Consulter, Method
 from hikikomori.forms import JapaneseDateField
 from hikikomori.models import Municipality
 
@@ -69,6 +69,11 @@ class PublicRequestForm(forms.ModelForm):
             ("本人", _("わたし（本人）")), ("家族", _("家族")), ("関係機関", _("支援機関・学校など")), ("その他", _("その他")),
         ]  # fmt: skip
         self.fields["contact"].choices = ContactWish.choices  # a choice to make, no empty one
+        # The report's 年代, with 不明 in the sender's words
+        self.fields["age_band"].choices = [("", "---------")] + [
+            (value, _("わからない") if value == AgeGroup.UNKNOWN else label)
+            for value, label in AgeGroup.choices
+        ]
         self.fields["writer"].error_messages["required"] = _("だれが書いているか選んでください。")
         self.fields["age_band"].error_messages["required"] = _(
             "年代を選んでください（わからないときは「わからない」）。"

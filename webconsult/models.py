@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.intake import IntakeRoute
+from cases.models import AgeGroup
 from hikikomori.models import Municipality, Office
 
 TROUBLE_MAX = 2000  # characters of 「いま困っていること」
@@ -21,16 +22,6 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def new_receipt_number() -> str:
     return "W-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
-
-
-class AgeBand(models.TextChoices):
-    TEENS = "10代", _("10代")
-    TWENTIES = "20代", _("20代")
-    THIRTIES = "30代", _("30代")
-    FORTIES = "40代", _("40代")
-    FIFTIES = "50代", _("50代")
-    SIXTIES_PLUS = "60代以上", _("60代以上")
-    UNKNOWN = "わからない", _("わからない")
 
 
 class ContactWish(models.TextChoices):
@@ -53,7 +44,7 @@ class WebRequest(models.Model):
     due_on = models.DateField(_("対応期限"))
     office = models.ForeignKey(Office, verbose_name=_("担当拠点"), on_delete=models.PROTECT, related_name="+")
     writer = models.CharField(_("書いた人"), max_length=10, choices=IntakeRoute.choices)
-    age_band = models.CharField(_("ご本人の年代"), max_length=10, choices=AgeBand.choices)
+    age_band = models.CharField(_("ご本人の年代"), max_length=10, choices=AgeGroup.choices)
     municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("お住まいの市町村"),
