@@ -18,7 +18,7 @@ from cases.models import Client
 from cases.services import likely_duplicates
 from hikikomori.audit import audit, client_ip
 from hikikomori.models import AuditEvent
-from hikikomori.scoping import default_office, get_for_user, require_case_access, scope
+from hikikomori.scoping import default_office, get_for_user, office_for_recording, require_case_access, scope
 from hikikomori.submissions import once_without_login
 from hikikomori.web import add_form_errors
 
@@ -124,7 +124,8 @@ def record(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         consultation = {
-            "office": web.office if web.office_id in _offices(request.user) else default_office(request.user),
+            # the request's office if the user may record there (the offices read once), else theirs
+            "office": office_for_recording(request.user, web.office_id) or default_office(request.user),
             "date": data["date"], "method": data["method"], "consulter": data["consulter"],
             "client": data["client"], "staff": [request.user], "content": data["content"],
             "duration_minutes": data["duration_minutes"],
@@ -159,12 +160,6 @@ def _handled_meanwhile(request, web: WebRequest, exc: ValidationError):
         return None
     messages.warning(request, " ".join(exc.messages))
     return redirect("webconsult:detail", pk=web.pk)
-
-
-def _offices(user) -> list[int]:
-    from hikikomori.scoping import offices_for_recording
-
-    return list(offices_for_recording(user).values_list("pk", flat=True))
 
 
 @require_POST
