@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import io
 import itertools
+import math
 import re
 import unicodedata
 import zipfile
@@ -189,9 +190,12 @@ def _write_sheet(sheet, rows: Iterable[Sequence]) -> int:
         for column, value in zip(columns, row, strict=False):
             if value is None:
                 continue
-            if type(value) is str:  # most cells: written here, without a call
-                if not value:
+            if type(value) is not str:  # most cells are text: the others are written by _cell
+                if (written := _cell(f"{column}{count}", value, count == 1)) is not None:
+                    cells.append(written)
                     continue
+                value = str(value)
+            if value:
                 if not_xml(value):
                     value = _NOT_XML.sub("", value)
                     if not value:
@@ -199,8 +203,6 @@ def _write_sheet(sheet, rows: Iterable[Sequence]) -> int:
                 text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 space = _PRESERVE if text[0] in _SPACES or text[-1] in _SPACES else ""
                 cells.append(f'<c r="{column}{count}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            else:
-                cells.append(_cell(f"{column}{count}", value, count == 1))
         cells.append("</row>")
         chunk.append("".join(cells))
         if len(chunk) >= 500:
@@ -211,20 +213,14 @@ def _write_sheet(sheet, rows: Iterable[Sequence]) -> int:
     return count
 
 
-def _cell(ref: str, value, bold: bool) -> str:
+def _cell(ref: str, value, bold: bool) -> str | None:
+    """A cell of a value that is not text (a number, a truth value, a date or time); None: the
+    value is written as its text (anything else, and numbers Excel cannot hold, such as NaN)."""
     style = f' s="{_BOLD}"' if bold else ""
-    if isinstance(value, str):
-        if _NOT_XML.search(value):
-            value = _NOT_XML.sub("", value)
-        if not value:
-            return ""
-        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        space = _PRESERVE if text[0] in _SPACES or text[-1] in _SPACES else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
-        return f'<c r="{ref}"{style}><v>{value}</v></c>'
+        return f'<c r="{ref}"{style}><v>{value}</v></c>' if math.isfinite(value) else None
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.make_naive(value)
@@ -235,7 +231,7 @@ def _cell(ref: str, value, bold: bool) -> str:
     if isinstance(value, dt.time):
         seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
         return f'<c r="{ref}" s="{_BOLD if bold else _TIME}"><v>{seconds / 86400!r}</v></c>'
-    return _cell(ref, str(value), bold)
+    return None
 
 
 def _package_parts(titles: list[str]) -> dict[str, str]:

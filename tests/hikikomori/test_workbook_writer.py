@@ -63,3 +63,8 @@ def test_columns_are_wide_enough_that_dates_show_and_text_is_readable():
 
 def test_an_empty_export_is_still_a_workbook():
     assert _written([("x", [])]).active.max_row == 1
+
+
+def test_a_number_excel_cannot_hold_is_written_as_its_text_and_the_file_still_opens():
+    sheet = _written([("x", [["値"], [float("nan")], [float("inf")], [12.5]])]).active
+    assert [sheet.cell(row=n, column=1).value for n in (2, 3, 4)] == ["nan", "inf", 12.5]
