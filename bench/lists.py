@@ -16,25 +16,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hikikomori.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hikikomori_bench")
-os.environ.update(
-    DJANGO_DEBUG="0",
-    DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
-    ALLOWED_HOSTS="testserver",
-)
+import bench.production  # noqa: E402, F401, I001  (Django with production settings)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-# Pages render as in production, with the static files' manifest: collect it on a fresh checkout.
-if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-    call_command("collectstatic", "--noinput", verbosity=0)
-
+# isort: split
 from django.contrib.auth.models import Group  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
