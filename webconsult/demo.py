@@ -1,13 +1,13 @@
 """Demo Web相談 in every state a center sees: new, overdue, recorded as a consultation, closed."""
 
 import datetime as dt
+from itertools import zip_longest
 
 from django.db import transaction
 from django.utils import timezone
 
 from hikikomori.demo import register_demo_step
 from hikikomori.models import Municipality, Role, User
-from hikikomori.scoping import default_office
 
 from . import services
 from .forms import free_slots
@@ -33,8 +33,13 @@ def seed_web_requests(*, stdout) -> None:
     if WebRequest.objects.exists():
         stdout.write("Demo Web相談: already present, left as they are.")
         return
-    coordinator = User.objects.filter(groups__name=Role.COORDINATOR, is_active=True).order_by("pk").first()
-    towns = list(Municipality.objects.exclude(jurisdiction=None).order_by("pk")[:5])
+    # towns of every office in turn (so each office's coordinators see requests), the last one
+    # sent without a municipality (filed under the center)
+    by_office: dict[int, list] = {}
+    for town in Municipality.objects.exclude(jurisdiction=None).order_by("jurisdiction__sort_order", "pk"):
+        by_office.setdefault(town.jurisdiction_id, []).append(town)
+    towns = [town for row in zip_longest(*by_office.values()) for town in row if town][: len(REQUESTS) - 1]
+    towns.append(None)
     now = timezone.now()
     with transaction.atomic():
         made = []
@@ -57,9 +62,16 @@ def seed_web_requests(*, stdout) -> None:
             WebRequest.objects.filter(pk=made[0].pk).update(
                 wished_day=day, wished_time=dt.time.fromisoformat(times[0])
             )
-        if coordinator is not None and len(made) == len(REQUESTS):
-            office = default_office(coordinator)
-            recorded = made[3]
+        recorded = made[3]
+        coordinator = (
+            User.objects.filter(
+                groups__name=Role.COORDINATOR, is_active=True, memberships__office=recorded.office
+            )
+            .order_by("pk")
+            .first()
+        )
+        if coordinator is not None:
+            office = recorded.office
             services.request_record(
                 by=coordinator, request=recorded,
                 consultation={
