@@ -84,6 +84,24 @@ class OneChoiceSelect(forms.Select):
         return context
 
 
+class RecordingOfficeField(forms.ModelChoiceField):
+    """拠点 of a record: the offices a new record may be filed under (an existing one keeps its
+    own), listed from the database and checked against the offices already read for the user."""
+
+    def __init__(self, *, user, current: Office | None = None, **kwargs):
+        self.user, self.current = user, current
+        kwargs.setdefault("widget", OneChoiceSelect)
+        super().__init__(queryset=offices_for_recording(user, current), empty_label=None, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        office = office_for_recording(self.user, value, self.current)
+        if office is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return office
+
+
 class ClientLookupField(forms.CharField):
     """利用者: a case number (as suggested: "C-0001 山田 太郎"); blank means anonymous."""
 
@@ -180,13 +198,11 @@ class ConsultationForm(forms.ModelForm):
             help_text=_("氏名・フリガナ・ケース番号で検索。空欄は匿名。"),
             widget=client_search_widget(),
         )
-        self.fields["office"].queryset = offices_for_recording(
-            user, self.instance.office if self.instance.pk else None
+        self.fields["office"] = RecordingOfficeField(
+            user=user,
+            current=self.instance.office if self.instance.pk else None,
+            label=self.fields["office"].label,
         )
-        self.fields["office"].empty_label = None
-        self.fields["office"].widget = OneChoiceSelect(choices=self.fields["office"].choices)
-        current = self.instance.office if self.instance.pk else None
-        self.fields["office"].to_python = lambda value: self._office(value, current)
         self.fields["staff"].queryset = staff_for(user)
         # No preselected method or consulter: they define the statistics, so they are chosen.
         self.fields["method"].choices = BLANK_CHOICE_DASH + Method.choices
@@ -199,17 +215,6 @@ class ConsultationForm(forms.ModelForm):
             if self.instance.client_id:
                 self.initial["client"] = self.instance.client
         self.limit_family_to(self.chosen_client())
-
-    def _office(self, value, current: Office | None) -> Office | None:
-        """The chosen office, from the offices already read for the user (no query)."""
-        if value in self.fields["office"].empty_values:
-            return None
-        office = office_for_recording(self.user, value, current)
-        if office is None:
-            raise forms.ValidationError(
-                self.fields["office"].error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return office
 
     def chosen_client(self) -> Client | None:
         """The client the form is about: as typed (a bound form) or as opened (initial)."""
