@@ -125,10 +125,16 @@ def store_last_consulted(client_ids: list[int] | None = None) -> None:
     clients.update(last_consulted_on=Subquery(latest))
 
 
+def _replace_client_rows(client_ids: list[int]) -> None:
+    """These clients' `ClientYear` rows, computed again (their rows locked by the caller)."""
+    from .models import ClientYear
+
+    ClientYear.objects.filter(client_id__in=client_ids).delete()
+    ClientYear.objects.bulk_create(client_year_rows(client_ids), batch_size=2000)
+
+
 def refresh_clients(client_ids: Iterable[int | None]) -> None:
     from cases.models import Client
-
-    from .models import ClientYear
 
     ids = sorted({pk for pk in client_ids if pk})
     if not ids:
@@ -137,8 +143,7 @@ def refresh_clients(client_ids: Iterable[int | None]) -> None:
         _lock(Client, ids)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            ClientYear.objects.filter(client_id__in=chunk).delete()
-            ClientYear.objects.bulk_create(client_year_rows(chunk), batch_size=2000)
+            _replace_client_rows(chunk)
             store_last_consulted(chunk)
 
 
@@ -234,7 +239,7 @@ def add_consultation(consultation, staff_ids: list[int]) -> None:
     from cases.models import Client
     from hikikomori.models import Office
 
-    from .models import ClientYear, MonthlyCount, StaffMonthlyCount
+    from .models import MonthlyCount, StaffMonthlyCount
 
     if consultation.archived_at is not None or not staff_ids:
         refresh_consultations([(consultation.client_id, consultation.office_id, consultation.date)])
@@ -251,8 +256,7 @@ def add_consultation(consultation, staff_ids: list[int]) -> None:
                     default=F("last_consulted_on"),
                 )
             )
-            ClientYear.objects.filter(client_id=consultation.client_id).delete()
-            ClientYear.objects.bulk_create(client_year_rows([consultation.client_id]), batch_size=2000)
+            _replace_client_rows([consultation.client_id])
         # The office's lock orders this against a recount of the month (refresh_months).
         _lock(Office, [consultation.office_id])
         fiscal_year, month = _month_of(consultation.date)

@@ -62,7 +62,7 @@ class PublicRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.order_by("sort_order", "code", "name")
+        self.fields["municipality"].queryset = Municipality.objects.all()  # in the master data's order
         self.fields["municipality"].empty_label = _("わからない・答えたくない")
         self.fields["municipality"].required = False
         self.fields["writer"].choices = [
