@@ -34,18 +34,18 @@ RECEIPT_SALT = "webconsult.receipt"
 @require_http_methods(["GET", "POST"])
 def public_form(request):
     form = PublicRequestForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and (form.is_bot() or form.is_valid()):
+        # Only what would be kept counts: a person correcting the form is never slowed down.
         try:
             services.count_hit(services.address_key(client_ip(request)))
         except services.TooMany:
             return render(request, "webconsult/public_busy.html", status=429)
         if form.is_bot():  # the same answer as a real request; nothing is kept
             return _sent(new_receipt_number())
-        if form.is_valid():
-            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", HONEYPOT, "slot")}
-            if form.cleaned_data["slot"]:
-                fields["wished_day"], fields["wished_time"] = form.cleaned_data["slot"]
-            return _sent(services.request_receive(**fields).receipt_number)
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("agree", HONEYPOT, "slot")}
+        if form.cleaned_data["slot"]:
+            fields["wished_day"], fields["wished_time"] = form.cleaned_data["slot"]
+        return _sent(services.request_receive(**fields).receipt_number)
     return render(request, "webconsult/public_form.html", {"form": form})
 
 

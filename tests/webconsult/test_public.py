@@ -224,3 +224,12 @@ def test_a_double_click_on_send_stores_one_request_and_both_see_the_same_number(
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert WebRequest.objects.count() == 1
+
+
+def test_a_person_correcting_the_form_is_not_slowed_down_by_the_rate_limit(client, center):
+    key = services.address_key("127.0.0.1")
+    for _ in range(services.PER_ADDRESS_PER_HOUR - 1):
+        PublicHit.objects.create(address=key)
+    for _ in range(3):  # three refused attempts count nothing
+        assert client.post(FORM, _fields(phone="")).status_code == 200
+    _receipt(client.post(FORM, _fields()))
