@@ -75,7 +75,12 @@ def _requests(user):
 def inbox(request):
     today = timezone.localdate()
     waiting = list(_requests(request.user).filter(status=RequestStatus.NEW).order_by("received_at", "id"))
-    handled = _requests(request.user).exclude(status=RequestStatus.NEW).order_by("-handled_at", "-id")[:20]
+    handled = (
+        _requests(request.user)
+        .exclude(status=RequestStatus.NEW)
+        .select_related("handled_by")
+        .order_by("-handled_at", "-id")[:20]
+    )
     for item in waiting:
         item.overdue = item.is_overdue(today)
     return render(request, "webconsult/inbox.html", {"waiting": waiting, "handled": handled, "today": today})

@@ -175,3 +175,23 @@ def test_a_booking_wish_becomes_a_reservation_through_the_booking_door(coordinat
     assert refused.status_code == 400 and "予約枠（2件）はすべて埋まっています" in refused.content.decode()
     taken.refresh_from_db()
     assert taken.status == RequestStatus.NEW and Consultation.objects.count() == 1  # all or nothing
+
+
+def test_the_inbox_reads_a_fixed_number_of_queries_however_many_requests(
+    coordinator_client, coordinator, center
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(INBOX).status_code == 200
+        return len(queries)
+
+    services.request_close(by=coordinator, request=_request(), status="迷惑", reason="広告")
+    _request()
+    few = count()
+    for _ in range(5):
+        services.request_close(by=coordinator, request=_request(), status="対応不要", reason="重複")
+        _request(municipality=Municipality.objects.filter(jurisdiction=center).first())
+    assert count() == few
