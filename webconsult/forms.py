@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import ClientLookupField, client_search_widget
 from cases.models import AgeGroup, Consulter, Method
+from cases.validators import CONTENT_MAX
 from hikikomori.forms import JapaneseDateField
 from hikikomori.models import Municipality
 
@@ -152,7 +153,9 @@ class RecordForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("所要時間（分）"), required=False, min_value=0, max_value=600
     )
-    content = forms.CharField(label=_("相談内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
+    content = forms.CharField(
+        label=_("相談内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=CONTENT_MAX
+    )
     new_client_name = forms.CharField(label=_("新しく登録する本人の氏名"), required=False, max_length=100)
     new_client_kana = forms.CharField(label=_("フリガナ"), required=False, max_length=100)
     not_duplicate = forms.BooleanField(label=_("上の候補とは別の人として登録する"), required=False)
